@@ -1,0 +1,205 @@
+//! `table-export`: turn a table in JSON into a PDF, DOCX or XLSX file.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::{Parser, ValueEnum};
+use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export};
+
+/// Turn a table in JSON into a PDF, DOCX or XLSX file.
+///
+/// The input is one JSON object:
+///
+///   {"title": "Quarterly sales", "headers": ["Order", "Qty", "Paid"],
+///    "rows": [["A-1", 3, true], ["A-2", null, false]]}
+///
+/// `title` is optional; each cell is a string, number, boolean or null; a
+/// row shorter than `headers` is padded with empty cells.
+///
+/// On any error the program prints one line `error: ...` naming the row,
+/// column or option at fault, exits with status 1, and leaves no output
+/// file behind.
+///
+/// Example: table-export sales.json --format pdf --output sales.pdf --font DejaVuSans.ttf
+#[derive(Parser, Debug)]
+#[command(name = "table-export", version, verbatim_doc_comment)]
+struct Cli {
+    /// The table as JSON; `-` reads standard input.
+    input: String,
+
+    /// The file format to write.
+    #[arg(long, short, value_enum)]
+    format: CliFormat,
+
+    /// Where to write the file; `-` writes standard output. Written to a
+    /// temporary file beside it first and renamed when complete.
+    #[arg(long, short)]
+    output: String,
+
+    /// Title to use instead of the table's own.
+    #[arg(long)]
+    title: Option<String>,
+
+    /// Paper size (PDF, DOCX).
+    #[arg(long, value_enum, default_value = "a4")]
+    page_size: CliPageSize,
+
+    /// Page orientation (PDF, DOCX); `auto` turns the page to landscape when
+    /// the columns do not fit across a portrait page.
+    #[arg(long, value_enum, default_value = "auto")]
+    orientation: CliOrientation,
+
+    /// A TrueType/OpenType font (.ttf, .otf, first face of a .ttc) for text
+    /// the built-in PDF font cannot show (Greek, Cyrillic, CJK, ...). Repeat
+    /// for a fallback chain: each character uses the first font that has it.
+    #[arg(long = "font", value_name = "FILE")]
+    fonts: Vec<PathBuf>,
+
+    /// Worksheet name (XLSX); by default derived from the title.
+    #[arg(long)]
+    sheet_name: Option<String>,
+
+    /// Creation time written into the file, in seconds since 1970-01-01 UTC;
+    /// the same time and input give the same bytes. Defaults to
+    /// $SOURCE_DATE_EPOCH, else the current time.
+    #[arg(long, env = "SOURCE_DATE_EPOCH", value_name = "UNIX_SECONDS")]
+    created_at: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CliFormat {
+    Pdf,
+    Docx,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CliPageSize {
+    A4,
+    Letter,
+    Legal,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CliOrientation {
+    Auto,
+    Portrait,
+    Landscape,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            // --help and --version
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            let text = err.to_string();
+            eprintln!(
+                "{}",
+                text.lines().next().unwrap_or("error: invalid arguments")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), String> {
+    let json = if cli.input == "-" {
+        let mut s = String::new();
+        io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        s
+    } else {
+        fs::read_to_string(&cli.input).map_err(|e| format!("cannot read {}: {e}", cli.input))?
+    };
+    let table = Table::from_json(&json).map_err(|e| e.to_string())?;
+
+    let format = match cli.format {
+        CliFormat::Pdf => Format::Pdf,
+        CliFormat::Docx => Format::Docx,
+        CliFormat::Xlsx => Format::Xlsx,
+    };
+    let created_at = match cli.created_at {
+        Some(t) => t,
+        None => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_err(|e| format!("the system clock is before 1970: {e}"))?
+            .as_secs()
+            .try_into()
+            .map_err(|_| "the system clock is past the year 292 billion".to_owned())?,
+    };
+    let mut options = ExportOptions::new(format)
+        .page_size(match cli.page_size {
+            CliPageSize::A4 => PageSize::A4,
+            CliPageSize::Letter => PageSize::Letter,
+            CliPageSize::Legal => PageSize::Legal,
+        })
+        .orientation(match cli.orientation {
+            CliOrientation::Auto => Orientation::Auto,
+            CliOrientation::Portrait => Orientation::Portrait,
+            CliOrientation::Landscape => Orientation::Landscape,
+        })
+        .created_at(created_at);
+    if let Some(title) = &cli.title {
+        options = options.title(title);
+    }
+    if let Some(name) = &cli.sheet_name {
+        options = options.sheet_name(name);
+    }
+    for path in &cli.fonts {
+        let data =
+            fs::read(path).map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
+        options = options.font(data);
+    }
+
+    let bytes = export(&table, &options).map_err(|e| e.to_string())?;
+    if cli.output == "-" {
+        let mut out = io::stdout().lock();
+        out.write_all(&bytes)
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("cannot write standard output: {e}"))
+    } else {
+        write_atomically(Path::new(&cli.output), &bytes)
+    }
+}
+
+/// Writes to a temporary file beside `path` and renames it into place, so a
+/// failure never leaves a partial file at `path`.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{} is not a file name", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        format!("cannot write {}: {e}", path.display())
+    })
+}

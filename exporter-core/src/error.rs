@@ -1,0 +1,197 @@
+//! The one error type of the crate.
+
+use std::fmt;
+
+/// Where in a table a problem was found, for error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// The table title.
+    Title,
+    /// The header of a column (1-based).
+    Header {
+        /// 1-based column number.
+        column: usize,
+    },
+    /// A body cell (1-based row and column; row 1 is the first row after the headers).
+    Cell {
+        /// 1-based row number.
+        row: usize,
+        /// 1-based column number.
+        column: usize,
+    },
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Title => f.write_str("title"),
+            Location::Header { column } => write!(f, "header of column {column}"),
+            Location::Cell { row, column } => write!(f, "row {row}, column {column}"),
+        }
+    }
+}
+
+/// Everything that can go wrong while reading a table or writing a file.
+///
+/// Each variant has a stable [`code`](ExportError::code) for programs and a
+/// one-line, lower-case message (its `Display`) for people, saying what is
+/// wrong, where, and what to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// The input is not valid JSON, or not shaped like a table.
+    #[error("invalid table JSON: {message}")]
+    InvalidJson {
+        /// What the JSON parser reported, with its line and column.
+        message: String,
+    },
+    /// The table has rows but no headers.
+    #[error("the table has {rows} rows but no headers; give one header per column")]
+    MissingHeaders {
+        /// Number of body rows.
+        rows: usize,
+    },
+    /// A cell is an object or an array.
+    #[error("{location}: a cell must be a string, number, boolean or null, found {found}")]
+    InvalidCell {
+        /// Where the cell is.
+        location: Location,
+        /// What was found instead (`"an object"`, `"an array"`).
+        found: String,
+    },
+    /// A row has more cells than there are headers.
+    #[error("row {row} has {cells} cells but there are only {headers} headers")]
+    RowTooLong {
+        /// 1-based row number.
+        row: usize,
+        /// Number of cells in the row.
+        cells: usize,
+        /// Number of headers.
+        headers: usize,
+    },
+    /// A number that no format can hold exactly (NaN, infinity, an integer
+    /// beyond 2^53, or outside Excel's range).
+    #[error("{location}: {message}")]
+    InvalidNumber {
+        /// Where the number is.
+        location: Location,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Text longer than the format allows in one cell.
+    #[error("{location}: {length} characters, but {format} holds at most {max} in a cell")]
+    CellTooLong {
+        /// Where the text is.
+        location: Location,
+        /// Its length in UTF-16 units (how Excel counts).
+        length: usize,
+        /// The limit.
+        max: usize,
+        /// The format's name.
+        format: &'static str,
+    },
+    /// More rows than the format allows.
+    #[error("the table has {rows} rows, but {format} holds at most {max} {what}")]
+    TooManyRows {
+        /// Rows in the table.
+        rows: usize,
+        /// Most rows allowed for the table body.
+        max: usize,
+        /// The format's name.
+        format: &'static str,
+        /// What the limit counts.
+        what: &'static str,
+    },
+    /// More columns than the format allows.
+    #[error("the table has {columns} columns, but {format} holds at most {max}")]
+    TooManyColumns {
+        /// Columns in the table.
+        columns: usize,
+        /// Most columns allowed.
+        max: usize,
+        /// The format's name and what holds the columns.
+        format: &'static str,
+    },
+    /// A sheet name that Excel refuses.
+    #[error("sheet name {name:?} {reason}")]
+    InvalidSheetName {
+        /// The name given.
+        name: String,
+        /// Why Excel refuses it.
+        reason: String,
+    },
+    /// A character that neither the built-in PDF font nor any given font has.
+    #[error(
+        "{location}: no font has the character {ch:?} (U+{code:04X}); pass a font that covers it (--font FILE, or `fonts` in the options)",
+        code = u32::from(*ch)
+    )]
+    MissingGlyph {
+        /// The character.
+        ch: char,
+        /// Where it is.
+        location: Location,
+    },
+    /// A font file that cannot be read.
+    #[error("font {index}: {message}")]
+    InvalidFont {
+        /// 1-based position of the font in the options.
+        index: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// An option out of its range.
+    #[error("option {field}: {message}")]
+    InvalidOption {
+        /// The option's name.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A writer library failed; a bug on our side.
+    #[error("internal error while writing the {format} file: {message}")]
+    Internal {
+        /// The format being written.
+        format: &'static str,
+        /// What the library reported.
+        message: String,
+    },
+}
+
+impl ExportError {
+    /// A stable, upper-case code for programs (`ROW_TOO_LONG`, `MISSING_GLYPH`, ...).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::Table;
+    /// let err = Table::from_json(r#"{"headers": ["a"], "rows": [[1, 2]]}"#).unwrap_err();
+    /// assert_eq!(err.code(), "ROW_TOO_LONG");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExportError::InvalidJson { .. } => "INVALID_JSON",
+            ExportError::MissingHeaders { .. } => "MISSING_HEADERS",
+            ExportError::InvalidCell { .. } => "INVALID_CELL",
+            ExportError::RowTooLong { .. } => "ROW_TOO_LONG",
+            ExportError::InvalidNumber { .. } => "INVALID_NUMBER",
+            ExportError::CellTooLong { .. } => "CELL_TOO_LONG",
+            ExportError::TooManyRows { .. } => "TOO_MANY_ROWS",
+            ExportError::TooManyColumns { .. } => "TOO_MANY_COLUMNS",
+            ExportError::InvalidSheetName { .. } => "INVALID_SHEET_NAME",
+            ExportError::MissingGlyph { .. } => "MISSING_GLYPH",
+            ExportError::InvalidFont { .. } => "INVALID_FONT",
+            ExportError::InvalidOption { .. } => "INVALID_OPTION",
+            ExportError::Internal { .. } => "INTERNAL",
+        }
+    }
+
+    pub(crate) fn internal(format: &'static str, err: impl fmt::Display) -> Self {
+        ExportError::Internal {
+            format,
+            message: err.to_string(),
+        }
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = ExportError> = std::result::Result<T, E>;

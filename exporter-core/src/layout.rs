@@ -1,0 +1,245 @@
+//! Table layout shared by the paged formats (PDF, DOCX): measuring text,
+//! sharing the page width among columns, wrapping text into lines.
+//!
+//! Widths are in em (multiples of the font size) until a writer scales them.
+
+use crate::table::Table;
+use crate::text;
+
+/// Gives the advance width of characters, in em.
+pub(crate) trait Metrics {
+    /// Advance of `c` in em, in the regular (`bold == false`) or bold face.
+    fn advance(&self, c: char, bold: bool) -> f32;
+}
+
+/// Whether `c` is drawn at all (control characters are not; tabs become spaces).
+#[inline]
+pub(crate) fn is_drawn(c: char) -> bool {
+    !c.is_control() || c == '\t'
+}
+
+/// Whether a line may break before or after `c` without a space: CJK
+/// ideographs, kana and hangul (UAX #14 class ID, roughly).
+#[inline]
+pub(crate) fn breaks_anywhere(c: char) -> bool {
+    matches!(u32::from(c), 0x2E80..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFD)
+}
+
+/// How wide a column wants to be, in em: `max` to show every cell on one
+/// line, `min` to break only between words (long words are capped, as they
+/// will be broken between letters).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct ColumnNeeds {
+    pub min: f32,
+    pub max: f32,
+}
+
+/// Longest a single unbreakable run may ask for before it is broken between letters.
+const WORD_CAP_EM: f32 = 12.0;
+/// Narrowest a column may get when its content is wider: about six letters.
+const COLUMN_FLOOR_EM: f32 = 3.0;
+
+/// Measures one text: its widest line and its widest word, in em.
+pub(crate) fn measure(s: &str, bold: bool, metrics: &dyn Metrics) -> ColumnNeeds {
+    let mut needs = ColumnNeeds::default();
+    let (mut line, mut word) = (0.0f32, 0.0f32);
+    for c in s.chars() {
+        if c == '\n' {
+            needs.max = needs.max.max(line);
+            needs.min = needs.min.max(word);
+            line = 0.0;
+            word = 0.0;
+            continue;
+        }
+        if !is_drawn(c) {
+            continue;
+        }
+        let w = metrics.advance(c, bold);
+        line += w;
+        if c == ' ' || c == '\t' {
+            needs.min = needs.min.max(word);
+            word = 0.0;
+        } else if breaks_anywhere(c) {
+            needs.min = needs.min.max(word).max(w);
+            word = 0.0;
+        } else {
+            word += w;
+        }
+    }
+    needs.max = needs.max.max(line);
+    needs.min = needs.min.max(word).min(WORD_CAP_EM);
+    needs
+}
+
+/// The needs of every column of `table`, headers in bold.
+pub(crate) fn column_needs(table: &Table, metrics: &dyn Metrics) -> Vec<ColumnNeeds> {
+    let mut needs: Vec<ColumnNeeds> = table
+        .headers()
+        .iter()
+        .map(|h| measure(h, true, metrics))
+        .collect();
+    for r in 0..table.row_count() {
+        for (c, cell) in table.row(r).iter().enumerate() {
+            let m = measure(&text::cell_text(cell), false, metrics);
+            let n = &mut needs[c];
+            n.max = n.max.max(m.max);
+            n.min = n.min.max(m.min);
+        }
+    }
+    for n in &mut needs {
+        // A column narrower than its floor is fine only when its content is.
+        n.min = n.min.max(COLUMN_FLOOR_EM.min(n.max));
+        n.max = n.max.max(n.min);
+    }
+    needs
+}
+
+/// Shares `avail` among columns with `needs` (each plus `pad` on top), the
+/// way CSS auto table layout does: everyone gets its minimum, the rest goes
+/// in proportion to how much more each wants; a table that fits on one line
+/// per cell is stretched to fill the width. `None` when even the minimums do
+/// not fit.
+pub(crate) fn fit_columns(needs: &[ColumnNeeds], pad: f32, avail: f32) -> Option<Vec<f32>> {
+    let total_min: f32 = needs.iter().map(|n| n.min + pad).sum();
+    let total_max: f32 = needs.iter().map(|n| n.max + pad).sum();
+    if needs.is_empty() || total_min > avail + 1e-3 {
+        return if needs.is_empty() {
+            Some(Vec::new())
+        } else {
+            None
+        };
+    }
+    if total_max <= avail {
+        let scale = avail / total_max;
+        return Some(needs.iter().map(|n| (n.max + pad) * scale).collect());
+    }
+    let spare = avail - total_min;
+    let wanted = total_max - total_min;
+    Some(
+        needs
+            .iter()
+            .map(|n| n.min + pad + spare * (n.max - n.min) / wanted)
+            .collect(),
+    )
+}
+
+/// Breaks `s` into lines no wider than `width` em and calls `line(text)` for
+/// each, in order. Breaks at spaces, between CJK characters, at newlines, and
+/// inside a word only when the word alone is wider than the line. Control
+/// characters are skipped; tabs read as spaces; trailing spaces are dropped.
+pub(crate) fn wrap<'s>(
+    s: &'s str,
+    width: f32,
+    bold: bool,
+    metrics: &dyn Metrics,
+    mut line: impl FnMut(&'s str),
+) {
+    for paragraph in s.split('\n') {
+        let mut start = 0; // byte index where the current line starts
+        let mut x = 0.0f32; // width of the line so far
+        let mut brk: Option<(usize, f32)> = None; // last break: byte index, width before it
+        for (i, c) in paragraph.char_indices() {
+            if !is_drawn(c) {
+                continue;
+            }
+            let w = metrics.advance(c, bold);
+            let space = c == ' ' || c == '\t';
+            if space {
+                // Spaces may hang past the edge; the line may break after them.
+                x += w;
+                brk = Some((i + c.len_utf8(), x));
+                continue;
+            }
+            if breaks_anywhere(c) && i > start {
+                brk = Some((i, x));
+            }
+            if x + w > width && i > start {
+                match brk {
+                    Some((at, before)) if at > start => {
+                        line(paragraph[start..at].trim_end_matches([' ', '\t']));
+                        start = at;
+                        x -= before;
+                    }
+                    _ => {
+                        line(&paragraph[start..i]);
+                        start = i;
+                        x = 0.0;
+                    }
+                }
+                brk = None;
+            }
+            x += w;
+        }
+        line(paragraph[start..].trim_end_matches([' ', '\t', '\r']));
+    }
+}
+
+/// Counts the lines [`wrap`] makes.
+pub(crate) fn line_count(s: &str, width: f32, bold: bool, metrics: &dyn Metrics) -> usize {
+    let mut n = 0;
+    wrap(s, width, bold, metrics, |_| n += 1);
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character 0.5 em, CJK 1 em.
+    struct Mono;
+    impl Metrics for Mono {
+        fn advance(&self, c: char, _bold: bool) -> f32 {
+            if breaks_anywhere(c) { 1.0 } else { 0.5 }
+        }
+    }
+
+    fn lines(s: &str, width: f32) -> Vec<&str> {
+        let mut out = Vec::new();
+        wrap(s, width, false, &Mono, |l| out.push(l));
+        out
+    }
+
+    #[test]
+    fn wraps_at_spaces_and_breaks_long_words() {
+        assert_eq!(lines("aaaa bb cc", 3.0), ["aaaa", "bb cc"]);
+        assert_eq!(lines("aaaaaaaaaa", 2.0), ["aaaa", "aaaa", "aa"]);
+        assert_eq!(lines("one\ntwo", 10.0), ["one", "two"]);
+        assert_eq!(lines("", 10.0), [""]);
+        assert_eq!(lines("a\u{1}b", 10.0), ["a\u{1}b"]);
+    }
+
+    #[test]
+    fn cjk_breaks_between_characters() {
+        assert_eq!(lines("東京都渋谷区", 3.0), ["東京都", "渋谷区"]);
+    }
+
+    #[test]
+    fn no_line_is_wider_than_asked() {
+        let text = "The quick brown fox jumps over the lazy dog; Съешь же ещё этих мягких французских булок 然后 吃饭";
+        for width in [1.0, 2.5, 4.0, 7.0, 30.0] {
+            for l in lines(text, width) {
+                let w: f32 = l.chars().map(|c| Mono.advance(c, false)).sum();
+                assert!(
+                    w <= width || l.chars().count() == 1,
+                    "{l:?} is {w} em in {width}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn columns_share_the_width() {
+        let needs = [
+            ColumnNeeds {
+                min: 2.0,
+                max: 10.0,
+            },
+            ColumnNeeds { min: 2.0, max: 2.0 },
+        ];
+        let w = fit_columns(&needs, 0.0, 8.0).unwrap();
+        assert_eq!(w, [6.0, 2.0]);
+        let w = fit_columns(&needs, 0.0, 24.0).unwrap();
+        assert_eq!(w, [20.0, 4.0]);
+        assert_eq!(fit_columns(&needs, 0.0, 3.0), None);
+    }
+}

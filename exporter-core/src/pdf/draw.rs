@@ -1,0 +1,321 @@
+//! The content stream of one page: title, header row, body rows, grid, footer.
+
+use pdf_writer::types::TextRenderingMode;
+use pdf_writer::{Content, Name, Str};
+
+use super::fonts::{FontChain, Glyph};
+use super::plan::{FOOTER_SIZE, LEADING, PAD_X, PAD_Y, PageSpec, Plan, TITLE_SIZE, text_width_em};
+use super::{builtin, font_name};
+use crate::layout::{self, Metrics, is_drawn};
+use crate::table::{Cell, Table};
+use crate::text::cell_text;
+
+const HEADER_FILL: (f32, f32, f32) = (0.851, 0.886, 0.953);
+const GRID_GRAY: f32 = 0.65;
+/// Height of capitals and ascenders above the baseline, in em (Helvetica's
+/// ascender is 0.718; CJK faces reach about 0.88).
+const ASCENT: f32 = 0.78;
+
+/// The baseline of a line whose box (`size * LEADING` high) starts at `top`.
+fn baseline(top: f32, size: f32) -> f32 {
+    top - size * (LEADING - 1.0) / 2.0 - ASCENT * size
+}
+
+/// Which font the text state holds, to skip redundant `Tf` and `Tr`.
+#[derive(Clone, Copy, PartialEq)]
+struct TextState {
+    font: Option<(FontKey, u32)>,
+    fake_bold: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FontKey {
+    Builtin { bold: bool },
+    Embedded(u8),
+}
+
+pub(crate) struct Painter<'p, 'c, 'f> {
+    pub plan: &'p Plan,
+    pub table: &'p Table,
+    pub chain: &'c mut FontChain<'f>,
+    run: Vec<u8>,
+    embedded_names: Vec<String>,
+}
+
+impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
+    pub(crate) fn new(plan: &'p Plan, table: &'p Table, chain: &'c mut FontChain<'f>) -> Self {
+        let embedded_names = (0..chain.embedded.len()).map(font_name::embedded).collect();
+        Painter {
+            plan,
+            table,
+            chain,
+            run: Vec::with_capacity(256),
+            embedded_names,
+        }
+    }
+
+    /// The uncompressed content stream of page `index`.
+    pub(crate) fn page(&mut self, index: usize) -> Vec<u8> {
+        let plan = self.plan;
+        let spec: &PageSpec = &plan.pages[index];
+        let group = &plan.groups[spec.group];
+        let leading = plan.leading();
+        let mut content = Content::new();
+        let mut state = TextState {
+            font: None,
+            fake_bold: false,
+        };
+
+        let mut y = plan.top;
+        let left = plan.left;
+        let table_width: f32 = group.widths.iter().sum();
+        let xs: Vec<f32> = group
+            .widths
+            .iter()
+            .scan(left, |x, w| {
+                let at = *x;
+                *x += w;
+                Some(at)
+            })
+            .collect();
+
+        content.begin_text();
+        if spec.has_title {
+            for line in &plan.title_lines {
+                self.line(
+                    &mut content,
+                    &mut state,
+                    line,
+                    left,
+                    baseline(y, TITLE_SIZE),
+                    TITLE_SIZE,
+                    true,
+                );
+                y -= TITLE_SIZE * LEADING;
+            }
+            y -= plan.title_height() - plan.title_lines.len() as f32 * TITLE_SIZE * LEADING;
+        }
+        content.end_text();
+
+        // Header background first, so text and grid lie on top of it.
+        let header_h = plan.header_height(spec.group);
+        let table_top = y;
+        let (r, g, b) = HEADER_FILL;
+        content.set_fill_rgb(r, g, b);
+        content.rect(left, y - header_h, table_width, header_h);
+        content.fill_nonzero();
+        content.set_fill_gray(0.0);
+
+        let mut row_bottoms = Vec::with_capacity(spec.slices.len() + 1);
+        content.begin_text();
+        for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
+            let header = &self.table.headers()[c];
+            self.cell(
+                &mut content,
+                &mut state,
+                header,
+                false,
+                true,
+                x,
+                w,
+                y,
+                0,
+                u32::MAX,
+            );
+        }
+        y -= header_h;
+        row_bottoms.push(y);
+        for slice in &spec.slices {
+            let row = slice.row as usize;
+            for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
+                let cell = self.table.cell(row, c);
+                let numeric = matches!(cell, Cell::Number(_));
+                self.cell(
+                    &mut content,
+                    &mut state,
+                    &cell_text(cell),
+                    numeric,
+                    false,
+                    x,
+                    w,
+                    y,
+                    slice.from,
+                    slice.to,
+                );
+            }
+            y -= (slice.to - slice.from) as f32 * leading + 2.0 * PAD_Y;
+            row_bottoms.push(y);
+        }
+        if state.fake_bold {
+            content.set_text_rendering_mode(TextRenderingMode::Fill);
+        }
+        content.end_text();
+
+        // The grid: a line under every row, and the column edges.
+        content.set_stroke_gray(GRID_GRAY);
+        content.set_line_width(0.5);
+        content.move_to(left, table_top);
+        content.line_to(left + table_width, table_top);
+        for &yb in &row_bottoms {
+            content.move_to(left, yb);
+            content.line_to(left + table_width, yb);
+        }
+        for x in xs
+            .iter()
+            .copied()
+            .chain(std::iter::once(left + table_width))
+        {
+            content.move_to(x, table_top);
+            content.line_to(x, y);
+        }
+        content.stroke();
+
+        // Footer, centred below the table area, always in Helvetica.
+        let footer = format!("Page {} of {}", index + 1, plan.pages.len());
+        let footer_w: f32 = footer
+            .bytes()
+            .map(|b| builtin::advance(b, false))
+            .sum::<f32>()
+            * FOOTER_SIZE;
+        let footer_y = plan.bottom / 2.0 - 0.35 * FOOTER_SIZE;
+        content.set_fill_gray(0.3);
+        content.begin_text();
+        content.set_font(Name(font_name::REGULAR), FOOTER_SIZE);
+        content.set_text_matrix([
+            1.0,
+            0.0,
+            0.0,
+            1.0,
+            left + (plan.content_width - footer_w) / 2.0,
+            footer_y,
+        ]);
+        content.show(Str(footer.as_bytes()));
+        content.end_text();
+        content.finish().to_vec()
+    }
+
+    /// Lines `from..to` of `text` wrapped in the column at `x` of width `w`,
+    /// whose row box starts at `top`.
+    #[allow(clippy::too_many_arguments)]
+    fn cell(
+        &mut self,
+        content: &mut Content,
+        state: &mut TextState,
+        text: &str,
+        right: bool,
+        bold: bool,
+        x: f32,
+        w: f32,
+        top: f32,
+        from: u32,
+        to: u32,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        let size = self.plan.size;
+        let leading = self.plan.leading();
+        let width_em = text_width_em(w, size);
+        let mut lines: Vec<&str> = Vec::new();
+        let mut n = 0u32;
+        layout::wrap(text, width_em, bold, &*self.chain, |line| {
+            if n >= from && n < to {
+                lines.push(line);
+            }
+            n += 1;
+        });
+        for (i, line) in lines.into_iter().enumerate() {
+            let y = baseline(top - PAD_Y - i as f32 * leading, size);
+            let lx = if right {
+                let lw: f32 = line
+                    .chars()
+                    .filter(|c| is_drawn(*c))
+                    .map(|c| self.chain.advance(c, bold))
+                    .sum::<f32>()
+                    * size;
+                x + w - PAD_X - lw
+            } else {
+                x + PAD_X
+            };
+            self.line(content, state, line, lx, y, size, bold);
+        }
+    }
+
+    /// One line of text at baseline `y`, switching fonts along the fallback chain.
+    #[allow(clippy::too_many_arguments)]
+    fn line(
+        &mut self,
+        content: &mut Content,
+        state: &mut TextState,
+        line: &str,
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+    ) {
+        content.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
+        let mut key: Option<FontKey> = None;
+        self.run.clear();
+        for c in line.chars() {
+            if !is_drawn(c) {
+                continue;
+            }
+            let Some(glyph) = self.chain.resolve(c) else {
+                continue;
+            };
+            let k = match glyph {
+                Glyph::Builtin(_) => FontKey::Builtin { bold },
+                Glyph::Embedded { font, .. } => FontKey::Embedded(font),
+            };
+            if key != Some(k) {
+                if let Some(prev) = key {
+                    self.show(content, state, prev, size, bold);
+                }
+                key = Some(k);
+            }
+            match glyph {
+                Glyph::Builtin(code) => self.run.push(code),
+                Glyph::Embedded { font, gid, advance } => {
+                    let new = self.chain.use_glyph(font, gid, c, advance);
+                    self.run.extend_from_slice(&new.to_be_bytes());
+                }
+            }
+        }
+        if let Some(k) = key {
+            self.show(content, state, k, size, bold);
+        }
+    }
+
+    fn show(
+        &mut self,
+        content: &mut Content,
+        state: &mut TextState,
+        key: FontKey,
+        size: f32,
+        bold: bool,
+    ) {
+        let size_key = size.to_bits();
+        if state.font != Some((key, size_key)) {
+            let name = match key {
+                FontKey::Builtin { bold: false } => Name(font_name::REGULAR),
+                FontKey::Builtin { bold: true } => Name(font_name::BOLD),
+                FontKey::Embedded(i) => Name(self.embedded_names[usize::from(i)].as_bytes()),
+            };
+            content.set_font(name, size);
+            state.font = Some((key, size_key));
+        }
+        // Embedded fonts have no bold face: stroke the outlines as well.
+        let fake_bold = bold && matches!(key, FontKey::Embedded(_));
+        if fake_bold != state.fake_bold {
+            if fake_bold {
+                content.set_line_width(size * 0.035);
+                content.set_text_rendering_mode(TextRenderingMode::FillStroke);
+            } else {
+                content.set_text_rendering_mode(TextRenderingMode::Fill);
+            }
+            state.fake_bold = fake_bold;
+        }
+        content.show(Str(&self.run));
+        self.run.clear();
+    }
+}

@@ -1,0 +1,281 @@
+//! PDF through pdf-writer: a paged table layout with the built-in Helvetica
+//! and, for other scripts, the caller's fonts subset and embedded as CID
+//! fonts with a ToUnicode map.
+
+mod builtin;
+mod draw;
+mod fonts;
+#[rustfmt::skip]
+mod helvetica_metrics;
+mod plan;
+
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::{Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+
+pub(crate) use builtin::Helvetica;
+
+use crate::Progress;
+use crate::error::{ExportError, Result};
+use crate::options::ExportOptions;
+use crate::table::Table;
+use crate::text::DateTime;
+use fonts::{Embedded, FontChain};
+
+const FORMAT: &str = "PDF";
+
+/// Resource names of the fonts in content streams.
+pub(crate) mod font_name {
+    pub const REGULAR: &[u8] = b"F0";
+    pub const BOLD: &[u8] = b"F1";
+    pub fn embedded(i: usize) -> String {
+        format!("E{i}")
+    }
+}
+
+const CATALOG: Ref = Ref::new(1);
+const PAGE_TREE: Ref = Ref::new(2);
+const INFO: Ref = Ref::new(3);
+const HELVETICA: Ref = Ref::new(4);
+const HELVETICA_BOLD: Ref = Ref::new(5);
+const FIRST_FONT: i32 = 6;
+/// Objects per embedded font: Type0, CIDFont, descriptor, font file, ToUnicode.
+const OBJECTS_PER_FONT: i32 = 5;
+
+pub(crate) fn write(
+    table: &Table,
+    options: &ExportOptions,
+    progress: &mut Progress<'_>,
+) -> Result<Vec<u8>> {
+    let title = options.effective_title(table);
+    let mut chain = FontChain::new(&options.fonts)?;
+    if let Some(title) = title {
+        chain.check(title, crate::Location::Title)?;
+    }
+    table.for_each_text(|s, location| {
+        if s.is_ascii() {
+            Ok(())
+        } else {
+            chain.check(s, location)
+        }
+    })?;
+
+    let plan = plan::plan(table, options, title, &chain);
+    let font_count = i32::try_from(chain.embedded.len()).unwrap_or(i32::MAX);
+    let first_page = FIRST_FONT + OBJECTS_PER_FONT * font_count;
+    let page_ref = |k: usize| Ref::new(first_page + 2 * i32::try_from(k).unwrap_or(i32::MAX));
+    let content_ref =
+        |k: usize| Ref::new(first_page + 2 * i32::try_from(k).unwrap_or(i32::MAX) + 1);
+    if plan.pages.len() > 100_000_000 {
+        return Err(ExportError::internal(
+            FORMAT,
+            "more pages than a PDF can number",
+        ));
+    }
+
+    let mut pdf = Pdf::new();
+    pdf.set_version(1, 7);
+    let mut painter = draw::Painter::new(&plan, table, &mut chain);
+    for k in 0..plan.pages.len() {
+        let content = painter.page(k);
+        pdf.stream(content_ref(k), &deflate(&content)?)
+            .filter(Filter::FlateDecode);
+        pdf.page(page_ref(k))
+            .parent(PAGE_TREE)
+            .contents(content_ref(k));
+        if let Some(last) = plan.pages[k].slices.last() {
+            progress.rows_done(last.row as usize + usize::from(last.to > 0));
+        }
+    }
+
+    let mut tree = pdf.pages(PAGE_TREE);
+    tree.kids((0..plan.pages.len()).map(page_ref))
+        .count(i32::try_from(plan.pages.len()).unwrap_or(i32::MAX))
+        .media_box(Rect::new(0.0, 0.0, plan.width, plan.height));
+    let mut resources = tree.resources();
+    let mut fonts = resources.fonts();
+    fonts.pair(Name(font_name::REGULAR), HELVETICA);
+    fonts.pair(Name(font_name::BOLD), HELVETICA_BOLD);
+    for (i, e) in chain.embedded.iter().enumerate() {
+        if e.remapper.num_gids() > 1 {
+            fonts.pair(Name(font_name::embedded(i).as_bytes()), font_ref(i, 0));
+        }
+    }
+    fonts.finish();
+    resources.finish();
+    tree.finish();
+
+    pdf.catalog(CATALOG).pages(PAGE_TREE);
+    pdf.type1_font(HELVETICA)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(HELVETICA_BOLD)
+        .base_font(Name(b"Helvetica-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    for (i, e) in chain.embedded.iter().enumerate() {
+        if e.remapper.num_gids() > 1 {
+            embed_font(&mut pdf, i, e)?;
+        }
+    }
+
+    let mut info = pdf.document_info(INFO);
+    if let Some(title) = title {
+        info.title(TextStr(title));
+    }
+    info.producer(TextStr("Rowpress"));
+    if let Some(t) = options.created_at {
+        info.creation_date(pdf_date(t));
+    }
+    info.finish();
+    Ok(pdf.finish())
+}
+
+fn font_ref(font: usize, part: i32) -> Ref {
+    Ref::new(FIRST_FONT + OBJECTS_PER_FONT * i32::try_from(font).unwrap_or(i32::MAX) + part)
+}
+
+/// Writes the subset of embedded font `i` as a Type0 font over a CID font.
+fn embed_font(pdf: &mut Pdf, i: usize, e: &Embedded) -> Result<()> {
+    let (type0, cid, descriptor, file, to_unicode) = (
+        font_ref(i, 0),
+        font_ref(i, 1),
+        font_ref(i, 2),
+        font_ref(i, 3),
+        font_ref(i, 4),
+    );
+    let subset =
+        subsetter::subset(&e.data, 0, &e.remapper).map_err(|err| ExportError::InvalidFont {
+            index: i + 1,
+            message: format!("cannot be subset for embedding ({err})"),
+        })?;
+    // A subset is named TAG+Name, the tag six capitals (PDF 32000-1, 9.6.4);
+    // derived from the glyphs so the same input gives the same bytes.
+    let tag = subset_tag(e.remapper.remapped_gids());
+    let base = format!("{tag}+{}", e.postscript_name);
+
+    let font_file: Vec<u8> = if e.is_cff {
+        // Embed the bare CFF table as FontFile3/CIDFontType0C, which every reader takes.
+        let face = ttf_parser::RawFace::parse(&subset, 0)
+            .map_err(|err| ExportError::internal(FORMAT, err))?;
+        face.table(ttf_parser::Tag::from_bytes(b"CFF "))
+            .ok_or_else(|| ExportError::internal(FORMAT, "subset font lost its CFF table"))?
+            .to_vec()
+    } else {
+        subset
+    };
+
+    pdf.type0_font(type0)
+        .base_font(Name(base.as_bytes()))
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid)
+        .to_unicode(to_unicode);
+
+    let system_info = SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    };
+    let mut cid_font = pdf.cid_font(cid);
+    cid_font
+        .subtype(if e.is_cff {
+            CidFontType::Type0
+        } else {
+            CidFontType::Type2
+        })
+        .base_font(Name(base.as_bytes()))
+        .system_info(system_info)
+        .font_descriptor(descriptor)
+        .default_width(0.0);
+    if !e.is_cff {
+        cid_font.cid_to_gid_map_predefined(Name(b"Identity"));
+    }
+    let count = e.remapper.num_gids();
+    cid_font.widths().consecutive(
+        0,
+        (0..count).map(|g| e.widths.get(&g).copied().unwrap_or(0.0)),
+    );
+    cid_font.finish();
+
+    let mut fd = pdf.font_descriptor(descriptor);
+    fd.name(Name(base.as_bytes()))
+        .flags(FontFlags::SYMBOLIC)
+        .bbox(Rect::new(e.bbox[0], e.bbox[1], e.bbox[2], e.bbox[3]))
+        .italic_angle(e.italic_angle)
+        .ascent(e.ascender)
+        .descent(e.descender)
+        .cap_height(e.cap_height)
+        .stem_v(80.0);
+    if e.is_cff {
+        fd.font_file3(file);
+    } else {
+        fd.font_file2(file);
+    }
+    fd.finish();
+
+    let compressed = deflate(&font_file)?;
+    let mut stream = pdf.stream(file, &compressed);
+    stream.filter(Filter::FlateDecode);
+    if e.is_cff {
+        stream.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+    } else {
+        stream.pair(
+            Name(b"Length1"),
+            i32::try_from(font_file.len()).unwrap_or(i32::MAX),
+        );
+    }
+    stream.finish();
+
+    let mut cmap = UnicodeCmap::new(Name(b"Rowpress-UCS"), system_info);
+    for (&gid, &c) in &e.to_unicode {
+        cmap.pair(gid, c);
+    }
+    let cmap = cmap.finish();
+    pdf.stream(to_unicode, &deflate(cmap.as_slice())?)
+        .filter(Filter::FlateDecode);
+    Ok(())
+}
+
+fn subset_tag(gids: impl Iterator<Item = u16>) -> String {
+    // FNV-1a over the glyph ids.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for g in gids {
+        for b in g.to_be_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    (0..6)
+        .map(|_| {
+            let c = char::from(b'A' + u8::try_from(h % 26).unwrap_or(0));
+            h /= 26;
+            c
+        })
+        .collect()
+}
+
+fn pdf_date(unix: i64) -> Date {
+    let t = DateTime::from_unix(unix);
+    let field = |v: u32| u8::try_from(v).unwrap_or(0);
+    Date::new(u16::try_from(t.year).unwrap_or(1980))
+        .month(field(t.month))
+        .day(field(t.day))
+        .hour(field(t.hour))
+        .minute(field(t.minute))
+        .second(field(t.second))
+        .utc_offset_hour(0)
+        .utc_offset_minute(0)
+}
+
+/// Zlib-compresses a stream (FlateDecode).
+fn deflate(data: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder =
+        ZlibEncoder::new(Vec::with_capacity(data.len() / 4 + 64), Compression::new(6));
+    encoder
+        .write_all(data)
+        .map_err(|e| ExportError::internal(FORMAT, e))?;
+    encoder
+        .finish()
+        .map_err(|e| ExportError::internal(FORMAT, e))
+}

@@ -1,0 +1,544 @@
+//! The table model: what every format is made from, and how it is read and
+//! checked.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::error::{ExportError, Location, Result};
+
+/// Largest integer a 64-bit float holds exactly (2^53); beyond it JSON
+/// integers would silently change on their way into any format.
+const MAX_EXACT_INTEGER: u64 = 1 << 53;
+
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// An empty cell (`null` in JSON, or missing at the end of a short row).
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A finite number.
+    Number(f64),
+    /// Text.
+    String(String),
+}
+
+impl From<&str> for Cell {
+    fn from(value: &str) -> Self {
+        Cell::String(value.to_owned())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(value: String) -> Self {
+        Cell::String(value)
+    }
+}
+
+impl From<f64> for Cell {
+    fn from(value: f64) -> Self {
+        Cell::Number(value)
+    }
+}
+
+impl From<i32> for Cell {
+    fn from(value: i32) -> Self {
+        Cell::Number(f64::from(value))
+    }
+}
+
+impl From<bool> for Cell {
+    fn from(value: bool) -> Self {
+        Cell::Bool(value)
+    }
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Cell::Null, Into::into)
+    }
+}
+
+static NULL: Cell = Cell::Null;
+
+/// A checked table: headers, rows no longer than the headers, finite numbers.
+///
+/// # Examples
+///
+/// ```
+/// use exporter_core::{Cell, Table};
+/// let table = Table::from_json(
+///     r#"{"title": "Quarterly sales", "headers": ["Order", "Qty", "Paid"],
+///         "rows": [["A-1", 3, true], ["A-2", null]]}"#,
+/// )?;
+/// assert_eq!(table.cell(1, 2), &Cell::Null); // short rows are padded
+/// # Ok::<(), exporter_core::ExportError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    title: Option<String>,
+    headers: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// Builds a table from headers and rows and checks it.
+    ///
+    /// # Errors
+    ///
+    /// [`ExportError::MissingHeaders`] when there are rows but no headers,
+    /// [`ExportError::RowTooLong`] when a row has more cells than headers, and
+    /// [`ExportError::InvalidNumber`] for NaN or an infinity.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::{Cell, Table};
+    /// let table = Table::new(
+    ///     vec!["Order".into(), "Qty".into()],
+    ///     vec![vec!["A-1".into(), 3.into()]],
+    /// )?
+    /// .with_title("Orders");
+    /// assert_eq!(table.title(), Some("Orders"));
+    /// # Ok::<(), exporter_core::ExportError>(())
+    /// ```
+    pub fn new(headers: Vec<String>, rows: Vec<Vec<Cell>>) -> Result<Table> {
+        let table = Table {
+            title: None,
+            headers,
+            rows,
+        };
+        table.check()?;
+        for (r, row) in table.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if let Cell::Number(n) = cell {
+                    check_number(
+                        *n,
+                        Location::Cell {
+                            row: r + 1,
+                            column: c + 1,
+                        },
+                    )?;
+                }
+            }
+        }
+        Ok(table)
+    }
+
+    /// Sets the title.
+    pub fn with_title(mut self, title: impl Into<String>) -> Table {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Reads a table from its JSON form:
+    /// `{"title"?: string, "headers": [string], "rows": [[string|number|boolean|null]]}`.
+    ///
+    /// # Errors
+    ///
+    /// [`ExportError::InvalidJson`] for malformed JSON or a missing field,
+    /// [`ExportError::InvalidCell`] for an object or array in a cell,
+    /// [`ExportError::InvalidNumber`] for an integer beyond 2^53, and the
+    /// errors of [`Table::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::Table;
+    /// let err = Table::from_json(r#"{"headers": ["a"], "rows": [[{"x": 1}]]}"#).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "row 1, column 1: a cell must be a string, number, boolean or null, found an object"
+    /// );
+    /// ```
+    pub fn from_json(json: &str) -> Result<Table> {
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        let table = Table::from_deserializer(&mut deserializer)?;
+        deserializer.end().map_err(|err| ExportError::InvalidJson {
+            message: err.to_string(),
+        })?;
+        Ok(table)
+    }
+
+    /// Reads a table from any serde deserializer (the wasm binding passes
+    /// JavaScript objects through this); same rules and errors as
+    /// [`Table::from_json`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Table::from_json`].
+    pub fn from_deserializer<'de, D>(deserializer: D) -> Result<Table>
+    where
+        D: Deserializer<'de>,
+        D::Error: fmt::Display,
+    {
+        let found = RefCell::new(None);
+        let parsed = deserializer.deserialize_map(TableVisitor { found: &found });
+        match parsed {
+            Ok(table) => {
+                table.check()?;
+                Ok(table)
+            }
+            Err(err) => Err(found
+                .into_inner()
+                .unwrap_or_else(|| ExportError::InvalidJson {
+                    message: err.to_string(),
+                })),
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.headers.is_empty() && !self.rows.is_empty() {
+            return Err(ExportError::MissingHeaders {
+                rows: self.rows.len(),
+            });
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            if row.len() > self.headers.len() {
+                return Err(ExportError::RowTooLong {
+                    row: r + 1,
+                    cells: row.len(),
+                    headers: self.headers.len(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The title, if any.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// The column headers.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Number of columns (the number of headers).
+    pub fn column_count(&self) -> usize {
+        self.headers.len()
+    }
+
+    /// Number of body rows.
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The cells of row `row` (0-based) as given; it may be shorter than the headers.
+    pub fn row(&self, row: usize) -> &[Cell] {
+        &self.rows[row]
+    }
+
+    /// The cell at `row`, `column` (0-based); [`Cell::Null`] past the end of a short row.
+    ///
+    /// # Panics
+    ///
+    /// When `row` is not below [`Table::row_count`].
+    pub fn cell(&self, row: usize, column: usize) -> &Cell {
+        self.rows[row].get(column).unwrap_or(&NULL)
+    }
+
+    /// Every header and text cell with its location (1-based), for checks
+    /// that apply to all text of a table (the title is checked apart, as
+    /// the options may replace it).
+    pub(crate) fn for_each_text(
+        &self,
+        mut f: impl FnMut(&str, Location) -> Result<()>,
+    ) -> Result<()> {
+        for (c, header) in self.headers.iter().enumerate() {
+            f(header, Location::Header { column: c + 1 })?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if let Cell::String(s) = cell {
+                    f(
+                        s,
+                        Location::Cell {
+                            row: r + 1,
+                            column: c + 1,
+                        },
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_number(n: f64, location: Location) -> Result<()> {
+    if n.is_finite() {
+        Ok(())
+    } else {
+        Err(ExportError::InvalidNumber {
+            location,
+            message: format!("{n} is not a finite number; use null or a string"),
+        })
+    }
+}
+
+type Found<'a> = &'a RefCell<Option<ExportError>>;
+
+/// Records a structured error for [`Table::from_deserializer`] and hands
+/// serde a custom error with the same message.
+fn fail<E: de::Error>(found: Found<'_>, err: ExportError) -> E {
+    let message = err.to_string();
+    *found.borrow_mut() = Some(err);
+    E::custom(message)
+}
+
+struct TableVisitor<'a> {
+    found: Found<'a>,
+}
+
+impl<'de> Visitor<'de> for TableVisitor<'_> {
+    type Value = Table;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a table object with `headers` and `rows`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Table, A::Error> {
+        let mut title: Option<Option<String>> = None;
+        let mut headers = None;
+        let mut rows = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "title" if title.is_none() => title = Some(map.next_value()?),
+                "headers" if headers.is_none() => headers = Some(map.next_value_seed(HeadersSeed)?),
+                "rows" if rows.is_none() => {
+                    rows = Some(map.next_value_seed(RowsSeed { found: self.found })?)
+                }
+                "title" | "headers" | "rows" => {
+                    return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+                }
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Table {
+            title: title.flatten(),
+            headers: headers.ok_or_else(|| de::Error::missing_field("headers"))?,
+            rows: rows.ok_or_else(|| de::Error::missing_field("rows"))?,
+        })
+    }
+}
+
+struct HeadersSeed;
+
+impl<'de> DeserializeSeed<'de> for HeadersSeed {
+    type Value = Vec<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<String>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HeadersSeed {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`headers` as an array of strings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        let mut headers = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(header) = seq.next_element::<HeaderText>()? {
+            headers.push(header.0);
+        }
+        Ok(headers)
+    }
+}
+
+struct HeaderText(String);
+
+impl<'de> de::Deserialize<'de> for HeaderText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = HeaderText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("each header to be a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<HeaderText, E> {
+                Ok(HeaderText(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<HeaderText, E> {
+                Ok(HeaderText(v))
+            }
+        }
+        d.deserialize_string(V)
+    }
+}
+
+struct RowsSeed<'a> {
+    found: Found<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
+    type Value = Vec<Vec<Cell>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_> {
+    type Value = Vec<Vec<Cell>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`rows` as an array of arrays of cells")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+        while let Some(row) = seq.next_element_seed(RowSeed {
+            found: self.found,
+            row: rows.len() + 1,
+        })? {
+            rows.push(row);
+        }
+        Ok(rows)
+    }
+}
+
+struct RowSeed<'a> {
+    found: Found<'a>,
+    row: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = Vec<Cell>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = Vec<Cell>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "row {} as an array of cells", self.row)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut cells = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 14));
+        while let Some(cell) = seq.next_element_seed(CellSeed {
+            found: self.found,
+            location: Location::Cell {
+                row: self.row,
+                column: cells.len() + 1,
+            },
+        })? {
+            cells.push(cell);
+        }
+        Ok(cells)
+    }
+}
+
+struct CellSeed<'a> {
+    found: Found<'a>,
+    location: Location,
+}
+
+impl CellSeed<'_> {
+    fn integer<E: de::Error>(&self, magnitude: u64, display: &dyn fmt::Display) -> Result<Cell, E> {
+        if magnitude > MAX_EXACT_INTEGER {
+            return Err(fail(
+                self.found,
+                ExportError::InvalidNumber {
+                    location: self.location,
+                    message: format!(
+                        "the integer {display} is beyond 2^53 and would lose digits as a number; pass it as a string"
+                    ),
+                },
+            ));
+        }
+        Ok(Cell::Number(magnitude_as_f64(magnitude)))
+    }
+
+    fn wrong<E: de::Error>(&self, found: &str) -> E {
+        fail(
+            self.found,
+            ExportError::InvalidCell {
+                location: self.location,
+                found: found.to_owned(),
+            },
+        )
+    }
+}
+
+/// Exact for every `magnitude <= 2^53`, which is all this is called with.
+#[allow(clippy::cast_precision_loss)]
+fn magnitude_as_f64(magnitude: u64) -> f64 {
+    magnitude as f64
+}
+
+impl<'de> DeserializeSeed<'de> for CellSeed<'_> {
+    type Value = Cell;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cell, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CellSeed<'_> {
+    type Value = Cell;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: a string, number, boolean or null", self.location)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Cell, E> {
+        Ok(Cell::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Cell, E> {
+        let cell = self.integer(v.unsigned_abs(), &v)?;
+        Ok(match cell {
+            Cell::Number(n) if v < 0 => Cell::Number(-n),
+            other => other,
+        })
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Cell, E> {
+        self.integer(v, &v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Cell, E> {
+        check_number(v, self.location).map_err(|err| fail(self.found, err))?;
+        Ok(Cell::Number(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Cell, E> {
+        Ok(Cell::String(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Cell, E> {
+        Ok(Cell::String(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Cell, E> {
+        Ok(Cell::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Cell, E> {
+        Ok(Cell::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Cell, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Cell, A::Error> {
+        Err(self.wrong("an object"))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Cell, A::Error> {
+        Err(self.wrong("an array"))
+    }
+}

@@ -1,0 +1,152 @@
+//! The table-export program: files, stdin/stdout, one-line errors, no partial output.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::Scratch;
+
+const BIN: &str = env!("CARGO_BIN_EXE_table-export");
+
+fn table_export(args: &[&str], stdin: Option<&[u8]>) -> (i32, Vec<u8>, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(bytes) = stdin {
+        input.write_all(bytes).unwrap();
+    }
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const TABLE: &str = r#"{"title": "Quarterly sales", "headers": ["Order", "Qty", "Paid"], "rows": [["A-1", 3, true], ["A-2", null, false]]}"#;
+
+#[test]
+fn writes_each_format_to_a_file() {
+    let dir = Scratch::new("cli-files");
+    let input = dir.path("t.json");
+    std::fs::write(&input, TABLE).unwrap();
+    for (format, magic) in [
+        ("pdf", &b"%PDF-"[..]),
+        ("docx", b"PK\x03\x04"),
+        ("xlsx", b"PK\x03\x04"),
+    ] {
+        let out = dir.path(&format!("t.{format}"));
+        let (code, _, err) = table_export(
+            &[
+                input.to_str().unwrap(),
+                "--format",
+                format,
+                "--output",
+                out.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(std::fs::read(&out).unwrap().starts_with(magic));
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn reads_stdin_and_writes_stdout_deterministically() {
+    let args = [
+        "-",
+        "--format",
+        "xlsx",
+        "--output",
+        "-",
+        "--created-at",
+        "1700000000",
+        "--title",
+        "Other",
+    ];
+    let (code, a, err) = table_export(&args, Some(TABLE.as_bytes()));
+    assert_eq!(code, 0, "{err}");
+    let (_, b, _) = table_export(&args, Some(TABLE.as_bytes()));
+    assert!(a.starts_with(b"PK"));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn errors_are_one_line_and_leave_no_file() {
+    let dir = Scratch::new("cli-errors");
+    let out = dir.path("out.pdf");
+    let out_s = out.to_str().unwrap();
+    let cases: Vec<(Vec<&str>, &[u8], &str)> = vec![
+        (
+            vec!["-", "-f", "pdf", "-o", out_s],
+            br#"{"headers": ["a"], "rows": [[1, 2]]}"#,
+            "error: row 1 has 2 cells but there are only 1 headers",
+        ),
+        (
+            vec!["-", "-f", "pdf", "-o", out_s],
+            r#"{"headers": ["a"], "rows": [["\u03a9mega"]]}"#.as_bytes(),
+            "error: row 1, column 1: no font has the character 'Ω' (U+03A9); pass a font that covers it (--font FILE, or `fonts` in the options)",
+        ),
+        (
+            vec!["/no/such/file.json", "-f", "pdf", "-o", out_s],
+            b"",
+            "error: cannot read /no/such/file.json: No such file or directory (os error 2)",
+        ),
+        (
+            vec!["-", "-f", "pdf", "-o", out_s, "--font", "/no/font.ttf"],
+            br#"{"headers": [], "rows": []}"#,
+            "error: cannot read font /no/font.ttf: No such file or directory (os error 2)",
+        ),
+        (
+            vec!["-", "-f", "odt", "-o", out_s],
+            b"{}",
+            "error: invalid value 'odt' for '--format <FORMAT>'",
+        ),
+        (
+            vec!["-", "-f", "pdf", "-o", "/no/such/dir/out.pdf"],
+            br#"{"headers": [], "rows": []}"#,
+            "error: cannot write /no/such/dir/out.pdf: No such file or directory (os error 2)",
+        ),
+    ];
+    for (args, stdin, expected) in cases {
+        let (code, stdout, stderr) = table_export(&args, Some(stdin));
+        assert_ne!(code, 0, "{args:?}");
+        assert!(stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.trim_end().starts_with(expected), "{stderr}");
+        assert!(!out.exists(), "an output file was left behind for {args:?}");
+    }
+}
+
+#[test]
+fn help_documents_every_option() {
+    let (code, out, _) = table_export(&["--help"], None);
+    assert_eq!(code, 0);
+    let help = String::from_utf8(out).unwrap();
+    for flag in [
+        "--format",
+        "--output",
+        "--title",
+        "--page-size",
+        "--orientation",
+        "--font",
+        "--sheet-name",
+        "--created-at",
+        "SOURCE_DATE_EPOCH",
+    ] {
+        assert!(help.contains(flag), "{flag} not in --help");
+    }
+}

@@ -1,0 +1,93 @@
+//! DOCX read back as XML: table shape, repeating header, compression.
+
+mod common;
+
+use common::{sample_table, shown, unzip};
+use exporter_core::{ExportOptions, Format, Orientation, Table, export};
+
+fn document_xml(bytes: &[u8]) -> String {
+    unzip(bytes)
+        .into_iter()
+        .find(|(n, _, _)| n == "word/document.xml")
+        .map(|(_, _, d)| String::from_utf8(d).unwrap())
+        .expect("word/document.xml")
+}
+
+#[test]
+fn table_has_every_row_and_a_repeating_header() {
+    let table = sample_table(300, 6).with_title("Inventory & stock");
+    let bytes = export(&table, &ExportOptions::new(Format::Docx)).unwrap();
+    let xml = document_xml(&bytes);
+    assert_eq!(xml.matches("<w:tr>").count(), 301);
+    assert_eq!(xml.matches("<w:tblHeader/>").count(), 1);
+    assert_eq!(xml.matches("<w:tc>").count(), 301 * 6);
+    assert_eq!(xml.matches("<w:gridCol ").count(), 6);
+    assert!(xml.contains("Inventory &amp; stock"));
+    assert!(xml.contains(r#"<w:pStyle w:val="Heading1"/>"#));
+    for r in [0, 150, 299] {
+        for c in 0..6 {
+            let text = shown(table.cell(r, c));
+            if !text.is_empty() {
+                assert!(xml.contains(&format!(">{text}<")), "{text} missing");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_part_is_deflated() {
+    let bytes = export(&sample_table(2000, 10), &ExportOptions::new(Format::Docx)).unwrap();
+    let parts = unzip(&bytes);
+    let uncompressed: usize = parts.iter().map(|(_, _, d)| d.len()).sum();
+    for (name, method, _) in &parts {
+        assert_eq!(
+            *method,
+            zip::CompressionMethod::Deflated,
+            "{name} is not compressed"
+        );
+    }
+    assert!(
+        bytes.len() * 8 < uncompressed,
+        "{} bytes from {uncompressed}",
+        bytes.len()
+    );
+}
+
+#[test]
+fn wide_tables_turn_the_page() {
+    let table = sample_table(5, 20);
+    let auto = document_xml(&export(&table, &ExportOptions::new(Format::Docx)).unwrap());
+    assert!(auto.contains(r#"w:orient="landscape""#));
+    let portrait = ExportOptions::new(Format::Docx).orientation(Orientation::Portrait);
+    assert!(!document_xml(&export(&table, &portrait).unwrap()).contains("landscape"));
+    let narrow =
+        document_xml(&export(&sample_table(5, 2), &ExportOptions::new(Format::Docx)).unwrap());
+    assert!(!narrow.contains("landscape"));
+}
+
+#[test]
+fn control_characters_are_dropped_tabs_and_newlines_kept() {
+    let table =
+        Table::from_json(r#"{"headers": ["a"], "rows": [["x\u0001y\tz\nw\u000b"]]}"#).unwrap();
+    let xml = document_xml(&export(&table, &ExportOptions::new(Format::Docx)).unwrap());
+    assert!(xml.contains(r#"<w:t xml:space="preserve">xy</w:t><w:tab/><w:t xml:space="preserve">z</w:t><w:br/><w:t xml:space="preserve">w</w:t>"#), "{xml}");
+}
+
+#[test]
+fn column_widths_follow_content() {
+    let table = Table::from_json(r#"{"headers": ["Id", "Description"], "rows": [["1", "a rather long description of the item in this row"]]}"#).unwrap();
+    let xml = document_xml(&export(&table, &ExportOptions::new(Format::Docx)).unwrap());
+    let widths: Vec<u32> = xml
+        .match_indices("<w:gridCol w:w=\"")
+        .map(|(i, m)| {
+            xml[i + m.len()..]
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(widths.len(), 2);
+    assert!(widths[1] > widths[0] * 3, "{widths:?}");
+}

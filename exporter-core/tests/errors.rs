@@ -1,0 +1,242 @@
+//! Every bad input gets one pinned, one-line message and its stable code.
+
+use exporter_core::{Cell, ExportOptions, Format, Margins, Table, export};
+
+fn json_err(json: &str) -> (String, &'static str) {
+    let e = Table::from_json(json).unwrap_err();
+    (e.to_string(), e.code())
+}
+
+#[test]
+fn malformed_tables() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            r#"{"headers": ["a", "b"], "rows": [["x"], ["1", 2, 3]]}"#,
+            "row 2 has 3 cells but there are only 2 headers",
+            "ROW_TOO_LONG",
+        ),
+        (
+            r#"{"headers": ["a"], "rows": [[1], [{"k": 1}]]}"#,
+            "row 2, column 1: a cell must be a string, number, boolean or null, found an object",
+            "INVALID_CELL",
+        ),
+        (
+            r#"{"headers": ["a", "b"], "rows": [[1, [2]]]}"#,
+            "row 1, column 2: a cell must be a string, number, boolean or null, found an array",
+            "INVALID_CELL",
+        ),
+        (
+            r#"{"rows": []}"#,
+            "invalid table JSON: missing field `headers` at line 1 column 12",
+            "INVALID_JSON",
+        ),
+        (
+            r#"{"headers": ["a"]}"#,
+            "invalid table JSON: missing field `rows` at line 1 column 18",
+            "INVALID_JSON",
+        ),
+        (
+            r#"{"headers": [], "rows": [[]]}"#,
+            "the table has 1 rows but no headers; give one header per column",
+            "MISSING_HEADERS",
+        ),
+        (
+            r#"{"headers": ["a"], "rows": [[1]"#,
+            "invalid table JSON: EOF while parsing a list at line 1 column 31",
+            "INVALID_JSON",
+        ),
+        (
+            r#"{"headers": ["a"], "rows": [[12345678901234567890]]}"#,
+            "row 1, column 1: the integer 12345678901234567890 is beyond 2^53 and would lose digits as a number; pass it as a string",
+            "INVALID_NUMBER",
+        ),
+        (
+            r#"{"headers": ["a"], "rows": [[-9007199254740993]]}"#,
+            "row 1, column 1: the integer -9007199254740993 is beyond 2^53 and would lose digits as a number; pass it as a string",
+            "INVALID_NUMBER",
+        ),
+        (
+            r#"{"headers": [1], "rows": []}"#,
+            "invalid table JSON: invalid type: integer `1`, expected each header to be a string at line 1 column 14",
+            "INVALID_JSON",
+        ),
+        (
+            r#"{"headers": ["a"], "rows": ["x"]}"#,
+            "invalid table JSON: invalid type: string \"x\", expected row 1 as an array of cells at line 1 column 31",
+            "INVALID_JSON",
+        ),
+        (
+            r#"[1, 2]"#,
+            "invalid table JSON: invalid type: sequence, expected a table object with `headers` and `rows` at line 1 column 0",
+            "INVALID_JSON",
+        ),
+        (
+            r#"{"headers": ["a"], "rows": []} trailing"#,
+            "invalid table JSON: trailing characters at line 1 column 32",
+            "INVALID_JSON",
+        ),
+    ];
+    for (json, message, code) in cases {
+        let (got, got_code) = json_err(json);
+        assert_eq!(&got, message, "for {json}");
+        assert_eq!(&got_code, code, "for {json}");
+        assert!(!got.contains('\n'));
+    }
+}
+
+#[test]
+fn short_rows_are_padded_and_exact_integers_kept() {
+    let t = Table::from_json(
+        r#"{"headers": ["a", "b", "c"], "rows": [["x"], [9007199254740992, -3, 1.5]]}"#,
+    )
+    .unwrap();
+    assert_eq!(t.cell(0, 2), &Cell::Null);
+    assert_eq!(t.cell(1, 0), &Cell::Number(9_007_199_254_740_992.0));
+    assert_eq!(t.cell(1, 1), &Cell::Number(-3.0));
+}
+
+#[test]
+fn non_finite_numbers_from_code_are_refused() {
+    let err = Table::new(vec!["a".into()], vec![vec![Cell::Number(f64::NAN)]]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "row 1, column 1: NaN is not a finite number; use null or a string"
+    );
+    assert_eq!(err.code(), "INVALID_NUMBER");
+}
+
+#[test]
+fn excel_limits_name_the_cell() {
+    let long = "x".repeat(32_768);
+    let t = Table::new(
+        vec!["a".into(), "b".into()],
+        vec![vec![1.into(), 2.into()], vec![1.into(), long.into()]],
+    )
+    .unwrap();
+    let err = export(&t, &ExportOptions::new(Format::Xlsx)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "row 2, column 2: 32768 characters, but Excel holds at most 32767 in a cell"
+    );
+    assert_eq!(err.code(), "CELL_TOO_LONG");
+    // The same text is fine where there is no such limit.
+    assert!(export(&t, &ExportOptions::new(Format::Docx)).is_ok());
+
+    let emoji = "😀".repeat(16_384); // 16,384 chars, 32,768 UTF-16 units
+    let t = Table::new(vec![emoji], vec![]).unwrap();
+    let err = export(&t, &ExportOptions::new(Format::Xlsx)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "header of column 1: 32768 characters, but Excel holds at most 32767 in a cell"
+    );
+
+    let headers: Vec<String> = (0..16_385).map(|i| format!("c{i}")).collect();
+    let err = export(
+        &Table::new(headers, vec![]).unwrap(),
+        &ExportOptions::new(Format::Xlsx),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the table has 16385 columns, but Excel holds at most 16384"
+    );
+
+    let rows = vec![vec![Cell::Null]; 1_048_575];
+    let t = Table::new(vec!["a".into()], rows).unwrap().with_title("T");
+    let err = export(&t, &ExportOptions::new(Format::Xlsx)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the table has 1048575 rows, but Excel holds at most 1048574 rows below the title and headers"
+    );
+    assert_eq!(err.code(), "TOO_MANY_ROWS");
+
+    let t = Table::new(vec!["a".into()], vec![vec![Cell::Number(1e-310)]]).unwrap();
+    let err = export(&t, &ExportOptions::new(Format::Xlsx)).unwrap_err();
+    assert_eq!(err.code(), "INVALID_NUMBER");
+    assert!(
+        err.to_string()
+            .starts_with("row 1, column 1: 1e-310 is outside the range Excel holds"),
+        "{err}"
+    );
+}
+
+#[test]
+fn word_column_limit() {
+    let headers: Vec<String> = (0..64).map(|i| format!("c{i}")).collect();
+    let err = export(
+        &Table::new(headers, vec![]).unwrap(),
+        &ExportOptions::new(Format::Docx),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the table has 64 columns, but a Word table holds at most 63"
+    );
+}
+
+#[test]
+fn bad_options() {
+    let t = Table::new(vec!["a".into()], vec![]).unwrap();
+    let err = export(
+        &t,
+        &ExportOptions::new(Format::Pdf).margins(Margins::uniform(300.0)),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "option margins: they leave less than 2 inches (144 pt) of a 595 pt page for the table"
+    );
+    let err = export(
+        &t,
+        &ExportOptions::new(Format::Pdf).margins(Margins {
+            top: -1.0,
+            ..Margins::default()
+        }),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "option margins.top: -1 is not a non-negative number of points"
+    );
+    let err = export(&t, &ExportOptions::new(Format::Docx).created_at(-5)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "option createdAt: -5 is not between 1980 and 9999 (unix seconds)"
+    );
+    let err = export(&t, &ExportOptions::new(Format::Pdf).font(vec![1, 2, 3])).unwrap_err();
+    assert_eq!(err.code(), "INVALID_FONT");
+    assert!(
+        err.to_string()
+            .starts_with("font 1: not a TrueType/OpenType font"),
+        "{err}"
+    );
+    let err = "pdfx".parse::<Format>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "option format: \"pdfx\" is not one of pdf, docx, xlsx"
+    );
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let t = Table::from_json(
+        r#"{"title": "T", "headers": ["a", "b"], "rows": [["x", 1], ["y", true]]}"#,
+    )
+    .unwrap();
+    for format in Format::ALL {
+        let options = ExportOptions::new(format).created_at(1_700_000_000);
+        assert_eq!(
+            export(&t, &options).unwrap(),
+            export(&t, &options).unwrap(),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn empty_table_exports_everywhere() {
+    let t = Table::from_json(r#"{"headers": [], "rows": []}"#).unwrap();
+    for format in Format::ALL {
+        assert!(!export(&t, &ExportOptions::new(format)).unwrap().is_empty());
+    }
+}

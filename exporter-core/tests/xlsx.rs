@@ -1,0 +1,121 @@
+//! XLSX read back with calamine: values and types as given, no formulas.
+
+mod common;
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use common::sample_table;
+use exporter_core::{Cell, ExportOptions, Format, Table, export};
+
+fn read(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
+    open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("calamine opens the file")
+}
+
+fn expected(cell: &Cell) -> Data {
+    match cell {
+        Cell::Null => Data::Empty,
+        Cell::Bool(b) => Data::Bool(*b),
+        Cell::Number(n) => Data::Float(*n),
+        Cell::String(s) if s.is_empty() => Data::Empty,
+        Cell::String(s) => Data::String(s.clone()),
+    }
+}
+
+#[test]
+fn every_value_keeps_its_type_and_value() {
+    let table = sample_table(500, 7).with_title("Sample");
+    let bytes = export(&table, &ExportOptions::new(Format::Xlsx)).unwrap();
+    let mut book = read(&bytes);
+    assert_eq!(book.sheet_names(), ["Sample"]);
+    let range = book.worksheet_range("Sample").unwrap();
+    assert_eq!(
+        range.get_value((0, 0)),
+        Some(&Data::String("Sample".into()))
+    );
+    for (c, h) in table.headers().iter().enumerate() {
+        assert_eq!(
+            range.get_value((1, c as u32)),
+            Some(&Data::String(h.clone()))
+        );
+    }
+    for r in 0..table.row_count() {
+        for c in 0..table.column_count() {
+            let got = range
+                .get_value((r as u32 + 2, c as u32))
+                .cloned()
+                .unwrap_or(Data::Empty);
+            assert_eq!(got, expected(table.cell(r, c)), "row {r} column {c}");
+        }
+    }
+}
+
+#[test]
+fn formula_lookalikes_stay_text() {
+    let json = r#"{"headers": ["a", "b", "c", "d"], "rows": [["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd"], ["=cmd|' /C calc'!A0", "_x0041_", "tab\there", "line\nbreak"]]}"#;
+    let table = Table::from_json(json).unwrap();
+    let bytes = export(&table, &ExportOptions::new(Format::Xlsx)).unwrap();
+    let mut book = read(&bytes);
+    let formulas = book.worksheet_formula("Sheet1").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "a formula was written"
+    );
+    let range = book.worksheet_range("Sheet1").unwrap();
+    for r in 0..2 {
+        for c in 0..4 {
+            assert_eq!(
+                range.get_value((r + 1, c)),
+                Some(&expected(table.cell(r as usize, c as usize)))
+            );
+        }
+    }
+}
+
+#[test]
+fn control_characters_survive_as_excel_escapes() {
+    let table =
+        Table::from_json(r#"{"headers": ["a"], "rows": [["bell\u0007 and nul\u0000"]]}"#).unwrap();
+    let bytes = export(&table, &ExportOptions::new(Format::Xlsx)).unwrap();
+    let range = read(&bytes).worksheet_range("Sheet1").unwrap();
+    assert_eq!(
+        range.get_value((1, 0)),
+        Some(&Data::String("bell\u{7} and nul\u{0}".into()))
+    );
+}
+
+#[test]
+fn header_is_frozen_filtered_and_bold() {
+    let table = sample_table(10, 3).with_title("T");
+    let bytes = export(&table, &ExportOptions::new(Format::Xlsx)).unwrap();
+    let sheet = common::unzip(&bytes)
+        .into_iter()
+        .find(|(n, _, _)| n == "xl/worksheets/sheet1.xml")
+        .map(|(_, _, d)| String::from_utf8(d).unwrap())
+        .unwrap();
+    assert!(
+        sheet.contains(
+            r#"<pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" state="frozen"/>"#
+        ),
+        "{sheet}"
+    );
+    assert!(sheet.contains(r#"<autoFilter ref="A2:C12"/>"#));
+    assert!(sheet.contains(r#"<mergeCell ref="A1:C1"/>"#));
+    let workbook = common::unzip(&bytes);
+    let core = workbook
+        .iter()
+        .find(|(n, _, _)| n == "docProps/core.xml")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&core.2).contains("<dc:title>T</dc:title>"));
+}
+
+#[test]
+fn sheet_option_names_the_sheet() {
+    let table = sample_table(2, 2);
+    let bytes = export(
+        &table,
+        &ExportOptions::new(Format::Xlsx).sheet_name("Data 2024"),
+    )
+    .unwrap();
+    assert_eq!(read(&bytes).sheet_names(), ["Data 2024"]);
+}

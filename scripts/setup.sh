@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing Rowpress needs on a fresh Debian machine
+# with Rust: the independent readers of our files (LibreOffice, qpdf,
+# poppler), the fonts the tests embed, and the Rust components. Idempotent:
+# each step is skipped when what it installs is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(
+  qpdf poppler-utils
+  libreoffice-writer-nogui libreoffice-calc-nogui
+  fonts-dejavu-core fonts-noto-cjk
+)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test of Rowpress on a fresh machine: installs what is missing,
+# then checks formatting and lints, then runs the test suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
