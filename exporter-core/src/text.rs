@@ -29,6 +29,12 @@ pub(crate) fn format_number(n: f64) -> String {
         #[allow(clippy::cast_possible_truncation)]
         return (n as i64).to_string();
     }
+    let a = n.abs();
+    if (1e-5..1e15).contains(&a) {
+        // ryu writes these in plain notation with the same shortest digits
+        // as JavaScript ("1234.99", "0.00012").
+        return ryu::Buffer::new().format_finite(n).to_owned();
+    }
     // `{:e}` gives the shortest round-trip digits: "-1.2345e-7".
     let sci = format!("{n:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));

@@ -26,6 +26,9 @@ fn baseline(top: f32, size: f32) -> f32 {
 struct TextState {
     font: Option<(FontKey, u32)>,
     fake_bold: bool,
+    /// Start of the current text line in hundredths of a point, so the
+    /// next line can move relative to it (`Td`, shorter than `Tm`).
+    origin: Option<(i32, i32)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -64,6 +67,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         let mut state = TextState {
             font: None,
             fake_bold: false,
+            origin: None,
         };
 
         let mut y = plan.top;
@@ -108,6 +112,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
 
         let mut row_bottoms = Vec::with_capacity(spec.slices.len() + 1);
         content.begin_text();
+        state.origin = None; // BT resets the text matrix
         for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
             let header = &self.table.headers()[c];
             self.cell(
@@ -253,7 +258,18 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         size: f32,
         bold: bool,
     ) {
-        content.set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y]);
+        // Hundredths of a point: finer than any printer, and short to write.
+        #[allow(clippy::cast_possible_truncation)]
+        let (cx, cy) = ((x * 100.0).round() as i32, (y * 100.0).round() as i32);
+        match state.origin {
+            #[allow(clippy::cast_precision_loss)]
+            Some((ox, oy)) => content.next_line((cx - ox) as f32 / 100.0, (cy - oy) as f32 / 100.0),
+            #[allow(clippy::cast_precision_loss)]
+            None => {
+                content.set_text_matrix([1.0, 0.0, 0.0, 1.0, cx as f32 / 100.0, cy as f32 / 100.0])
+            }
+        };
+        state.origin = Some((cx, cy));
         let mut key: Option<FontKey> = None;
         self.run.clear();
         for c in line.chars() {

@@ -271,7 +271,7 @@ fn pdf_date(unix: i64) -> Date {
 /// Zlib-compresses a stream (FlateDecode).
 fn deflate(data: &[u8]) -> Result<Vec<u8>> {
     let mut encoder =
-        ZlibEncoder::new(Vec::with_capacity(data.len() / 4 + 64), Compression::new(6));
+        ZlibEncoder::new(Vec::with_capacity(data.len() / 4 + 64), Compression::new(3));
     encoder
         .write_all(data)
         .map_err(|e| ExportError::internal(FORMAT, e))?;
