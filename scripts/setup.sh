@@ -10,9 +10,14 @@ apt_packages=(
   qpdf poppler-utils
   libreoffice-writer-nogui libreoffice-calc-nogui
   fonts-dejavu-core fonts-noto-cjk
+  chromium chromium-driver nodejs npm
 )
 missing=()
 for p in "${apt_packages[@]}"; do
+  case "$p" in
+    # Node may come from elsewhere than Debian (it does on our machines).
+    nodejs | npm) command -v "${p/nodejs/node}" >/dev/null && continue ;;
+  esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then

@@ -6,6 +6,7 @@ use pdf_writer::{Content, Name, Str};
 use super::fonts::{FontChain, Glyph};
 use super::plan::{FOOTER_SIZE, LEADING, PAD_X, PAD_Y, PageSpec, Plan, TITLE_SIZE, text_width_em};
 use super::{builtin, font_name};
+use crate::Progress;
 use crate::layout::{self, Metrics, is_drawn};
 use crate::table::{Cell, Table};
 use crate::text::cell_text;
@@ -58,7 +59,8 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
     }
 
     /// The uncompressed content stream of page `index`.
-    pub(crate) fn page(&mut self, index: usize) -> Vec<u8> {
+    /// Rows count as done for `progress` as they are drawn.
+    pub(crate) fn page(&mut self, index: usize, progress: &mut Progress<'_>) -> Vec<u8> {
         let plan = self.plan;
         let spec: &PageSpec = &plan.pages[index];
         let group = &plan.groups[spec.group];
@@ -150,6 +152,11 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             }
             y -= (slice.to - slice.from) as f32 * leading + 2.0 * PAD_Y;
             row_bottoms.push(y);
+            // With column groups the rows are drawn once per group; report the
+            // first pass only, so the count never runs backwards.
+            if spec.group == 0 {
+                progress.rows_done(row + 1);
+            }
         }
         if state.fake_bold {
             content.set_text_rendering_mode(TextRenderingMode::Fill);

@@ -80,15 +80,12 @@ pub(crate) fn write(
     pdf.set_version(1, 7);
     let mut painter = draw::Painter::new(&plan, table, &mut chain);
     for k in 0..plan.pages.len() {
-        let content = painter.page(k);
+        let content = painter.page(k, progress);
         pdf.stream(content_ref(k), &deflate(&content)?)
             .filter(Filter::FlateDecode);
         pdf.page(page_ref(k))
             .parent(PAGE_TREE)
             .contents(content_ref(k));
-        if let Some(last) = plan.pages[k].slices.last() {
-            progress.rows_done(last.row as usize + usize::from(last.to > 0));
-        }
     }
 
     let mut tree = pdf.pages(PAGE_TREE);

@@ -1,0 +1,73 @@
+// Shared by the browser entry (index.js), the Node entry (node.js) and the
+// worker: argument checks, error objects and the file helpers.
+
+const MIME = {
+  pdf: "application/pdf",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
+
+/** An Error with a stable `code`, like the ones the core throws. */
+export function rowpressError(code, message) {
+  const error = new Error(message);
+  error.name = "RowpressError";
+  error.code = code;
+  return error;
+}
+
+export function isRowpressError(value) {
+  return value instanceof Error && value.name === "RowpressError" && typeof value.code === "string";
+}
+
+function checkFormat(format) {
+  if (!Object.prototype.hasOwnProperty.call(MIME, format)) {
+    throw rowpressError("INVALID_OPTION", `option format: ${JSON.stringify(format)} is not one of pdf, docx, xlsx`);
+  }
+}
+
+export function mimeType(format) {
+  checkFormat(format);
+  return MIME[format];
+}
+
+export function fileExtension(format) {
+  checkFormat(format);
+  return format;
+}
+
+/** A safe file name: the title without characters file systems refuse, plus the extension. */
+export function fileName(title, format) {
+  checkFormat(format);
+  const base = String(title ?? "")
+    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^\.+/, "")
+    .slice(0, 120)
+    .trim();
+  return `${base || "export"}.${format}`;
+}
+
+export function toBlob(bytes, format) {
+  return new Blob([bytes], { type: mimeType(format) });
+}
+
+/**
+ * Binds exportTable to an initialised wasm module. The table crosses into
+ * wasm as JS objects through serde-wasm-bindgen (see docs/benchmarks.md for
+ * why not JSON text).
+ */
+export function makeExportTable(wasm, isReady) {
+  return function exportTable(table, options) {
+    if (!isReady()) {
+      throw rowpressError(
+        "NOT_READY",
+        "the WebAssembly module is still loading; await ready() before calling exportTable",
+      );
+    }
+    if (table === null || typeof table !== "object") {
+      throw rowpressError("INVALID_JSON", "invalid table: expected an object with `headers` and `rows`");
+    }
+    return wasm.exportTable(table, options);
+  };
+}

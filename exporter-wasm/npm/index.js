@@ -1,0 +1,23 @@
+// Browser entry (bundlers and <script type="module">): the wasm module loads
+// asynchronously, so await ready() once before calling exportTable.
+import init, * as wasm from "./web/rowpress.js";
+import { makeExportTable } from "./common.js";
+
+export { fileExtension, fileName, isRowpressError, mimeType, toBlob } from "./common.js";
+
+let loading = null;
+let loaded = false;
+
+export function ready(source) {
+  if (!loading) {
+    loading = init(source === undefined ? undefined : { module_or_path: source }).then(() => {
+      loaded = true;
+    });
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+export const exportTable = makeExportTable(wasm, () => loaded);

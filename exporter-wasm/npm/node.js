@@ -1,0 +1,15 @@
+// Node.js entry: the wasm module is compiled synchronously at import, so
+// exportTable works at once; ready() resolves immediately.
+import { readFileSync } from "node:fs";
+import * as wasm from "./web/rowpress.js";
+import { makeExportTable } from "./common.js";
+
+export { fileExtension, fileName, isRowpressError, mimeType, toBlob } from "./common.js";
+
+wasm.initSync({ module: readFileSync(new URL("./web/rowpress_bg.wasm", import.meta.url)) });
+
+export function ready() {
+  return Promise.resolve();
+}
+
+export const exportTable = makeExportTable(wasm, () => true);

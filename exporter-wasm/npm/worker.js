@@ -1,0 +1,78 @@
+// exportInWorker: the export runs in a module Web Worker, so the page's main
+// thread never blocks. The table is posted in chunks of rows with a yield to
+// the event loop between them, so even posting a 100,000-row table makes no
+// long task; the bytes come back transferred, not copied.
+import { rowpressError } from "./common.js";
+
+const CHUNK_ROWS = 2000;
+
+let worker = null;
+let nextId = 1;
+const jobs = new Map();
+
+function failAll(error) {
+  for (const job of jobs.values()) job.reject(error);
+  jobs.clear();
+}
+
+function getWorker() {
+  if (worker) return worker;
+  worker = new Worker(new URL("./worker-entry.js", import.meta.url), { type: "module", name: "rowpress" });
+  worker.onmessage = (event) => {
+    const message = event.data;
+    const job = jobs.get(message.id);
+    if (!job) return;
+    if (message.type === "progress") {
+      job.onProgress?.(message.done, message.total);
+    } else if (message.type === "done") {
+      jobs.delete(message.id);
+      job.resolve(message.bytes);
+    } else if (message.type === "error") {
+      jobs.delete(message.id);
+      job.reject(rowpressError(message.code, message.message));
+    }
+  };
+  worker.onerror = (event) => {
+    event.preventDefault?.();
+    failAll(rowpressError("WORKER_FAILED", `the export worker failed: ${event.message || "it could not start"}`));
+    worker?.terminate();
+    worker = null;
+  };
+  return worker;
+}
+
+const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+export async function exportInWorker(table, options) {
+  if (table === null || typeof table !== "object" || !Array.isArray(table.rows)) {
+    throw rowpressError("INVALID_JSON", "invalid table: expected an object with `headers` and `rows`");
+  }
+  if (options === null || typeof options !== "object") {
+    throw rowpressError("INVALID_OPTION", "option options: must be an object with at least `format`");
+  }
+  const { onProgress, ...rest } = options;
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw rowpressError("INVALID_OPTION", "option onProgress: must be a function");
+  }
+  const id = nextId++;
+  const w = getWorker();
+  const result = new Promise((resolve, reject) => jobs.set(id, { resolve, reject, onProgress }));
+  const { rows, ...head } = table;
+  w.postMessage({ type: "begin", id, table: head, options: rest });
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    w.postMessage({ type: "rows", id, rows: rows.slice(start, start + CHUNK_ROWS) });
+    if (start + CHUNK_ROWS < rows.length) await yieldToEventLoop();
+    if (!jobs.has(id)) break; // the worker failed meanwhile
+  }
+  w.postMessage({ type: "end", id });
+  return result;
+}
+
+/** Stops the shared worker (a new one starts on the next export). */
+export function terminateWorker() {
+  if (worker) {
+    worker.terminate();
+    worker = null;
+    failAll(rowpressError("WORKER_FAILED", "the export worker was terminated"));
+  }
+}

@@ -1,0 +1,206 @@
+//! The wasm-bindgen layer of Rowpress: JavaScript values in, a call of
+//! [`exporter_core::export_with_progress`], bytes or a JS `Error` out. No
+//! export logic lives here.
+//!
+//! Errors thrown to JavaScript are `Error`s named `RowpressError` with the
+//! core's one-line message and its stable `code` (`ROW_TOO_LONG`,
+//! `MISSING_GLYPH`, ...); options this layer reads itself fail with
+//! `INVALID_OPTION`.
+
+use exporter_core::{
+    ExportError, ExportOptions, Format, Margins, Orientation, PageSize, Table, export_with_progress,
+};
+use js_sys::{Array, Function, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = "export function rowpressError(code, message) {
+  const error = new Error(message);
+  error.name = 'RowpressError';
+  error.code = code;
+  return error;
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = rowpressError)]
+    fn rowpress_error(code: &str, message: &str) -> JsValue;
+}
+
+/// Installs a panic hook, so that a bug shows a readable message in the
+/// console rather than `unreachable`; errors never travel as panics.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Exports a table given as a JS object (`{title?, headers, rows}`).
+///
+/// # Errors
+///
+/// A `RowpressError` with the core's message and code.
+#[wasm_bindgen(js_name = exportTable, skip_typescript)]
+pub fn export_table(table: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue> {
+    let table = Table::from_deserializer(serde_wasm_bindgen::Deserializer::from(table))
+        .map_err(core_error)?;
+    run(&table, &options)
+}
+
+/// Exports a table given as JSON text, parsed inside wasm (faster for large
+/// tables than walking JS objects; see docs/benchmarks.md).
+///
+/// # Errors
+///
+/// A `RowpressError` with the core's message and code.
+#[wasm_bindgen(js_name = exportTableJson, skip_typescript)]
+pub fn export_table_json(json: &str, options: JsValue) -> Result<Vec<u8>, JsValue> {
+    let table = Table::from_json(json).map_err(core_error)?;
+    run(&table, &options)
+}
+
+fn run(table: &Table, options: &JsValue) -> Result<Vec<u8>, JsValue> {
+    let (options, on_progress) = read_options(options)?;
+    let mut thrown: Option<JsValue> = None;
+    let bytes = export_with_progress(table, &options, &mut |done, total| {
+        if let (Some(f), None) = (&on_progress, &thrown) {
+            // usize -> f64 is exact for any row count a table can have.
+            #[allow(clippy::cast_precision_loss)]
+            let result = f.call2(
+                &JsValue::NULL,
+                &JsValue::from(done as f64),
+                &JsValue::from(total as f64),
+            );
+            if let Err(e) = result {
+                thrown = Some(e);
+            }
+        }
+    })
+    .map_err(core_error)?;
+    // A throwing progress callback fails the export with its own error.
+    match thrown {
+        Some(e) => Err(e),
+        None => Ok(bytes),
+    }
+}
+
+fn core_error(err: ExportError) -> JsValue {
+    rowpress_error(err.code(), &err.to_string())
+}
+
+fn option_error(field: &str, message: &str) -> JsValue {
+    rowpress_error("INVALID_OPTION", &format!("option {field}: {message}"))
+}
+
+fn get(object: &JsValue, field: &str) -> Result<Option<JsValue>, JsValue> {
+    let value = Reflect::get(object, &JsValue::from_str(field))?;
+    Ok(if value.is_undefined() || value.is_null() {
+        None
+    } else {
+        Some(value)
+    })
+}
+
+fn get_string(object: &JsValue, field: &str) -> Result<Option<String>, JsValue> {
+    match get(object, field)? {
+        None => Ok(None),
+        Some(v) => v
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| option_error(field, "must be a string")),
+    }
+}
+
+fn parsed<T: std::str::FromStr<Err = ExportError>>(
+    object: &JsValue,
+    field: &str,
+) -> Result<Option<T>, JsValue> {
+    get_string(object, field)?
+        .map(|s| s.parse::<T>().map_err(core_error))
+        .transpose()
+}
+
+/// Reads `ExportOptions` from a JS object, and the `onProgress` callback.
+fn read_options(js: &JsValue) -> Result<(ExportOptions, Option<Function>), JsValue> {
+    if !js.is_object() {
+        return Err(option_error(
+            "options",
+            "must be an object with at least `format`",
+        ));
+    }
+    let format: Format = parsed(js, "format")?
+        .ok_or_else(|| option_error("format", "missing; use \"pdf\", \"docx\" or \"xlsx\""))?;
+    let mut options = ExportOptions::new(format);
+    if let Some(title) = get_string(js, "title")? {
+        options = options.title(title);
+    }
+    if let Some(size) = parsed::<PageSize>(js, "pageSize")? {
+        options = options.page_size(size);
+    }
+    if let Some(orientation) = parsed::<Orientation>(js, "orientation")? {
+        options = options.orientation(orientation);
+    }
+    if let Some(name) = get_string(js, "sheetName")? {
+        options = options.sheet_name(name);
+    }
+    if let Some(fonts) = get(js, "fonts")? {
+        if !Array::is_array(&fonts) {
+            return Err(option_error(
+                "fonts",
+                "must be an array of Uint8Array font files",
+            ));
+        }
+        for (i, font) in Array::from(&fonts).iter().enumerate() {
+            let bytes = if font.is_instance_of::<Uint8Array>() {
+                Uint8Array::from(font)
+            } else if font.is_instance_of::<js_sys::ArrayBuffer>() {
+                Uint8Array::new(&font)
+            } else {
+                return Err(option_error(
+                    "fonts",
+                    &format!("item {} is not a Uint8Array or ArrayBuffer", i + 1),
+                ));
+            };
+            options = options.font(bytes.to_vec());
+        }
+    }
+    if let Some(margins) = get(js, "margins")? {
+        let mut m = Margins::default();
+        for (field, slot) in [
+            ("top", &mut m.top),
+            ("right", &mut m.right),
+            ("bottom", &mut m.bottom),
+            ("left", &mut m.left),
+        ] {
+            if let Some(v) = get(&margins, field)? {
+                // Points are small; f32 holds them exactly enough.
+                #[allow(clippy::cast_possible_truncation)]
+                let points = v.as_f64().ok_or_else(|| {
+                    option_error("margins", &format!("{field} must be a number of points"))
+                })? as f32;
+                *slot = points;
+            }
+        }
+        options = options.margins(m);
+    }
+    // The creation time: a Date or milliseconds since the epoch, as JS
+    // counts; by default now, read from JS (the core reads no clock).
+    let millis = match get(js, "createdAt")? {
+        Some(v) if v.is_instance_of::<js_sys::Date>() => js_sys::Date::from(v).get_time(),
+        Some(v) => v.as_f64().ok_or_else(|| {
+            option_error("createdAt", "must be a Date or milliseconds since 1970")
+        })?,
+        None => js_sys::Date::now(),
+    };
+    if !millis.is_finite() {
+        return Err(option_error("createdAt", "is not a valid date"));
+    }
+    // Bounded by the check above and the core's own range check.
+    #[allow(clippy::cast_possible_truncation)]
+    let seconds = (millis / 1000.0).floor().clamp(-1e15, 1e15) as i64;
+    options = options.created_at(seconds);
+    let on_progress = match get(js, "onProgress")? {
+        None => None,
+        Some(f) => Some(
+            f.dyn_into::<Function>()
+                .map_err(|_| option_error("onProgress", "must be a function"))?,
+        ),
+    };
+    Ok((options, on_progress))
+}

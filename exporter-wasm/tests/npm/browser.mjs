@@ -1,0 +1,55 @@
+// Serves the Vite build and opens it in Debian's headless Chromium through
+// playwright-core; fails unless every export worked on both threads.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { execFileSync } from "node:child_process";
+import { chromium } from "playwright-core";
+
+const dist = new URL("./vite-app/dist/", import.meta.url).pathname;
+const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+test("the tarball works in a Vite build, on the main thread and in a worker", async () => {
+  const server = createServer(async (req, res) => {
+    const path = normalize(join(dist, decodeURIComponent(new URL(req.url, "http://x").pathname)));
+    try {
+      const file = path.endsWith("/") ? join(path, "index.html") : path;
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: execFileSync("sh", ["-c", "command -v chromium"]).toString().trim(),
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage();
+    const logs = [];
+    page.on("console", (m) => logs.push(m.text()));
+    page.on("pageerror", (e) => logs.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => window.results, null, { timeout: 60_000 });
+    const results = await page.evaluate(() => window.results);
+    assert.equal(results.failed, undefined, `${results.failed}\n${logs.join("\n")}`);
+    assert.deepEqual(results.main, { pdf: true, docx: true, xlsx: true });
+    assert.deepEqual(results.worker, { pdf: true, docx: true, xlsx: true });
+    assert.ok(results.progress >= 3 * 100, `progress events: ${results.progress}`);
+    assert.equal(results.errors.beforeReady, "NOT_READY");
+    assert.equal(results.errors.worker, "ROW_TOO_LONG: row 1 has 2 cells but there are only 1 headers");
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -1,0 +1,134 @@
+// The packed npm tarball, installed into this scratch project, used from
+// Node.js the way users do (ESM import of "rowpress").
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { exportTable, ready, mimeType, fileExtension, fileName, toBlob, isRowpressError } from "rowpress";
+
+const table = {
+  title: "Quarterly sales",
+  headers: ["Order", "Qty", "Paid", "Note"],
+  rows: [["A-1", 3, true, "=1+1"], ["A-2", null, false], ["A-3", 2.5, true, "tab\tand\nnewline"]],
+};
+
+const dir = mkdtempSync(join(tmpdir(), "rowpress-node-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+
+function zipEntries(bytes) {
+  // Names from the zip central directory (signature 0x02014b50).
+  const names = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i + 46 <= bytes.length; i++) {
+    if (view.getUint32(i, true) === 0x02014b50) {
+      const len = view.getUint16(i + 28, true);
+      names.push(new TextDecoder().decode(bytes.subarray(i + 46, i + 46 + len)));
+      i += 45 + len;
+    }
+  }
+  return names;
+}
+
+test("ready resolves at once in Node", async () => {
+  await ready();
+});
+
+test("PDF passes qpdf and holds every cell's text", () => {
+  const bytes = exportTable(table, { format: "pdf", createdAt: new Date("2024-01-02T03:04:05Z") });
+  assert.ok(bytes instanceof Uint8Array);
+  const path = join(dir, "t.pdf");
+  writeFileSync(path, bytes);
+  execFileSync("qpdf", ["--check", path]);
+  const text = execFileSync("pdftotext", [path, "-"]).toString();
+  for (const word of ["Quarterly", "A-1", "A-3", "2.5", "true", "false", "=1+1", "newline"]) {
+    assert.ok(text.includes(word), `${word} missing`);
+  }
+  assert.match(readFileSync(path).toString("latin1"), /CreationDate \(D:20240102030405/);
+});
+
+test("DOCX and XLSX are zip packages with their main parts", () => {
+  const docx = exportTable(table, { format: "docx" });
+  assert.deepEqual(zipEntries(docx).filter((n) => ["[Content_Types].xml", "word/document.xml"].includes(n)).sort(), ["[Content_Types].xml", "word/document.xml"]);
+  const xlsx = exportTable(table, { format: "xlsx", sheetName: "Sales" });
+  const names = zipEntries(xlsx);
+  assert.ok(names.includes("xl/workbook.xml") && names.includes("xl/worksheets/sheet1.xml"), names.join());
+});
+
+test("same createdAt, same bytes", () => {
+  for (const format of ["pdf", "docx", "xlsx"]) {
+    const a = exportTable(table, { format, createdAt: 1_700_000_000_000 });
+    const b = exportTable(table, { format, createdAt: 1_700_000_000_000 });
+    assert.deepEqual(a, b, format);
+  }
+});
+
+test("errors carry the core's message and a stable code", () => {
+  const cases = [
+    [{ headers: ["a"], rows: [[1, 2]] }, { format: "pdf" }, "ROW_TOO_LONG", "row 1 has 2 cells but there are only 1 headers"],
+    [{ headers: ["a"], rows: [[{ x: 1 }]] }, { format: "xlsx" }, "INVALID_CELL", "row 1, column 1: a cell must be a string, number, boolean or null, found an object"],
+    [{ headers: ["a"], rows: [[NaN]] }, { format: "xlsx" }, "INVALID_NUMBER", "row 1, column 1: NaN is not a finite number; use null or a string"],
+    [{ headers: ["a"], rows: [["Привет"]] }, { format: "pdf" }, "MISSING_GLYPH", "row 1, column 1: no font has the character 'П' (U+041F); pass a font that covers it (--font FILE, or `fonts` in the options)"],
+    [table, { format: "odt" }, "INVALID_OPTION", 'option format: "odt" is not one of pdf, docx, xlsx'],
+    [table, { format: "pdf", pageSize: "a5" }, "INVALID_OPTION", 'option pageSize: "a5" is not one of a4, letter, legal'],
+    [table, { format: "pdf", fonts: ["x"] }, "INVALID_OPTION", "option fonts: item 1 is not a Uint8Array or ArrayBuffer"],
+    [table, { format: "pdf", fonts: [new Uint8Array([1, 2, 3])] }, "INVALID_FONT", null],
+    [table, { format: "xlsx", sheetName: "a/b" }, "INVALID_SHEET_NAME", `sheet name "a/b" contains '/', which Excel does not allow in sheet names`],
+    [{ rows: [] }, { format: "pdf" }, "INVALID_JSON", null],
+    [table, undefined, "INVALID_OPTION", "option options: must be an object with at least `format`"],
+  ];
+  for (const [t, o, code, message] of cases) {
+    assert.throws(() => exportTable(t, o), (e) => {
+      assert.ok(isRowpressError(e), String(e));
+      assert.equal(e.code, code);
+      if (message) assert.equal(e.message, message);
+      assert.ok(!e.message.includes("\n"));
+      return true;
+    });
+  }
+  // The module still works after errors: no panic killed it.
+  assert.ok(exportTable(table, { format: "pdf" }).length > 0);
+});
+
+test("fonts make Cyrillic and CJK exportable and searchable", () => {
+  const fonts = [
+    readFileSync("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    new Uint8Array(readFileSync("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")),
+  ];
+  const bytes = exportTable({ headers: ["Имя", "備考"], rows: [["Пётр", "東京"]] }, { format: "pdf", fonts });
+  const path = join(dir, "u.pdf");
+  writeFileSync(path, bytes);
+  const text = execFileSync("pdftotext", [path, "-"]).toString();
+  for (const w of ["Имя", "備考", "Пётр", "東京"]) assert.ok(text.includes(w), w);
+});
+
+test("onProgress reports at least every 1% and ends at the total", () => {
+  const rows = Array.from({ length: 10_000 }, (_, i) => [`r${i}`, i]);
+  for (const format of ["pdf", "docx", "xlsx"]) {
+    const seen = [];
+    exportTable({ headers: ["id", "n"], rows }, { format, onProgress: (done, total) => seen.push([done, total]) });
+    assert.ok(seen.length >= 100, `${format}: ${seen.length} calls`);
+    assert.deepEqual(seen.at(-1), [10_000, 10_000]);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i][0] >= seen[i - 1][0], `${format} goes backwards`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i][0] - seen[i - 1][0] <= 100, `${format}: a gap over 1%`);
+  }
+});
+
+test("a throwing progress callback fails the export with its error", () => {
+  const boom = new Error("stop");
+  assert.throws(() => exportTable(table, { format: "xlsx", onProgress: () => { throw boom; } }), (e) => e === boom);
+});
+
+test("helpers", async () => {
+  assert.equal(mimeType("pdf"), "application/pdf");
+  assert.equal(mimeType("xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  assert.equal(fileExtension("docx"), "docx");
+  assert.equal(fileName('Q3: sales/returns "draft"', "xlsx"), "Q3 sales returns draft.xlsx");
+  assert.equal(fileName(undefined, "pdf"), "export.pdf");
+  const blob = toBlob(new Uint8Array([1, 2, 3]), "docx");
+  assert.equal(blob.type, mimeType("docx"));
+  assert.equal(blob.size, 3);
+  assert.throws(() => mimeType("odt"), (e) => e.code === "INVALID_OPTION");
+});

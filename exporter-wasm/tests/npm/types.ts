@@ -1,0 +1,31 @@
+// Compiled with `tsc --noEmit --strict`: the published types must name the
+// API precisely (no `any`), and reject what the API rejects.
+import { exportTable, type ExportOptions, type TableData, type Format, type RowpressError, isRowpressError } from "rowpress";
+import { exportInWorker } from "rowpress/worker";
+
+const table: TableData = { title: "t", headers: ["a", "b"], rows: [["x", 1], [true, null]] };
+const format: Format = "xlsx";
+const options: ExportOptions = { format, pageSize: "letter", orientation: "auto", onProgress: (done: number, total: number) => void (done / total) };
+const bytes: Uint8Array = exportTable(table, options);
+const later: Promise<Uint8Array> = exportInWorker(table, { format: "pdf", fonts: [bytes] });
+void later;
+
+try {
+  exportTable(table, { format: "pdf" });
+} catch (e) {
+  if (isRowpressError(e)) {
+    const err: RowpressError = e;
+    const code: "ROW_TOO_LONG" | string = err.code;
+    void code;
+  }
+}
+
+// @ts-expect-error: not a format
+exportTable(table, { format: "odt" });
+// @ts-expect-error: cells are strings, numbers, booleans or null
+exportTable({ headers: ["a"], rows: [[{}]] }, options);
+// @ts-expect-error: headers are required
+exportTable({ rows: [] }, options);
+// @ts-expect-error: the result is bytes, not a string
+const wrong: string = exportTable(table, options);
+void wrong;

@@ -1,0 +1,46 @@
+// A page built by Vite from the installed tarball: runs exportTable on the
+// main thread and exportInWorker in a worker, and reports to window.results.
+import { ready, exportTable, mimeType, toBlob } from "rowpress";
+import { exportInWorker } from "rowpress/worker";
+
+const table = {
+  title: "Vite check",
+  headers: ["Order", "Qty", "Paid"],
+  rows: Array.from({ length: 5000 }, (_, i) => [`A-${i}`, i, i % 2 === 0]),
+};
+const magic = { pdf: "%PDF-", docx: "PK\u0003\u0004", xlsx: "PK\u0003\u0004" };
+const head = (bytes, n) => String.fromCharCode(...bytes.subarray(0, n));
+
+async function run() {
+  const results = { main: {}, worker: {}, progress: 0, errors: {} };
+  try {
+    exportTable(table, { format: "pdf" });
+  } catch (e) {
+    results.errors.beforeReady = e.code;
+  }
+  await ready();
+  for (const format of ["pdf", "docx", "xlsx"]) {
+    const bytes = exportTable(table, { format });
+    results.main[format] = head(bytes, magic[format].length) === magic[format] && toBlob(bytes, format).type === mimeType(format);
+  }
+  for (const format of ["pdf", "docx", "xlsx"]) {
+    const bytes = await exportInWorker(table, { format, onProgress: () => results.progress++ });
+    results.worker[format] = bytes instanceof Uint8Array && head(bytes, magic[format].length) === magic[format];
+  }
+  try {
+    await exportInWorker({ headers: ["a"], rows: [[1, 2]] }, { format: "xlsx" });
+  } catch (e) {
+    results.errors.worker = `${e.code}: ${e.message}`;
+  }
+  return results;
+}
+
+run().then(
+  (results) => {
+    window.results = results;
+    document.getElementById("out").textContent = JSON.stringify(results);
+  },
+  (error) => {
+    window.results = { failed: String(error && error.stack || error) };
+  },
+);

@@ -1,0 +1,95 @@
+//! wasm-bindgen-test, inside wasm in headless Chromium: the binding turns
+//! JS values into core calls and core errors into JS `Error`s with a code.
+#![cfg(target_arch = "wasm32")]
+
+use exporter_wasm::{export_table, export_table_json};
+use js_sys::{Array, Function, JSON, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).unwrap()
+}
+
+const TABLE: &str = r#"{"title": "T", "headers": ["Order", "Qty", "Paid"], "rows": [["A-1", 3, true], ["A-2", null]]}"#;
+
+#[wasm_bindgen_test]
+fn exports_every_format_from_objects_and_json() {
+    for (format, magic) in [
+        ("pdf", &b"%PDF-"[..]),
+        ("docx", b"PK\x03\x04"),
+        ("xlsx", b"PK\x03\x04"),
+    ] {
+        let options = js(&format!(
+            r#"{{"format": "{format}", "createdAt": 1700000000000}}"#
+        ));
+        let a = export_table(js(TABLE), options.clone()).unwrap();
+        let b = export_table_json(TABLE, options).unwrap();
+        assert!(a.starts_with(magic), "{format}");
+        assert_eq!(a, b, "{format}: both ways in give the same bytes");
+    }
+}
+
+fn error_of(result: Result<Vec<u8>, JsValue>) -> (String, String, String) {
+    let err = result.unwrap_err();
+    let err: js_sys::Error = err.dyn_into().expect("a JS Error");
+    let code = Reflect::get(&err, &"code".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    (String::from(err.name()), code, String::from(err.message()))
+}
+
+#[wasm_bindgen_test]
+fn errors_are_js_errors_with_stable_codes() {
+    let (name, code, message) = error_of(export_table(
+        js(r#"{"headers": ["a"], "rows": [[1, 2]]}"#),
+        js(r#"{"format": "pdf"}"#),
+    ));
+    assert_eq!(name, "RowpressError");
+    assert_eq!(code, "ROW_TOO_LONG");
+    assert_eq!(message, "row 1 has 2 cells but there are only 1 headers");
+
+    let (_, code, message) = error_of(export_table(
+        js(TABLE),
+        js(r#"{"format": "pdf", "orientation": "sideways"}"#),
+    ));
+    assert_eq!(code, "INVALID_OPTION");
+    assert_eq!(
+        message,
+        "option orientation: \"sideways\" is not one of auto, portrait, landscape"
+    );
+
+    let (_, code, _) = error_of(export_table(js(TABLE), JsValue::from_str("pdf")));
+    assert_eq!(code, "INVALID_OPTION");
+
+    let (_, code, message) = error_of(export_table(
+        js(r#"{"headers": ["a"], "rows": [["\u4e2d"]]}"#),
+        js(r#"{"format": "pdf"}"#),
+    ));
+    assert_eq!(code, "MISSING_GLYPH");
+    assert!(
+        message.starts_with("row 1, column 1: no font has the character '中' (U+4E2D)"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn progress_reaches_the_total() {
+    let rows: Vec<String> = (0..500).map(|i| format!(r#"["r{i}", {i}]"#)).collect();
+    let table = js(&format!(
+        r#"{{"headers": ["id", "n"], "rows": [{}]}}"#,
+        rows.join(",")
+    ));
+    let calls = Array::new();
+    let record = Function::new_with_args("done, total", "this.push([done, total])").bind0(&calls);
+    let options = js(r#"{"format": "xlsx"}"#);
+    Reflect::set(&options, &"onProgress".into(), &record).unwrap();
+    export_table(table, options).unwrap();
+    assert!(calls.length() >= 100, "{} calls", calls.length());
+    let last = Array::from(&calls.get(calls.length() - 1));
+    assert_eq!(last.get(0).as_f64(), Some(500.0));
+    assert_eq!(last.get(1).as_f64(), Some(500.0));
+}
