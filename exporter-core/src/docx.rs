@@ -5,10 +5,11 @@
 use crate::Progress;
 use crate::error::{ExportError, Result};
 use crate::layout::{self, ColumnNeeds};
+use crate::opc;
 use crate::options::{ExportOptions, Orientation};
 use crate::pdf::Helvetica;
 use crate::table::{Cell, Table};
-use crate::text::{self, DateTime, push_xml_escaped};
+use crate::text::{self, push_xml_escaped};
 use crate::zip_parts::Package;
 
 const FORMAT: &str = "Word";
@@ -43,9 +44,9 @@ pub(crate) fn write(
     package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
     package.part(
         "docProps/core.xml",
-        &core_properties(title, options.created_at),
+        &opc::core_properties(title, options.created_at),
     )?;
-    package.part("docProps/app.xml", APP_PROPERTIES.as_bytes())?;
+    package.part("docProps/app.xml", opc::APP_PROPERTIES.as_bytes())?;
     package.part("word/_rels/document.xml.rels", DOCUMENT_RELS.as_bytes())?;
     package.part("word/styles.xml", STYLES.as_bytes())?;
     package.part("word/settings.xml", SETTINGS.as_bytes())?;
@@ -200,26 +201,6 @@ fn push_run(out: &mut Vec<u8>, s: &str, bold: bool) {
     out.extend_from_slice(b"</w:r>");
 }
 
-fn core_properties(title: Option<&str>, created_at: Option<i64>) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#);
-    if let Some(title) = title {
-        out.extend_from_slice(b"<dc:title>");
-        push_xml_escaped(&mut out, title);
-        out.extend_from_slice(b"</dc:title>");
-    }
-    out.extend_from_slice(b"<dc:creator>Rowpress</dc:creator>");
-    if let Some(t) = created_at {
-        let w3c = DateTime::from_unix(t).w3c();
-        out.extend_from_slice(
-            format!("<dcterms:created xsi:type=\"dcterms:W3CDTF\">{w3c}</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{w3c}</dcterms:modified>").as_bytes(),
-        );
-    }
-    out.extend_from_slice(b"</cp:coreProperties>");
-    out
-}
-
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
 
@@ -228,9 +209,6 @@ const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"
 
 const DOCUMENT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/></Relationships>"#;
-
-const APP_PROPERTIES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Rowpress</Application></Properties>"#;
 
 const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:defaultTabStop w:val="720"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"#;

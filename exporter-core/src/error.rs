@@ -112,6 +112,15 @@ pub enum ExportError {
         /// The format's name and what holds the columns.
         format: &'static str,
     },
+    /// The file would pass a size limit of its container (4 GiB for a
+    /// ZIP part without ZIP64).
+    #[error("the {format} file would be larger than {limit}; export fewer rows")]
+    TooLarge {
+        /// The format's name.
+        format: &'static str,
+        /// The limit passed.
+        limit: &'static str,
+    },
     /// A sheet name that Excel refuses.
     #[error("sheet name {name:?} {reason}")]
     InvalidSheetName {
@@ -177,6 +186,7 @@ impl ExportError {
             ExportError::CellTooLong { .. } => "CELL_TOO_LONG",
             ExportError::TooManyRows { .. } => "TOO_MANY_ROWS",
             ExportError::TooManyColumns { .. } => "TOO_MANY_COLUMNS",
+            ExportError::TooLarge { .. } => "TOO_LARGE",
             ExportError::InvalidSheetName { .. } => "INVALID_SHEET_NAME",
             ExportError::MissingGlyph { .. } => "MISSING_GLYPH",
             ExportError::InvalidFont { .. } => "INVALID_FONT",

@@ -25,6 +25,7 @@
 mod docx;
 mod error;
 mod layout;
+mod opc;
 mod options;
 mod pdf;
 mod table;

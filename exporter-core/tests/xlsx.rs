@@ -74,13 +74,19 @@ fn formula_lookalikes_stay_text() {
 
 #[test]
 fn control_characters_survive_as_excel_escapes() {
-    let table =
-        Table::from_json(r#"{"headers": ["a"], "rows": [["bell\u0007 and nul\u0000"]]}"#).unwrap();
+    let table = Table::from_json(
+        r#"{"headers": ["a", "b"], "rows": [["bell\u0007 and nul\u0000", "cr\r\nlf \ufffe _x0041_"]]}"#,
+    )
+    .unwrap();
     let bytes = export(&table, &ExportOptions::new(Format::Xlsx)).unwrap();
     let range = read(&bytes).worksheet_range("Sheet1").unwrap();
     assert_eq!(
         range.get_value((1, 0)),
         Some(&Data::String("bell\u{7} and nul\u{0}".into()))
+    );
+    assert_eq!(
+        range.get_value((1, 1)),
+        Some(&Data::String("cr\r\nlf \u{fffe} _x0041_".into()))
     );
 }
 

@@ -55,6 +55,7 @@ export type ErrorCode =
   | "CELL_TOO_LONG"
   | "TOO_MANY_ROWS"
   | "TOO_MANY_COLUMNS"
+  | "TOO_LARGE"
   | "INVALID_SHEET_NAME"
   | "MISSING_GLYPH"
   | "INVALID_FONT"

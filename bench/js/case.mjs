@@ -1,0 +1,98 @@
+// One benchmark case in a fresh process: `node case.mjs LIBRARY FORMAT ROWS`.
+// Prints one JSON line: seconds, peak RSS, RSS before the export, bytes out.
+import { createRequire } from "node:module";
+import { makeTable } from "./table.mjs";
+
+const require = createRequire(import.meta.url);
+const [library, format, rowsArg] = process.argv.slice(2);
+const table = makeTable(Number(rowsArg ?? 100_000));
+const asText = (rows) => rows.map((r) => r.map((c) => (c === null ? "" : String(c))));
+
+const cases = {
+  async "rowpress"() {
+    const { exportTable } = await import("rowpress");
+    return () => exportTable(table, { format, createdAt: 1_700_000_000_000 });
+  },
+  async "rowpress-json"() {
+    // The other way into wasm: JSON text parsed inside wasm.
+    const { exportTable } = await import("rowpress"); // initialises the module
+    void exportTable;
+    const wasm = await import(new URL("./node_modules/rowpress/web/rowpress.js", import.meta.url));
+    return () => wasm.exportTableJson(JSON.stringify(table), { format, createdAt: 1_700_000_000_000 });
+  },
+  async "sheetjs"() {
+    const XLSX = require("xlsx");
+    return () => {
+      const sheet = XLSX.utils.aoa_to_sheet([table.headers, ...table.rows]);
+      const book = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(book, sheet, "Sheet1");
+      return XLSX.write(book, { type: "buffer", bookType: "xlsx", compression: true });
+    };
+  },
+  async "exceljs"() {
+    const ExcelJS = require("exceljs");
+    return async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet("Sheet1");
+      sheet.addRow(table.headers);
+      sheet.addRows(table.rows);
+      return Buffer.from(await book.xlsx.writeBuffer());
+    };
+  },
+  async "docx"() {
+    const { Document, Packer, Table, TableRow, TableCell, Paragraph, TextRun } = require("docx");
+    return async () => {
+      const row = (cells, bold) => new TableRow({
+        tableHeader: bold,
+        children: cells.map((c) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text: c, bold })] })] })),
+      });
+      const rows = [row(table.headers, true), ...asText(table.rows).map((r) => row(r, false))];
+      const doc = new Document({ sections: [{ children: [new Table({ rows })] }] });
+      return Packer.toBuffer(doc);
+    };
+  },
+  async "jspdf-autotable"() {
+    const { jsPDF } = require("jspdf");
+    const { autoTable } = require("jspdf-autotable");
+    return () => {
+      const doc = new jsPDF();
+      autoTable(doc, { head: [table.headers], body: asText(table.rows) });
+      return new Uint8Array(doc.output("arraybuffer"));
+    };
+  },
+  async "pdfkit"() {
+    const PDFDocument = require("pdfkit");
+    return () => new Promise((resolve, reject) => {
+      const doc = new PDFDocument({ size: "A4", margin: 36 });
+      const chunks = [];
+      doc.on("data", (c) => chunks.push(c));
+      doc.on("end", () => resolve(Buffer.concat(chunks)));
+      doc.on("error", reject);
+      doc.fontSize(8).table({ data: [table.headers, ...asText(table.rows)] });
+      doc.end();
+    });
+  },
+  async "pdfmake"() {
+    const pdfmake = require("pdfmake");
+    pdfmake.setFonts({ Helvetica: { normal: "Helvetica", bold: "Helvetica-Bold" } });
+    pdfmake.setUrlAccessPolicy?.(() => false);
+    return async () => {
+      const doc = pdfmake.createPdf({
+        defaultStyle: { font: "Helvetica", fontSize: 8 },
+        content: [{ table: { headerRows: 1, body: [table.headers, ...asText(table.rows)] } }],
+      });
+      return doc.getBuffer();
+    };
+  },
+};
+
+const make = cases[library];
+if (!make) throw new Error(`unknown library ${library}`);
+const run = await make();
+global.gc?.();
+const before = process.memoryUsage().rss;
+const start = performance.now();
+const out = await run();
+const seconds = (performance.now() - start) / 1000;
+const peakKiB = process.resourceUsage().maxRSS;
+console.log(JSON.stringify({ library, format, seconds, peakMiB: peakKiB / 1024, beforeMiB: before / 1048576, bytes: out.length ?? out.byteLength }));
