@@ -1,0 +1,165 @@
+//! Configuration: every flag is also an environment variable; the defaults
+//! run the server with nothing set up (SQLite and files under ./data).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+/// Where exported files are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StorageBackend {
+    /// Files under EXPORT_STORAGE_PATH, served through signed URLs.
+    Local,
+    /// An S3 bucket (AWS or any S3-compatible store), presigned URLs.
+    S3,
+}
+
+/// Server settings.
+#[derive(Clone, Debug, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Database: `sqlite://FILE` (created if missing) or `postgres://...`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://./data/rowpress.db"
+    )]
+    pub database_url: String,
+
+    /// Where exported files go.
+    #[arg(long, env = "STORAGE_BACKEND", value_enum, default_value = "local")]
+    pub storage_backend: StorageBackend,
+
+    /// Directory of the local backend.
+    #[arg(long, env = "EXPORT_STORAGE_PATH", default_value = "./data/exports")]
+    pub export_storage_path: PathBuf,
+
+    /// Public base URL of this server, for the download links it returns.
+    #[arg(long, env = "EXPORT_BASE_URL", default_value = "http://localhost:3000")]
+    pub export_base_url: String,
+
+    /// S3 bucket (STORAGE_BACKEND=s3).
+    #[arg(long, env = "AWS_S3_BUCKET")]
+    pub aws_s3_bucket: Option<String>,
+
+    /// S3 region (STORAGE_BACKEND=s3); credentials come from the standard
+    /// AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...).
+    #[arg(long, env = "AWS_REGION")]
+    pub aws_region: Option<String>,
+
+    /// Endpoint of an S3-compatible server (MinIO, Ceph, Garage, R2).
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+
+    /// Address buckets by path (`endpoint/bucket/key`), as most S3-compatible servers need.
+    #[arg(long, env = "S3_FORCE_PATH_STYLE", default_value_t = false)]
+    pub s3_force_path_style: bool,
+
+    /// Largest upload accepted, in bytes.
+    #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub max_upload_bytes: u64,
+
+    /// How long download URLs stay valid (`1h`, `15m`; at most 7 days).
+    #[arg(long, env = "URL_TTL", default_value = "1h", value_parser = parse_ttl)]
+    pub url_ttl: Duration,
+
+    /// Secret that signs tokens and download URLs (separate derived keys).
+    /// Unset: a random one is made once and kept in DATA_DIR/auth_secret.
+    #[arg(long, env = "AUTH_SECRET", hide_env_values = true)]
+    pub auth_secret: Option<String>,
+
+    /// Directory for the generated secret (and the default database and files).
+    #[arg(long, env = "DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Enable POST /api/dev/login, which hands out tokens without a
+    /// password. Refused unless BIND is a loopback address.
+    #[arg(long, env = "DEV_LOGIN", default_value_t = false)]
+    pub dev_login: bool,
+
+    /// Static front end to serve at / (the built www/).
+    #[arg(long, env = "STATIC_DIR", default_value = "www/dist")]
+    pub static_dir: PathBuf,
+}
+
+/// S3 presigned URLs live at most 7 days (SigV4).
+const MAX_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+fn parse_ttl(s: &str) -> Result<Duration, String> {
+    let ttl = humantime::parse_duration(s)
+        .map_err(|e| format!("{s:?} is not a duration like 1h or 15m ({e})"))?;
+    if ttl.is_zero() || ttl > MAX_TTL {
+        return Err(format!("{s:?} must be more than 0 and at most 7 days"));
+    }
+    Ok(ttl)
+}
+
+impl Config {
+    /// Checks what clap cannot: the dev login only on loopback.
+    ///
+    /// # Errors
+    ///
+    /// A one-line reason.
+    pub fn check(&self) -> Result<(), String> {
+        if self.dev_login && !self.bind.ip().is_loopback() {
+            return Err(format!(
+                "--dev-login hands out tokens without a password and is only allowed on a loopback address, not {}",
+                self.bind
+            ));
+        }
+        if self.storage_backend == StorageBackend::S3 && self.aws_s3_bucket.is_none() {
+            return Err("STORAGE_BACKEND=s3 needs AWS_S3_BUCKET".into());
+        }
+        Ok(())
+    }
+
+    /// The secret: AUTH_SECRET, else the one kept in DATA_DIR/auth_secret
+    /// (made on first use, readable by its owner only).
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be read or written.
+    pub fn secret(&self) -> Result<Vec<u8>, String> {
+        if let Some(secret) = &self.auth_secret {
+            if secret.len() < 16 {
+                return Err("AUTH_SECRET must be at least 16 characters".into());
+            }
+            return Ok(secret.as_bytes().to_vec());
+        }
+        let path = self.data_dir.join("auth_secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            return Ok(existing.trim().as_bytes().to_vec());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", self.data_dir.display()))?;
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a secret: {e}"))?;
+        let secret = hex::encode(bytes);
+        write_private(&path, &secret)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(secret.into_bytes())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}

@@ -1,0 +1,348 @@
+//! The database: SQLite or PostgreSQL through sqlx's Any driver, one SQL
+//! text for both (`$1` placeholders work in each), migrations per database.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+/// Which database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// SQLite, the embedded default.
+    Sqlite,
+    /// PostgreSQL, when scaled out.
+    Postgres,
+}
+
+/// A pool and what it talks to.
+#[derive(Clone, Debug)]
+pub struct Db {
+    /// The connections.
+    pub pool: AnyPool,
+    /// The database behind them.
+    pub kind: Kind,
+}
+
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    /// Connects (creating a SQLite file and its directory if missing) and
+    /// runs the embedded migrations.
+    ///
+    /// # Errors
+    ///
+    /// A one-line reason.
+    pub async fn connect(url: &str) -> Result<Db, String> {
+        sqlx::any::install_default_drivers();
+        let kind = if url.starts_with("sqlite:") {
+            Kind::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Kind::Postgres
+        } else {
+            return Err(format!(
+                "DATABASE_URL must start with sqlite:// or postgres://, not {:?}",
+                redact(url)
+            ));
+        };
+        let url = if kind == Kind::Sqlite {
+            sqlite_url(url)?
+        } else {
+            url.to_owned()
+        };
+        let options =
+            AnyConnectOptions::from_str(&url).map_err(|e| format!("bad DATABASE_URL: {e}"))?;
+        let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        if kind == Kind::Sqlite {
+            // WAL lets readers run beside the one writer; busy_timeout makes
+            // writers queue instead of failing with "database is locked".
+            pool = pool.max_connections(8).after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                        .await
+                        .map(drop)
+                })
+            });
+        } else {
+            pool = pool.max_connections(16);
+        }
+        let pool = pool
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("cannot connect to {}: {e}", redact(&url)))?;
+        let migrator = match kind {
+            Kind::Sqlite => &SQLITE,
+            Kind::Postgres => &POSTGRES,
+        };
+        migrator
+            .run(&pool)
+            .await
+            .map_err(|e| format!("migrations failed: {e}"))?;
+        Ok(Db { pool, kind })
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// `sqlite://./data/x.db` with its directory made and `mode=rwc` added.
+fn sqlite_url(url: &str) -> Result<String, String> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let file = path.split('?').next().unwrap_or(path);
+    if file != ":memory:"
+        && let Some(dir) = std::path::Path::new(file)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// A row of `artifacts`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ArtifactRow {
+    /// UUID (v7, time-ordered).
+    pub id: String,
+    /// Owner (the token's subject).
+    pub user_id: String,
+    #[sqlx(rename = "type")]
+    /// Artifact type: `table`.
+    pub kind: String,
+    /// Title, from the request or the table.
+    pub title: Option<String>,
+    /// The table as JSON text.
+    pub data: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// A row of `exports`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExportRow {
+    /// UUID (v7, time-ordered).
+    pub id: String,
+    /// The artifact exported.
+    pub artifact_id: String,
+    /// Owner (the token's subject).
+    pub user_id: String,
+    /// `pdf`, `docx` or `xlsx`.
+    pub format: String,
+    /// The API location of this export (download URLs are made per request).
+    pub url: String,
+    /// `processing`, `completed` or `failed`.
+    pub status: String,
+    /// `exports/{userId}/{exportId}.{format}`.
+    pub storage_key: String,
+    /// Size of the file.
+    pub size_bytes: i64,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+    /// The client's Idempotency-Key, if sent.
+    pub idempotency_key: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds of the last status change.
+    pub updated_at: i64,
+}
+
+const EXPORT_COLUMNS: &str = "id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, idempotency_key, created_at, updated_at";
+
+impl Db {
+    /// Inserts an artifact.
+    pub async fn insert_artifact(&self, row: &ArtifactRow) -> sqlx::Result<()> {
+        sqlx::query("INSERT INTO artifacts (id, user_id, type, title, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&row.id)
+            .bind(&row.user_id)
+            .bind(&row.kind)
+            .bind(&row.title)
+            .bind(&row.data)
+            .bind(row.created_at)
+            .execute(&self.pool)
+            .await
+            .map(drop)
+    }
+
+    /// The user's artifact `id`, if it exists.
+    pub async fn artifact(&self, user: &str, id: &str) -> sqlx::Result<Option<ArtifactRow>> {
+        sqlx::query_as("SELECT id, user_id, type, title, data, created_at FROM artifacts WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// The user's artifacts, newest first, without their data.
+    pub async fn artifacts(&self, user: &str, limit: i64) -> sqlx::Result<Vec<ArtifactRow>> {
+        sqlx::query_as("SELECT id, user_id, type, title, '' AS data, created_at FROM artifacts WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
+            .bind(user)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// Inserts an export row; `Ok(false)` when the idempotency key is taken.
+    pub async fn insert_export(&self, row: &ExportRow) -> sqlx::Result<bool> {
+        let result = sqlx::query(&format!("INSERT INTO exports ({EXPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
+            .bind(&row.id)
+            .bind(&row.artifact_id)
+            .bind(&row.user_id)
+            .bind(&row.format)
+            .bind(&row.url)
+            .bind(&row.status)
+            .bind(&row.storage_key)
+            .bind(row.size_bytes)
+            .bind(&row.sha256)
+            .bind(&row.idempotency_key)
+            .bind(row.created_at)
+            .bind(row.updated_at)
+            .execute(&self.pool)
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(sqlx::Error::Database(e))
+                if e.is_unique_violation() && row.idempotency_key.is_some() =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sets an export's status.
+    pub async fn set_status(&self, id: &str, status: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE exports SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status)
+            .bind(now_millis())
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(drop)
+    }
+
+    /// The user's export `id`, if it exists.
+    pub async fn export(&self, user: &str, id: &str) -> sqlx::Result<Option<ExportRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {EXPORT_COLUMNS} FROM exports WHERE id = $1 AND user_id = $2"
+        ))
+        .bind(id)
+        .bind(user)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// Any user's export `id` (for signed downloads, which carry no user).
+    pub async fn export_by_id(&self, id: &str) -> sqlx::Result<Option<ExportRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {EXPORT_COLUMNS} FROM exports WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// The user's export made with Idempotency-Key `key`.
+    pub async fn export_by_idempotency_key(
+        &self,
+        user: &str,
+        key: &str,
+    ) -> sqlx::Result<Option<ExportRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {EXPORT_COLUMNS} FROM exports WHERE user_id = $1 AND idempotency_key = $2"
+        ))
+        .bind(user)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
+    /// A page of the user's exports of an artifact, newest first, after
+    /// the cursor `(created_at, id)` of the previous page's last row.
+    pub async fn exports(
+        &self,
+        user: &str,
+        artifact: &str,
+        after: Option<(i64, String)>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<ExportRow>> {
+        let order = "ORDER BY created_at DESC, id DESC";
+        match after {
+            None => sqlx::query_as(&format!("SELECT {EXPORT_COLUMNS} FROM exports WHERE user_id = $1 AND artifact_id = $2 {order} LIMIT $3"))
+                .bind(user)
+                .bind(artifact)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await,
+            Some((at, id)) => sqlx::query_as(&format!(
+                "SELECT {EXPORT_COLUMNS} FROM exports WHERE user_id = $1 AND artifact_id = $2 AND (created_at < $3 OR (created_at = $3 AND id < $4)) {order} LIMIT $5"
+            ))
+            .bind(user)
+            .bind(artifact)
+            .bind(at)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await,
+        }
+    }
+
+    /// Deletes an export row.
+    pub async fn delete_export(&self, id: &str) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM exports WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(drop)
+    }
+
+    /// Rows still `processing` (a crash happened between row and object).
+    pub async fn processing(&self) -> sqlx::Result<Vec<ExportRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {EXPORT_COLUMNS} FROM exports WHERE status = 'processing'"
+        ))
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Whether some row names storage key `key`.
+    pub async fn key_exists(&self, key: &str) -> sqlx::Result<bool> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM exports WHERE storage_key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some())
+    }
+}

@@ -1,0 +1,128 @@
+//! One error type for every handler: a stable JSON body, the right status,
+//! and never internal detail (SQL, paths) sent to the client; that goes to
+//! the log.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// What a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No valid bearer token.
+    #[error("a valid bearer token is required")]
+    Unauthorized,
+    /// Missing, or another user's (never 403, so ids cannot be probed).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A malformed request.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Well-formed but unacceptable content (wrong file format, bad table).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// An export error from the core, with its code.
+    #[error("{message}")]
+    Export {
+        /// The core's stable code.
+        code: &'static str,
+        /// The core's one-line message.
+        message: String,
+    },
+    /// The body is larger than allowed.
+    #[error("the upload is larger than {0} bytes")]
+    PayloadTooLarge(u64),
+    /// The Content-Type does not match the format.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The same idempotency key with different content.
+    #[error("{0}")]
+    Conflict(String),
+    /// Storage or the database is unreachable; the detail is logged.
+    #[error("{0} is unavailable; try again later")]
+    Unavailable(&'static str),
+    /// A bug or an unexpected failure; the detail is logged, not sent.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unprocessable(_) | ApiError::Export { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable code in the JSON body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized => "UNAUTHORIZED",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::BadRequest(_) => "BAD_REQUEST",
+            ApiError::Unprocessable(_) => "UNPROCESSABLE",
+            ApiError::Export { code, .. } => code,
+            ApiError::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
+            ApiError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
+            ApiError::Conflict(_) => "CONFLICT",
+            ApiError::Unavailable(_) => "UNAVAILABLE",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Logs `detail` and returns an error that does not show it.
+    pub fn internal(detail: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(detail.to_string())
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> ApiError {
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::error!(error = %err, "database unavailable");
+                ApiError::Unavailable("the database")
+            }
+            other => ApiError::internal(format!("database: {other}")),
+        }
+    }
+}
+
+impl From<exporter_core::ExportError> for ApiError {
+    fn from(err: exporter_core::ExportError) -> ApiError {
+        ApiError::Export {
+            code: err.code(),
+            message: err.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let body = Json(json!({"error": {"code": self.code(), "message": self.to_string()}}));
+        let mut response = (status, body).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,72 @@
+//! Rowpress's upload server: receives files exported in the browser (or
+//! renders them with exporter-core), stores them on local disk or S3,
+//! records each in the `exports` table and hands out download URLs.
+//!
+//! `main.rs` only parses the configuration and serves [`app`]; tests call
+//! the router directly.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+mod routes;
+pub mod storage;
+pub mod validate;
+
+use std::sync::Arc;
+
+use axum::Router;
+
+pub use config::{Config, StorageBackend};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+    /// The database.
+    pub db: db::Db,
+    /// Where files go.
+    pub storage: Arc<dyn storage::Storage>,
+    /// Token and URL keys.
+    pub keys: auth::Keys,
+}
+
+impl AppState {
+    /// Connects the database, sets up storage and sweeps what a crash left.
+    ///
+    /// # Errors
+    ///
+    /// A one-line reason the server cannot start.
+    pub async fn build(config: Config) -> Result<AppState, String> {
+        config.check()?;
+        let keys = auth::Keys::from_secret(&config.secret()?);
+        let db = db::Db::connect(&config.database_url).await?;
+        let storage: Arc<dyn storage::Storage> = match config.storage_backend {
+            StorageBackend::Local => Arc::new(
+                storage::LocalStorage::new(
+                    &config.export_storage_path,
+                    &config.export_base_url,
+                    keys.clone(),
+                )
+                .map_err(|e| format!("cannot use {}: {e}", config.export_storage_path.display()))?,
+            ),
+            StorageBackend::S3 => {
+                return Err("STORAGE_BACKEND=s3 is not available in this build yet".into());
+            }
+        };
+        let state = AppState {
+            config: Arc::new(config),
+            db,
+            storage,
+            keys,
+        };
+        routes::exports::recover(&state).await?;
+        Ok(state)
+    }
+}
+
+/// The whole HTTP API (and the static front end, when built).
+pub fn app(state: AppState) -> Router {
+    routes::router(state)
+}

@@ -1,0 +1,782 @@
+//! The HTTP API through the router itself (`tower::ServiceExt::oneshot`),
+//! each test against SQLite and against PostgreSQL (a fresh database each).
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use clap::Parser;
+use exporter_core::{ExportOptions, Format, Table, export};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use upload_server::{AppState, Config, app};
+
+#[derive(Parser)]
+struct Args {
+    #[command(flatten)]
+    config: Config,
+}
+
+#[derive(Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A server on a scratch directory and a fresh database; dropped at the end.
+struct Server {
+    app: Router,
+    state: AppState,
+    dir: PathBuf,
+    pg_name: Option<String>,
+}
+
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+async fn server(backend: Backend, extra: &[&str]) -> Server {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let dir = std::env::temp_dir().join(format!("rowpress-api-{id}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (url, pg_name) = match backend {
+        Backend::Sqlite => (format!("sqlite://{}/db.sqlite", dir.display()), None),
+        Backend::Postgres => {
+            let name = format!("rowpress_test_{id}");
+            let admin = admin().await;
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin)
+                .await
+                .expect("PostgreSQL on 127.0.0.1:5432 (scripts/setup.sh starts it)");
+            (
+                format!("postgres://postgres@127.0.0.1:5432/{name}"),
+                Some(name),
+            )
+        }
+    };
+    let storage = dir.join("files");
+    let mut args = vec![
+        "test".to_owned(),
+        "--database-url".into(),
+        url,
+        "--export-storage-path".into(),
+        storage.display().to_string(),
+        "--auth-secret".into(),
+        "test-secret-of-some-length".into(),
+        "--data-dir".into(),
+        dir.display().to_string(),
+        "--static-dir".into(),
+        dir.join("no-www").display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let config = Args::parse_from(args).config;
+    let state = AppState::build(config).await.unwrap();
+    Server {
+        app: app(state.clone()),
+        state,
+        dir,
+        pg_name,
+    }
+}
+
+async fn admin() -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(PG_ADMIN)
+        .await
+        .expect("PostgreSQL on 127.0.0.1:5432")
+}
+
+impl Server {
+    fn token(&self, user: &str) -> String {
+        self.state
+            .keys
+            .issue(user, std::time::Duration::from_secs(600))
+            .unwrap()
+    }
+
+    async fn call(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, body)
+    }
+
+    async fn json(
+        &self,
+        method: &str,
+        uri: &str,
+        user: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(u) = user {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {}", self.token(u)));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string()))
+                .unwrap(),
+            None => req.body(Body::empty()).unwrap(),
+        };
+        let (status, _, bytes) = self.call(req).await;
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn upload(
+        &self,
+        user: &str,
+        artifact: &str,
+        format: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        key: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::post(format!("/api/artifacts/{artifact}/exports?format={format}"))
+            .header(
+                header::AUTHORIZATION,
+                format!("Bearer {}", self.token(user)),
+            )
+            .header(header::CONTENT_TYPE, content_type);
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        let (status, _, body) = self.call(req.body(Body::from(bytes)).unwrap()).await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    async fn artifact(&self, user: &str) -> String {
+        let (status, body) = self
+            .json(
+                "POST",
+                "/api/artifacts",
+                Some(user),
+                Some(json!({"type": "table", "data": TABLE()})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn export_count(&self) -> i64 {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM exports")
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
+    async fn finish(self) {
+        self.state.db.pool.close().await;
+        if let Some(name) = self.pg_name {
+            let admin = admin().await;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&admin)
+                .await
+                .unwrap();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[allow(non_snake_case)]
+fn TABLE() -> Value {
+    json!({"title": "Quarterly sales", "headers": ["Order", "Qty"], "rows": [["A-1", 3], ["A-2", null]]})
+}
+
+fn file(format: Format) -> Vec<u8> {
+    let table = Table::from_json(&TABLE().to_string()).unwrap();
+    export(
+        &table,
+        &ExportOptions::new(format).created_at(1_700_000_000),
+    )
+    .unwrap()
+}
+
+fn path_of(url: &str) -> String {
+    url.split_once("://")
+        .map(|(_, rest)| &rest[rest.find('/').unwrap()..])
+        .unwrap()
+        .to_owned()
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() { super::$name(super::Backend::Sqlite).await }
+            #[tokio::test]
+            async fn postgres() { super::$name(super::Backend::Postgres).await }
+        }
+    )*};
+}
+
+on_both!(
+    auth_is_required,
+    artifacts_are_private,
+    upload_list_download_delete,
+    idempotent_replays,
+    bad_uploads_store_nothing,
+    signed_urls_refuse_tampering,
+    server_renders,
+    storage_failure_leaves_failed_row,
+    crash_leftovers_are_swept,
+    concurrent_uploads
+);
+
+async fn auth_is_required(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let (status, body) = s.json("GET", "/api/artifacts", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "UNAUTHORIZED");
+    let req = Request::get("/api/artifacts")
+        .header(header::AUTHORIZATION, "Bearer not.a.token")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(s.call(req).await.0, StatusCode::UNAUTHORIZED);
+    let other = upload_server::auth::Keys::from_secret(b"another-secret-entirely")
+        .issue("alice", std::time::Duration::from_secs(60))
+        .unwrap();
+    let req = Request::get("/api/artifacts")
+        .header(header::AUTHORIZATION, format!("Bearer {other}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(s.call(req).await.0, StatusCode::UNAUTHORIZED);
+    let expired = s
+        .state
+        .keys
+        .issue("alice", std::time::Duration::ZERO)
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let req = Request::get("/api/artifacts")
+        .header(header::AUTHORIZATION, format!("Bearer {expired}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(s.call(req).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        s.json("GET", "/api/artifacts", Some("alice"), None).await.0,
+        StatusCode::OK
+    );
+    // The dev login is off unless enabled.
+    assert_eq!(
+        s.json("POST", "/api/dev/login", None, Some(json!({"userId": "x"})))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    s.finish().await;
+}
+
+async fn artifacts_are_private(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let id = s.artifact("alice").await;
+    let (status, body) = s
+        .json("GET", &format!("/api/artifacts/{id}"), Some("alice"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"], TABLE());
+    assert_eq!(body["title"], "Quarterly sales");
+    assert_eq!(
+        s.json("GET", &format!("/api/artifacts/{id}"), Some("bob"), None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, list) = s.json("GET", "/api/artifacts", Some("bob"), None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    let (status, body) = s
+        .json(
+            "POST",
+            "/api/artifacts",
+            Some("alice"),
+            Some(json!({"type": "table", "data": {"headers": ["a"], "rows": [[1, 2]]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "ROW_TOO_LONG");
+    assert_eq!(
+        s.upload(
+            "bob",
+            &id,
+            "pdf",
+            "application/pdf",
+            file(Format::Pdf),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    s.finish().await;
+}
+
+async fn upload_list_download_delete(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let artifact = s.artifact("alice").await;
+    let mut ids = Vec::new();
+    for format in Format::ALL {
+        let bytes = file(format);
+        let (status, body) = s
+            .upload(
+                "alice",
+                &artifact,
+                format.extension(),
+                format.mime_type(),
+                bytes.clone(),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["status"], "completed");
+        assert_eq!(body["sizeBytes"], bytes.len());
+        assert_eq!(body["format"], format.extension());
+        let url = body["url"].as_str().unwrap();
+        let (status, headers, got) = s
+            .call(Request::get(path_of(url)).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(got, bytes);
+        assert_eq!(headers[header::CONTENT_TYPE], format.mime_type());
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(
+            headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment; filename=\"Quarterly sales.")
+        );
+        ids.push(body["id"].as_str().unwrap().to_owned());
+    }
+    let (_, page) = s
+        .json(
+            "GET",
+            &format!("/api/exports?artifactId={artifact}&limit=2"),
+            Some("alice"),
+            None,
+        )
+        .await;
+    let first: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(first, [ids[2].as_str(), ids[1].as_str()], "newest first");
+    let cursor = page["nextCursor"].as_str().unwrap();
+    let (_, page) = s
+        .json(
+            "GET",
+            &format!("/api/exports?artifactId={artifact}&limit=2&cursor={cursor}"),
+            Some("alice"),
+            None,
+        )
+        .await;
+    assert_eq!(page["items"][0]["id"], ids[0].as_str());
+    assert!(page["nextCursor"].is_null());
+    let (status, meta) = s
+        .json(
+            "GET",
+            &format!("/api/exports/{}", ids[0]),
+            Some("alice"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(meta["url"].as_str().unwrap().contains("sig="));
+    assert_eq!(
+        s.json(
+            "GET",
+            &format!("/api/exports/{}", ids[0]),
+            Some("bob"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.json(
+            "DELETE",
+            &format!("/api/exports/{}", ids[0]),
+            Some("bob"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    let url = meta["url"].as_str().unwrap().to_owned();
+    assert_eq!(
+        s.json(
+            "DELETE",
+            &format!("/api/exports/{}", ids[0]),
+            Some("alice"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        s.json(
+            "GET",
+            &format!("/api/exports/{}", ids[0]),
+            Some("alice"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.call(Request::get(path_of(&url)).body(Body::empty()).unwrap())
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let key = format!("exports/alice/{}.pdf", ids[0]);
+    assert!(!s.dir.join("files").join(key).exists(), "the file is gone");
+    s.finish().await;
+}
+
+async fn idempotent_replays(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let artifact = s.artifact("alice").await;
+    let pdf = file(Format::Pdf);
+    let (a, first) = s
+        .upload(
+            "alice",
+            &artifact,
+            "pdf",
+            "application/pdf",
+            pdf.clone(),
+            Some("key-1"),
+        )
+        .await;
+    let (b, again) = s
+        .upload(
+            "alice",
+            &artifact,
+            "pdf",
+            "application/pdf",
+            pdf.clone(),
+            Some("key-1"),
+        )
+        .await;
+    assert_eq!((a, b), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(first["id"], again["id"]);
+    let (c, body) = s
+        .upload(
+            "alice",
+            &artifact,
+            "docx",
+            Format::Docx.mime_type(),
+            file(Format::Docx),
+            Some("key-1"),
+        )
+        .await;
+    assert_eq!(c, StatusCode::CONFLICT, "{body}");
+    assert_eq!(s.export_count().await, 1);
+    s.finish().await;
+}
+
+async fn bad_uploads_store_nothing(backend: Backend) {
+    let s = server(backend, &["--max-upload-bytes", "4000"]).await;
+    let artifact = s.artifact("alice").await;
+    let pdf = file(Format::Pdf);
+    let cases: Vec<(&str, &str, Vec<u8>, StatusCode)> = vec![
+        (
+            "pdf",
+            "application/pdf",
+            pdf[..pdf.len() / 2].to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "pdf",
+            "application/pdf",
+            b"%PDF-1.7\n<html><script>alert(1)</script></html>".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "xlsx",
+            Format::Xlsx.mime_type(),
+            file(Format::Docx),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "pdf",
+            "application/pdf",
+            Vec::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "pdf",
+            "text/html",
+            pdf.clone(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "pdf",
+            "application/pdf",
+            vec![b'%'; 5000],
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "odt",
+            "application/pdf",
+            pdf.clone(),
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    for (format, content_type, bytes, expected) in cases {
+        let (status, body) = s
+            .upload("alice", &artifact, format, content_type, bytes, None)
+            .await;
+        assert_eq!(status, expected, "{format} {content_type}: {body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    assert_eq!(s.export_count().await, 0);
+    let files = walk(&s.dir.join("files"));
+    assert!(files.is_empty(), "{files:?}");
+    s.finish().await;
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.path().is_dir() {
+                out.extend(walk(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+async fn signed_urls_refuse_tampering(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let artifact = s.artifact("alice").await;
+    let (_, a) = s
+        .upload(
+            "alice",
+            &artifact,
+            "pdf",
+            "application/pdf",
+            file(Format::Pdf),
+            None,
+        )
+        .await;
+    let (_, b) = s
+        .upload(
+            "alice",
+            &artifact,
+            "xlsx",
+            Format::Xlsx.mime_type(),
+            file(Format::Xlsx),
+            None,
+        )
+        .await;
+    let url_a = path_of(a["url"].as_str().unwrap());
+    let id_b = b["id"].as_str().unwrap();
+    let id_a = a["id"].as_str().unwrap();
+    let (expires, sig) = {
+        let q = url_a.split_once('?').unwrap().1;
+        let mut parts = q.split('&').map(|p| p.split_once('=').unwrap().1);
+        (
+            parts.next().unwrap().to_owned(),
+            parts.next().unwrap().to_owned(),
+        )
+    };
+    let past = upload_server::auth::unix_now() - 10;
+    let key_a = format!("exports/alice/{id_a}.pdf");
+    let expired_sig = s.state.keys.sign_download(&key_a, past);
+    let bad = [
+        format!(
+            "/api/exports/{id_a}/file?expires={expires}&sig={}",
+            "0".repeat(64)
+        ),
+        format!(
+            "/api/exports/{id_a}/file?expires={}&sig={sig}",
+            expires.parse::<u64>().unwrap() + 1
+        ),
+        format!("/api/exports/{id_b}/file?expires={expires}&sig={sig}"),
+        format!("/api/exports/{id_a}/file?expires={past}&sig={expired_sig}"),
+        format!("/api/exports/..%2f..%2fdb.sqlite/file?expires={expires}&sig={sig}"),
+        format!("/api/exports/{id_a}/file"),
+    ];
+    for uri in bad {
+        let status = s
+            .call(Request::get(&uri).body(Body::empty()).unwrap())
+            .await
+            .0;
+        assert!(
+            status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST,
+            "{uri} gave {status}"
+        );
+    }
+    assert_eq!(
+        s.call(Request::get(&url_a).body(Body::empty()).unwrap())
+            .await
+            .0,
+        StatusCode::OK
+    );
+    s.finish().await;
+}
+
+async fn server_renders(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let artifact = s.artifact("alice").await;
+    for format in ["pdf", "docx", "xlsx"] {
+        let (status, body) = s
+            .json(
+                "POST",
+                "/api/artifacts/export",
+                Some("alice"),
+                Some(json!({"artifactId": artifact, "format": format})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (_, _, bytes) = s
+            .call(
+                Request::get(path_of(body["url"].as_str().unwrap()))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        upload_server::validate::check(format.parse().unwrap(), &bytes).unwrap();
+    }
+    let (status, _) = s
+        .json(
+            "POST",
+            "/api/artifacts/export",
+            Some("bob"),
+            Some(json!({"artifactId": artifact, "format": "pdf"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    s.finish().await;
+}
+
+async fn storage_failure_leaves_failed_row(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let artifact = s.artifact("alice").await;
+    // Storage breaks: its directory becomes a file.
+    let root = s.dir.join("files");
+    std::fs::remove_dir_all(&root).unwrap();
+    std::fs::write(&root, b"not a directory").unwrap();
+    let (status, body) = s
+        .upload(
+            "alice",
+            &artifact,
+            "pdf",
+            "application/pdf",
+            file(Format::Pdf),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(
+        !body["error"]["message"].as_str().unwrap().contains('/'),
+        "no paths leak: {body}"
+    );
+    let statuses: Vec<String> = sqlx::query_scalar("SELECT status FROM exports")
+        .fetch_all(&s.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(statuses, ["failed"]);
+    let (status, _) = s.json("GET", "/readyz", None, None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    s.finish().await;
+}
+
+async fn crash_leftovers_are_swept(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let artifact = s.artifact("alice").await;
+    let (_, kept) = s
+        .upload(
+            "alice",
+            &artifact,
+            "pdf",
+            "application/pdf",
+            file(Format::Pdf),
+            None,
+        )
+        .await;
+    // What a crash can leave: a row still processing with no object, a
+    // temporary file, and an object no row names.
+    let pool = &s.state.db.pool;
+    sqlx::query("INSERT INTO exports (id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, created_at, updated_at) VALUES ('11111111-1111-7111-8111-111111111111', $1, 'alice', 'pdf', '/x', 'processing', 'exports/alice/11111111-1111-7111-8111-111111111111.pdf', 10, 'x', 1, 1)")
+        .bind(&artifact)
+        .execute(pool)
+        .await
+        .unwrap();
+    let user_dir = s.dir.join("files/exports/alice");
+    std::fs::write(user_dir.join(".half.pdf.123.tmp"), b"half").unwrap();
+    std::fs::write(
+        user_dir.join("22222222-2222-7222-8222-222222222222.pdf"),
+        b"orphan",
+    )
+    .unwrap();
+    // Restart on the same database and storage.
+    let config = (*s.state.config).clone();
+    let restarted = AppState::build(config).await.unwrap();
+    let statuses: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, status FROM exports ORDER BY id")
+            .fetch_all(&restarted.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        statuses.contains(&(
+            "11111111-1111-7111-8111-111111111111".into(),
+            "failed".into()
+        )),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&(kept["id"].as_str().unwrap().into(), "completed".into())));
+    let mut left: Vec<String> = walk(&user_dir)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [format!("{}.pdf", kept["id"].as_str().unwrap())]);
+    restarted.db.pool.close().await;
+    s.finish().await;
+}
+
+async fn concurrent_uploads(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let artifact = s.artifact("alice").await;
+    let pdf = file(Format::Pdf);
+    let uploads = (0..32).map(|i| {
+        let app = s.app.clone();
+        let token = s.token("alice");
+        let uri = format!("/api/artifacts/{artifact}/exports?format=pdf");
+        let pdf = pdf.clone();
+        tokio::spawn(async move {
+            let req = Request::post(uri)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/pdf")
+                .header("idempotency-key", format!("k{i}"))
+                .body(Body::from(pdf))
+                .unwrap();
+            let res = app.oneshot(req).await.unwrap();
+            let status = res.status();
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        })
+    });
+    for result in futures::future::join_all(uploads).await {
+        let (status, body) = result.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    assert_eq!(s.export_count().await, 32);
+    s.finish().await;
+}
