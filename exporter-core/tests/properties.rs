@@ -39,16 +39,6 @@ fn table() -> impl Strategy<Value = Table> {
     })
 }
 
-fn expected(cell: &Cell) -> Data {
-    match cell {
-        Cell::Null => Data::Empty,
-        Cell::Bool(b) => Data::Bool(*b),
-        Cell::Number(n) => Data::Float(*n),
-        Cell::String(s) if s.is_empty() => Data::Empty,
-        Cell::String(s) => Data::String(s.clone()),
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -62,7 +52,7 @@ proptest! {
         for r in 0..table.row_count() {
             for c in 0..table.column_count() {
                 let got = range.get_value((r as u32 + offset, c as u32)).cloned().unwrap_or(Data::Empty);
-                prop_assert_eq!(got, expected(table.cell(r, c)), "row {} column {}", r, c);
+                prop_assert_eq!(got, common::calamine_value(table.cell(r, c)), "row {} column {}", r, c);
             }
         }
     }

@@ -6,20 +6,10 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use common::sample_table;
-use exporter_core::{Cell, ExportOptions, Format, Table, export};
+use exporter_core::{ExportOptions, Format, Table, export};
 
 fn read(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
     open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("calamine opens the file")
-}
-
-fn expected(cell: &Cell) -> Data {
-    match cell {
-        Cell::Null => Data::Empty,
-        Cell::Bool(b) => Data::Bool(*b),
-        Cell::Number(n) => Data::Float(*n),
-        Cell::String(s) if s.is_empty() => Data::Empty,
-        Cell::String(s) => Data::String(s.clone()),
-    }
 }
 
 #[test]
@@ -45,7 +35,11 @@ fn every_value_keeps_its_type_and_value() {
                 .get_value((r as u32 + 2, c as u32))
                 .cloned()
                 .unwrap_or(Data::Empty);
-            assert_eq!(got, expected(table.cell(r, c)), "row {r} column {c}");
+            assert_eq!(
+                got,
+                common::calamine_value(table.cell(r, c)),
+                "row {r} column {c}"
+            );
         }
     }
 }
@@ -66,7 +60,7 @@ fn formula_lookalikes_stay_text() {
         for c in 0..4 {
             assert_eq!(
                 range.get_value((r + 1, c)),
-                Some(&expected(table.cell(r as usize, c as usize)))
+                Some(&common::calamine_value(table.cell(r as usize, c as usize)))
             );
         }
     }

@@ -171,6 +171,17 @@ pub fn libreoffice_to_pdf(path: &Path, outdir: &Path) -> PathBuf {
     pdf
 }
 
+/// What calamine should read back from an XLSX cell holding `cell`.
+pub fn calamine_value(cell: &Cell) -> calamine::Data {
+    match cell {
+        Cell::Null => calamine::Data::Empty,
+        Cell::Bool(b) => calamine::Data::Bool(*b),
+        Cell::Number(n) => calamine::Data::Float(*n),
+        Cell::String(s) if s.is_empty() => calamine::Data::Empty,
+        Cell::String(s) => calamine::Data::String(s.clone()),
+    }
+}
+
 /// The text a cell should show in PDF and DOCX.
 pub fn shown(cell: &Cell) -> String {
     match cell {
