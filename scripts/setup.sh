@@ -38,4 +38,8 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   for _ in $(seq 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
 
+# A real S3-compatible server for the S3 backend's tests (newer s3s-fs
+# releases need a newer rustc).
+command -v s3s-fs >/dev/null || cargo install --locked s3s-fs@0.14.1 --features binary
+
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt

@@ -52,6 +52,15 @@ pub struct Config {
     #[arg(long, env = "AWS_REGION")]
     pub aws_region: Option<String>,
 
+    /// S3 access key id; unset, the standard AWS chain finds credentials
+    /// (environment, profile, instance role).
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", hide_env_values = true)]
+    pub aws_access_key_id: Option<String>,
+
+    /// S3 secret access key.
+    #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub aws_secret_access_key: Option<String>,
+
     /// Endpoint of an S3-compatible server (MinIO, Ceph, Garage, R2).
     #[arg(long, env = "S3_ENDPOINT")]
     pub s3_endpoint: Option<String>,

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 mod routes;
+pub mod s3;
 pub mod storage;
 pub mod validate;
 
@@ -51,9 +52,7 @@ impl AppState {
                 )
                 .map_err(|e| format!("cannot use {}: {e}", config.export_storage_path.display()))?,
             ),
-            StorageBackend::S3 => {
-                return Err("STORAGE_BACKEND=s3 is not available in this build yet".into());
-            }
+            StorageBackend::S3 => Arc::new(s3::S3Storage::new(&config).await?),
         };
         let state = AppState {
             config: Arc::new(config),

@@ -1,0 +1,212 @@
+//! Crash safety: the real server binary is killed (SIGKILL) in the middle of
+//! a stream of uploads, then restarted; no `completed` row lacks its object
+//! or has another's bytes, no partial or orphaned file is left, and every
+//! upload that got a 201 survived.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use exporter_core::{Cell, ExportOptions, Format, Table, export};
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const SECRET: &str = "crash-test-secret-value";
+
+fn start(dir: &Path, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_upload-server"))
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("DATA_DIR", dir)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/db.sqlite", dir.display()),
+        )
+        .env("EXPORT_STORAGE_PATH", dir.join("files"))
+        .env("AUTH_SECRET", SECRET)
+        .env("STATIC_DIR", "/nonexistent")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn wait_ready(port: u16) {
+    for _ in 0..200 {
+        if let Ok((200, _)) = request(port, "GET", "/readyz", None, &[]).await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not become ready");
+}
+
+/// A raw HTTP/1.1 request; status and body.
+async fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> std::io::Result<(u16, Vec<u8>)> {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let content_type = if path.contains("format=pdf") {
+        "application/pdf"
+    } else {
+        "application/json"
+    };
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body).await?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await?;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other("no response"))?;
+    let status = String::from_utf8_lossy(&raw[..split])
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Ok((status, raw[split + 4..].to_vec()))
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.path().is_dir() {
+            out.extend(files(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
+    let dir =
+        std::env::temp_dir().join(format!("rowpress-crash-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = start(&dir, port);
+    wait_ready(port).await;
+    let token = upload_server::auth::Keys::from_secret(SECRET.as_bytes())
+        .issue("alice", Duration::from_secs(600))
+        .unwrap();
+    let (status, body) = request(
+        port,
+        "POST",
+        "/api/artifacts",
+        Some(&token),
+        br#"{"type":"table","data":{"headers":["a"],"rows":[["x"]]}}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201);
+    let artifact: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let path = format!(
+        "/api/artifacts/{}/exports?format=pdf",
+        artifact["id"].as_str().unwrap()
+    );
+
+    // About 200 KB PDFs, each different.
+    let pdfs: Vec<Vec<u8>> = (0..8)
+        .map(|i| {
+            let rows = (0..1500)
+                .map(|r| vec![Cell::from(format!("row {r} of file {i} with some text"))])
+                .collect();
+            export(
+                &Table::new(vec!["a".into()], rows).unwrap(),
+                &ExportOptions::new(Format::Pdf),
+            )
+            .unwrap()
+        })
+        .collect();
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut clients = Vec::new();
+    for pdf in pdfs {
+        let (token, path, acknowledged) = (token.clone(), path.clone(), acknowledged.clone());
+        clients.push(tokio::spawn(async move {
+            loop {
+                match request(port, "POST", &path, Some(&token), &pdf).await {
+                    Ok((201, body)) => {
+                        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                        acknowledged
+                            .lock()
+                            .unwrap()
+                            .push(v["id"].as_str().unwrap().to_owned());
+                    }
+                    Ok(_) | Err(_) => return,
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    for c in clients {
+        c.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() > 5,
+        "only {} uploads before the kill",
+        acknowledged.len()
+    );
+
+    let mut server = start(&dir, port);
+    wait_ready(port).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&format!("sqlite://{}/db.sqlite", dir.display()))
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT id, status, storage_key, sha256 FROM exports")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let root = dir.join("files");
+    for (id, status, key, sha) in &rows {
+        assert_ne!(status, "processing", "{id} still processing after restart");
+        if status == "completed" {
+            let bytes = std::fs::read(root.join(key))
+                .unwrap_or_else(|_| panic!("completed {id} has no object"));
+            assert_eq!(
+                &hex::encode(Sha256::digest(&bytes)),
+                sha,
+                "{id}: object differs from its row"
+            );
+        }
+    }
+    for id in &acknowledged {
+        assert!(
+            rows.iter().any(|(r, s, _, _)| r == id && s == "completed"),
+            "acknowledged upload {id} was lost"
+        );
+    }
+    for file in files(&root) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "partial file left: {name}");
+        let id = name.split('.').next().unwrap();
+        assert!(
+            rows.iter().any(|(r, s, _, _)| r == id && s == "completed"),
+            "orphan file {name}"
+        );
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
