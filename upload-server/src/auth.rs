@@ -70,11 +70,16 @@ impl Keys {
 
     /// The signature of a download of `key` until `expires` (Unix seconds).
     pub fn sign_download(&self, key: &str, expires: u64) -> String {
+        hex::encode(self.download_mac(key, expires).finalize().into_bytes())
+    }
+
+    /// The MAC over what a download URL grants: the key and its expiry.
+    fn download_mac(&self, key: &str, expires: u64) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(&self.url).expect("HMAC takes keys of any length");
         mac.update(key.as_bytes());
         mac.update(b"\n");
         mac.update(expires.to_string().as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        mac
     }
 
     /// Whether `signature` signs `key` until `expires`, and that is not past;
@@ -86,11 +91,7 @@ impl Keys {
         let Ok(given) = hex::decode(signature) else {
             return false;
         };
-        let mut mac = HmacSha256::new_from_slice(&self.url).expect("HMAC takes keys of any length");
-        mac.update(key.as_bytes());
-        mac.update(b"\n");
-        mac.update(expires.to_string().as_bytes());
-        mac.verify_slice(&given).is_ok()
+        self.download_mac(key, expires).verify_slice(&given).is_ok()
     }
 }
 
