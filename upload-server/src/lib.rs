@@ -5,6 +5,7 @@
 //! `main.rs` only parses the configuration and serves [`app`]; tests call
 //! the router directly.
 
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod db;

@@ -780,3 +780,111 @@ async fn concurrent_uploads(backend: Backend) {
     assert_eq!(s.export_count().await, 32);
     s.finish().await;
 }
+
+/// Every key of `value` is a property of the named schema, and every
+/// required property is in `value`: the document describes what is sent.
+fn assert_matches_schema(doc: &Value, schema: &str, value: &Value) {
+    let s = &doc["components"]["schemas"][schema];
+    let props = s["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("schema {schema} has no properties: {s}"));
+    let obj = value.as_object().unwrap();
+    for key in obj.keys() {
+        assert!(props.contains_key(key), "{schema} lacks {key}");
+    }
+    for req in s["required"].as_array().unwrap() {
+        assert!(
+            obj.contains_key(req.as_str().unwrap()),
+            "{schema} requires {req}, not sent"
+        );
+    }
+}
+
+#[tokio::test]
+async fn openapi_describes_the_api() {
+    let s = server(Backend::Sqlite, &[]).await;
+    let (status, doc) = s.json("GET", "/api/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+    let expected = [
+        ("/api/artifacts", "get"),
+        ("/api/artifacts", "post"),
+        ("/api/artifacts/{id}", "get"),
+        ("/api/artifacts/{id}/exports", "post"),
+        ("/api/artifacts/export", "post"),
+        ("/api/exports", "get"),
+        ("/api/exports/{id}", "get"),
+        ("/api/exports/{id}", "delete"),
+        ("/api/exports/{id}/file", "get"),
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+    ];
+    let paths = doc["paths"].as_object().unwrap();
+    let mut listed = 0;
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            assert!(
+                expected.contains(&(path.as_str(), method.as_str())),
+                "undocumented-by-test operation {method} {path}"
+            );
+            listed += 1;
+        }
+    }
+    assert_eq!(listed, expected.len(), "{paths:?}");
+    // Without --dev-login the login is neither served nor documented.
+    assert!(!paths.contains_key("/api/dev/login"));
+    let upload = &doc["paths"]["/api/artifacts/{id}/exports"]["post"];
+    assert_eq!(upload["security"][0]["bearer"], json!([]));
+    for status in ["201", "409", "413", "415", "422", "503"] {
+        assert!(upload["responses"][status].is_object(), "upload {status}");
+    }
+    assert!(doc["paths"]["/api/exports/{id}/file"]["get"]["security"].is_null());
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+
+    // What the server really sends fits the documented schemas.
+    let (_, artifact) = s
+        .json(
+            "POST",
+            "/api/artifacts",
+            Some("alice"),
+            Some(json!({"type": "table", "data": TABLE()})),
+        )
+        .await;
+    assert_matches_schema(&doc, "Artifact", &artifact);
+    let id = artifact["id"].as_str().unwrap();
+    let (_, export) = s
+        .upload(
+            "alice",
+            id,
+            "pdf",
+            "application/pdf",
+            file(Format::Pdf),
+            None,
+        )
+        .await;
+    assert_matches_schema(&doc, "Export", &export);
+    let (_, page) = s
+        .json(
+            "GET",
+            &format!("/api/exports?artifactId={id}"),
+            Some("alice"),
+            None,
+        )
+        .await;
+    assert_matches_schema(&doc, "ExportList", &page);
+    let (_, err) = s
+        .json("GET", "/api/artifacts/nope", Some("alice"), None)
+        .await;
+    assert_matches_schema(&doc, "ErrorBody", &err);
+    assert_matches_schema(&doc, "ErrorDetail", &err["error"]);
+    s.finish().await;
+
+    let s = server(Backend::Sqlite, &["--dev-login"]).await;
+    let (_, doc) = s.json("GET", "/api/openapi.json", None, None).await;
+    assert!(doc["paths"]["/api/dev/login"]["post"].is_object());
+    s.finish().await;
+}

@@ -1,30 +1,23 @@
 //! Table artifacts: create, list, fetch (the caller's own only).
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use exporter_core::Table;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::api::{Artifact, ArtifactList, ErrorBody, NewArtifact};
 use crate::auth::AuthUser;
 use crate::db::{ArtifactRow, now_millis};
 use crate::error::{ApiError, ApiResult};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/artifacts", get(list).post(create))
-        .route("/api/artifacts/{id}", get(fetch))
-}
-
-#[derive(Deserialize)]
-pub struct NewArtifact {
-    #[serde(rename = "type")]
-    kind: String,
-    title: Option<String>,
-    data: Value,
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(fetch))
 }
 
 /// RFC 3339 time of Unix milliseconds.
@@ -34,19 +27,33 @@ pub fn rfc3339(millis: i64) -> String {
     humantime::format_rfc3339_millis(t).to_string()
 }
 
-fn view(row: &ArtifactRow, with_data: bool) -> Value {
-    let mut v = json!({"id": row.id, "type": row.kind, "title": row.title, "createdAt": rfc3339(row.created_at)});
-    if with_data {
-        v["data"] = serde_json::from_str(&row.data).unwrap_or(Value::Null);
+fn view(row: &ArtifactRow, with_data: bool) -> Artifact {
+    Artifact {
+        id: row.id.clone(),
+        kind: row.kind.clone(),
+        title: row.title.clone(),
+        created_at: rfc3339(row.created_at),
+        data: with_data.then(|| serde_json::from_str(&row.data).unwrap_or(Value::Null)),
     }
-    v
 }
 
+/// Stores a table; it is checked as every export checks it, so a stored
+/// table always exports.
+#[utoipa::path(
+    post, path = "/api/artifacts", tag = "artifacts",
+    request_body = NewArtifact,
+    responses(
+        (status = 201, description = "Stored", body = Artifact),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 422, description = "Not a valid table; the message names the row and column", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 async fn create(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Json(body): Json<NewArtifact>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<Artifact>)> {
     if body.kind != "table" {
         return Err(ApiError::Unprocessable(format!(
             "artifact type {:?} is not supported; use \"table\"",
@@ -54,7 +61,6 @@ async fn create(
         )));
     }
     let data = body.data.to_string();
-    // The same checks every export makes, so a stored table always exports.
     Table::from_json(&data)?;
     let title = body.title.or_else(|| {
         body.data
@@ -74,18 +80,41 @@ async fn create(
     Ok((StatusCode::CREATED, Json(view(&row, true))))
 }
 
-async fn list(State(state): State<AppState>, AuthUser(user): AuthUser) -> ApiResult<Json<Value>> {
+/// The caller's artifacts, newest first, without their tables.
+#[utoipa::path(
+    get, path = "/api/artifacts", tag = "artifacts",
+    responses(
+        (status = 200, description = "At most 500", body = ArtifactList),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn list(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+) -> ApiResult<Json<ArtifactList>> {
     let rows = state.db.artifacts(&user, 500).await?;
-    Ok(Json(
-        json!({"items": rows.iter().map(|r| view(r, false)).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(ArtifactList {
+        items: rows.iter().map(|r| view(r, false)).collect(),
+    }))
 }
 
+/// One of the caller's artifacts, with its table.
+#[utoipa::path(
+    get, path = "/api/artifacts/{id}", tag = "artifacts",
+    params(("id" = String, Path, description = "Artifact id")),
+    responses(
+        (status = 200, description = "The artifact", body = Artifact),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 async fn fetch(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Artifact>> {
     let row = state
         .db
         .artifact(&user, &id)

@@ -3,37 +3,41 @@
 
 use std::time::Instant;
 
+use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use bytes::Bytes;
 use exporter_core::{ExportOptions, Format, Table};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::artifacts::rfc3339;
 use crate::AppState;
+use crate::api::{ErrorBody, Export, ExportList, RenderRequest};
 use crate::auth::AuthUser;
 use crate::db::{ArtifactRow, ExportRow, now_millis};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::key_for;
 use crate::validate;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/artifacts/{id}/exports", post(upload))
-        .route("/api/artifacts/export", post(render))
-        .route("/api/exports", get(list))
-        .route("/api/exports/{id}", get(fetch).delete(remove))
-        .route("/api/exports/{id}/file", get(file))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .routes(routes!(render))
+        .routes(routes!(list))
+        .routes(routes!(fetch, remove))
+        .routes(routes!(file))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
+    /// `pdf`, `docx` or `xlsx`.
     format: String,
 }
 
@@ -69,7 +73,7 @@ fn file_name(title: Option<&str>, format: &str) -> String {
     )
 }
 
-async fn view(state: &AppState, row: &ExportRow, title: Option<&str>) -> ApiResult<Value> {
+async fn view(state: &AppState, row: &ExportRow, title: Option<&str>) -> ApiResult<Export> {
     let url = if row.status == "completed" {
         let name = file_name(title, &row.format);
         Some(
@@ -85,16 +89,16 @@ async fn view(state: &AppState, row: &ExportRow, title: Option<&str>) -> ApiResu
     } else {
         None
     };
-    Ok(json!({
-        "id": row.id,
-        "artifactId": row.artifact_id,
-        "format": row.format,
-        "url": url,
-        "status": row.status,
-        "createdAt": rfc3339(row.created_at),
-        "sizeBytes": row.size_bytes,
-        "sha256": row.sha256,
-    }))
+    Ok(Export {
+        id: row.id.clone(),
+        artifact_id: row.artifact_id.clone(),
+        format: row.format.clone(),
+        url,
+        status: row.status.clone(),
+        created_at: rfc3339(row.created_at),
+        size_bytes: row.size_bytes,
+        sha256: row.sha256.clone(),
+    })
 }
 
 /// Reads the body up to the limit: 413 at once on a larger Content-Length,
@@ -140,7 +144,37 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     }
 }
 
-/// `POST /api/artifacts/{id}/exports?format=`: the browser's bytes.
+/// Stores the bytes of a file made in the browser, after checking they
+/// really are that format.
+#[utoipa::path(
+    post, path = "/api/artifacts/{id}/exports", tag = "exports",
+    params(
+        ("id" = String, Path, description = "Artifact id"),
+        FormatQuery,
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 200 ASCII characters; the same key with the same bytes returns the same export (header `Idempotent-Replayed: true`), with other bytes 409"),
+    ),
+    request_body(
+        description = "The file's bytes, with the format's Content-Type (or application/octet-stream)",
+        content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/octet-stream"),
+        )
+    ),
+    responses(
+        (status = 201, description = "Stored (or replayed)", body = Export),
+        (status = 400, description = "Unknown format or bad Idempotency-Key", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
+        (status = 409, description = "The Idempotency-Key was used for other bytes", body = ErrorBody),
+        (status = 413, description = "Larger than MAX_UPLOAD_BYTES", body = ErrorBody),
+        (status = 415, description = "Content-Type does not match the format", body = ErrorBody),
+        (status = 422, description = "The bytes are not a valid file of that format", body = ErrorBody),
+        (status = 503, description = "Storage or the database is down; the row is left failed", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 async fn upload(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -176,15 +210,23 @@ async fn upload(
     .await
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RenderRequest {
-    artifact_id: String,
-    format: String,
-}
-
-/// `POST /api/artifacts/export {artifactId, format}`: rendered here, for
+/// Renders the artifact on the server with exporter-core and stores it: for
 /// clients without WebAssembly.
+#[utoipa::path(
+    post, path = "/api/artifacts/export", tag = "exports",
+    request_body = RenderRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "As for uploads")),
+    responses(
+        (status = 201, description = "Rendered and stored", body = Export),
+        (status = 400, description = "Unknown format", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
+        (status = 409, description = "The Idempotency-Key was used for other bytes", body = ErrorBody),
+        (status = 422, description = "The table does not fit the format (the exporter's code and message)", body = ErrorBody),
+        (status = 503, description = "Storage or the database is down", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 async fn render(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -320,20 +362,35 @@ async fn replay(
     Ok(response)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// The artifact whose exports to list.
     artifact_id: String,
+    /// Page size, 1 to 100 (default 20).
     limit: Option<i64>,
+    /// `nextCursor` of the previous page.
     cursor: Option<String>,
 }
 
-/// `GET /api/exports?artifactId=&limit=&cursor=`: newest first.
+/// An artifact's export history, newest first, a page at a time.
+#[utoipa::path(
+    get, path = "/api/exports", tag = "exports",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page", body = ExportList),
+        (status = 400, description = "A bad cursor", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 async fn list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Query(q): Query<ListQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ExportList>> {
     let artifact = state
         .db
         .artifact(&user, &q.artifact_id)
@@ -370,15 +427,28 @@ async fn list(
     } else {
         None
     };
-    Ok(Json(json!({"items": items, "nextCursor": next})))
+    Ok(Json(ExportList {
+        items,
+        next_cursor: next,
+    }))
 }
 
-/// `GET /api/exports/{id}`: metadata with a fresh download URL.
+/// An export's metadata with a fresh download URL.
+#[utoipa::path(
+    get, path = "/api/exports/{id}", tag = "exports",
+    params(("id" = String, Path, description = "Export id")),
+    responses(
+        (status = 200, description = "The export", body = Export),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such export of the caller's", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 async fn fetch(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Export>> {
     let row = state
         .db
         .export(&user, &id)
@@ -392,8 +462,18 @@ async fn fetch(
     Ok(Json(view(&state, &row, title.as_deref()).await?))
 }
 
-/// `DELETE /api/exports/{id}`: the object, then the row (so a row never
-/// points at nothing).
+/// Deletes the object, then the row (so a row never points at nothing).
+#[utoipa::path(
+    delete, path = "/api/exports/{id}", tag = "exports",
+    params(("id" = String, Path, description = "Export id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such export of the caller's", body = ErrorBody),
+        (status = 503, description = "Storage is down; nothing was deleted", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 async fn remove(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -412,15 +492,32 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FileQuery {
+    /// Unix seconds after which the URL is refused.
     expires: u64,
+    /// HMAC-SHA256 over the storage key and `expires`, hex.
     sig: String,
 }
 
-/// `GET /api/exports/{id}/file?expires=&sig=`: the file, for a valid
-/// signature only. The storage key comes from the database, never from
-/// the request; the response can never render as a page on our origin.
+/// The file of a local-storage export, for a valid signed URL only (as
+/// handed out in `url`; no token needed). The storage key comes from the
+/// database, never from the request; the response is an attachment that
+/// can never render as a page on our origin.
+#[utoipa::path(
+    get, path = "/api/exports/{id}/file", tag = "exports",
+    params(("id" = String, Path, description = "Export id"), FileQuery),
+    responses(
+        (status = 200, description = "The file, `Content-Disposition: attachment`",
+            content(
+                (Vec<u8> = "application/pdf"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )),
+        (status = 404, description = "Unknown, expired or wrongly signed (the same answer for each)", body = ErrorBody),
+    )
+)]
 async fn file(
     State(state): State<AppState>,
     Path(id): Path<String>,

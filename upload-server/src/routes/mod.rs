@@ -1,28 +1,41 @@
-//! Per-area routers, merged in one place.
+//! Per-area routers, merged in one place, with the OpenAPI document they
+//! describe.
 
 pub mod artifacts;
 pub mod exports;
 mod health;
 
-use axum::Router;
-use axum::routing::post;
+use axum::http::header;
+use axum::routing::get;
 use tower_http::services::{ServeDir, ServeFile};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
+use crate::api::ApiDoc;
 
-pub fn router(state: AppState) -> Router {
-    let mut api = Router::new()
+/// The routes, and the OpenAPI document generated from them.
+pub fn router(state: AppState) -> axum::Router {
+    let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(artifacts::router())
         .merge(exports::router())
         .merge(health::router());
     if state.config.dev_login {
-        api = api.route("/api/dev/login", post(health::dev_login));
+        api = api.merge(health::dev_router());
     }
+    let (mut router, mut doc) = api.split_for_parts();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    // Rendered once; every request gets the same bytes.
+    let json = bytes::Bytes::from(doc.to_json().unwrap_or_default());
+    router = router.route(
+        "/api/openapi.json",
+        get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json) }),
+    );
     let dir = state.config.static_dir.clone();
     if dir.join("index.html").is_file() {
         // The single-page app: unknown paths get index.html.
         let spa = ServeDir::new(&dir).not_found_service(ServeFile::new(dir.join("index.html")));
-        api = api.fallback_service(spa);
+        router = router.fallback_service(spa);
     }
-    api.with_state(state)
+    router.with_state(state)
 }

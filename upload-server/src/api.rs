@@ -1,0 +1,220 @@
+//! The JSON the API sends and receives, as types: handlers build these, and
+//! the OpenAPI document at `GET /api/openapi.json` is generated from them
+//! and from the handlers' `#[utoipa::path]` attributes, so the two cannot
+//! drift apart.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// A table cell: text, a finite number, a boolean or empty.
+#[derive(ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A finite number.
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// The table an artifact holds (the same JSON `rowpress` exports).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct TableData {
+    /// Optional title, used for the document title and file name.
+    title: Option<String>,
+    /// One header per column.
+    headers: Vec<String>,
+    /// Rows of cells; a short row is padded with empty cells.
+    rows: Vec<Vec<Option<Cell>>>,
+}
+
+/// `POST /api/artifacts` body.
+#[derive(Deserialize, ToSchema)]
+pub struct NewArtifact {
+    /// Only `table` is supported.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Title; by default the table's own.
+    pub title: Option<String>,
+    /// The table.
+    #[schema(value_type = TableData)]
+    pub data: Value,
+}
+
+/// A table artifact.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Artifact {
+    /// UUID.
+    pub id: String,
+    /// `table`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Title, if any.
+    pub title: Option<String>,
+    /// RFC 3339 time of creation.
+    pub created_at: String,
+    /// The table (absent in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<TableData>)]
+    pub data: Option<Value>,
+}
+
+/// The caller's artifacts, newest first (at most 500).
+#[derive(Serialize, ToSchema)]
+pub struct ArtifactList {
+    /// Artifacts without their data.
+    pub items: Vec<Artifact>,
+}
+
+/// Where an export is in its life.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ExportStatus {
+    /// The row exists, the file is being stored.
+    Processing,
+    /// Stored; `url` downloads it.
+    Completed,
+    /// Storing failed; no file.
+    Failed,
+}
+
+/// One export of an artifact.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Export {
+    /// UUID.
+    pub id: String,
+    /// The artifact exported.
+    pub artifact_id: String,
+    /// `pdf`, `docx` or `xlsx`.
+    #[schema(example = "pdf", pattern = "^(pdf|docx|xlsx)$")]
+    pub format: String,
+    /// A download URL made for this response, valid for the server's
+    /// URL_TTL; null unless `completed`.
+    pub url: Option<String>,
+    /// `processing`, `completed` or `failed`.
+    #[schema(value_type = ExportStatus)]
+    pub status: String,
+    /// RFC 3339 time of creation.
+    pub created_at: String,
+    /// Size of the file in bytes.
+    pub size_bytes: i64,
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+}
+
+/// A page of exports, newest first.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportList {
+    /// This page.
+    pub items: Vec<Export>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /api/artifacts/export` body: have the server render the file.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderRequest {
+    /// The artifact to export.
+    pub artifact_id: String,
+    /// `pdf`, `docx` or `xlsx`.
+    #[schema(example = "xlsx")]
+    pub format: String,
+}
+
+/// `POST /api/dev/login` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DevLogin {
+    /// Any user id: the token is issued for it without a password.
+    pub user_id: String,
+}
+
+/// A bearer token.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Token {
+    /// HS256 JWT, valid 12 hours.
+    pub token: String,
+    /// Its subject.
+    pub user_id: String,
+}
+
+/// `GET /healthz`.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` while the process serves.
+    pub status: String,
+}
+
+/// `GET /readyz`: what answers.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// The database answered a query.
+    pub database: bool,
+    /// Storage answered.
+    pub storage: bool,
+}
+
+/// The body of every error response.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// A stable code and a one-line message.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable: `UNAUTHORIZED`, `NOT_FOUND`, `BAD_REQUEST`, `UNPROCESSABLE`,
+    /// `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `CONFLICT`,
+    /// `UNAVAILABLE`, `INTERNAL`, or an exporter code such as `TOO_LARGE`.
+    #[schema(example = "NOT_FOUND")]
+    pub code: String,
+    /// For people; says what and where.
+    #[schema(example = "artifact not found")]
+    pub message: String,
+}
+
+/// The document's fixed parts; paths come from the routers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Rowpress upload server",
+        description = "Stores PDF, DOCX and XLSX files exported in the browser (or renders them), records each export and hands out download URLs."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "artifacts", description = "Table artifacts"),
+        (name = "exports", description = "Exported files"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme the operations name.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
