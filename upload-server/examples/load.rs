@@ -11,10 +11,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use exporter_core::{Cell, ExportOptions, Format, Table, export};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+#[path = "../tests/common/http.rs"]
+mod http;
+#[path = "../tests/common/payload.rs"]
+mod payload;
+
+/// Status and body of one request to `host`.
 async fn request(
     host: &str,
     method: &str,
@@ -22,42 +26,8 @@ async fn request(
     headers: &str,
     body: &[u8],
 ) -> std::io::Result<(u16, Vec<u8>)> {
-    let mut stream = tokio::net::TcpStream::connect(host).await?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await?;
-    stream.write_all(body).await?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("no response"))?;
-    let head = String::from_utf8_lossy(&raw[..split]).to_lowercase();
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut body = raw[split + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        let mut out = Vec::new();
-        let mut data = &body[..];
-        while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
-            let size =
-                usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap_or("0").trim(), 16)
-                    .unwrap_or(0);
-            if size == 0 {
-                break;
-            }
-            out.extend_from_slice(&data[end + 2..end + 2 + size]);
-            data = &data[end + 4 + size..];
-        }
-        body = out;
-    }
-    Ok((status, body))
+    let r = http::request(host, method, path, headers, body).await?;
+    Ok((r.status, r.body))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -79,20 +49,7 @@ async fn main() {
     let clients: usize = args.get(3).map_or(32, |s| s.parse().unwrap());
     let seconds: u64 = args.get(4).map_or(30, |s| s.parse().unwrap());
     let host = Arc::new(format!("127.0.0.1:{port}"));
-    let rows = (0..1500)
-        .map(|r| {
-            vec![Cell::from(format!(
-                "row {r} with a little text to fill the line"
-            ))]
-        })
-        .collect();
-    let pdf = Arc::new(
-        export(
-            &Table::new(vec!["a".into()], rows).unwrap(),
-            &ExportOptions::new(Format::Pdf),
-        )
-        .unwrap(),
-    );
+    let pdf = Arc::new(payload::pdf_of_at_least(200_000, 1));
     let sha = hex::encode(Sha256::digest(pdf.as_slice()));
     let path = Arc::new(format!("/api/artifacts/{artifact}/exports?format=pdf"));
     let headers = Arc::new(format!(
@@ -143,7 +100,7 @@ async fn main() {
     );
 
     // Nothing lost: every 201 has a completed row and its bytes.
-    let auth = format!("Authorization: Bearer {token}\r\n");
+    let auth = http::bearer(&token);
     let mut lost = 0;
     for chunk in ids.chunks(16) {
         let checks = chunk.iter().map(|id| {

@@ -8,9 +8,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use exporter_core::{Cell, ExportOptions, Format, Table, export};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod common;
+use common::{http, payload};
 
 const SECRET: &str = "crash-test-secret-value";
 
@@ -41,7 +42,7 @@ async fn wait_ready(port: u16) {
     panic!("the server did not become ready");
 }
 
-/// A raw HTTP/1.1 request; status and body.
+/// One request to the server on `port`: status and body.
 async fn request(
     port: u16,
     method: &str,
@@ -49,33 +50,17 @@ async fn request(
     token: Option<&str>,
     body: &[u8],
 ) -> std::io::Result<(u16, Vec<u8>)> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
     let content_type = if path.contains("format=pdf") {
         "application/pdf"
     } else {
         "application/json"
     };
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
+    let headers = format!(
+        "{}Content-Type: {content_type}\r\n",
+        token.map(http::bearer).unwrap_or_default()
     );
-    stream.write_all(head.as_bytes()).await?;
-    stream.write_all(body).await?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("no response"))?;
-    let status = String::from_utf8_lossy(&raw[..split])
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Ok((status, raw[split + 4..].to_vec()))
+    let r = http::request(&format!("127.0.0.1:{port}"), method, path, &headers, body).await?;
+    Ok((r.status, r.body))
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -123,16 +108,7 @@ async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
 
     // About 200 KB PDFs, each different.
     let pdfs: Vec<Vec<u8>> = (0..8)
-        .map(|i| {
-            let rows = (0..1500)
-                .map(|r| vec![Cell::from(format!("row {r} of file {i} with some text"))])
-                .collect();
-            export(
-                &Table::new(vec!["a".into()], rows).unwrap(),
-                &ExportOptions::new(Format::Pdf),
-            )
-            .unwrap()
-        })
+        .map(|i| payload::pdf_of_at_least(200_000, i))
         .collect();
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut clients = Vec::new();
