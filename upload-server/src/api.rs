@@ -165,6 +165,32 @@ pub struct Readiness {
     pub storage: bool,
 }
 
+/// `POST /api/events` body: something the web app did.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientEvent {
+    /// `artifact_exported`.
+    pub event: String,
+    /// The artifact's type (`table`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `pdf`, `docx` or `xlsx`.
+    pub format: String,
+    /// The artifact exported.
+    pub artifact_id: String,
+    /// How long the export took in the browser.
+    pub duration_ms: u64,
+    /// Rows exported.
+    #[serde(default)]
+    pub rows: u64,
+    /// Size of the file made.
+    #[serde(default)]
+    pub size_bytes: u64,
+    /// Made while offline (its upload waits).
+    #[serde(default)]
+    pub offline: bool,
+}
+
 /// The body of every error response.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {

@@ -94,6 +94,12 @@ pub struct Config {
     /// Static front end to serve at / (the built www/).
     #[arg(long, env = "STATIC_DIR", default_value = "www/dist")]
     pub static_dir: PathBuf,
+
+    /// Where the Unicode fonts the web app embeds in PDFs are looked up
+    /// first (DejaVuSans.ttf, NotoSansCJK-Regular.ttc), before Debian's
+    /// fonts-dejavu-core and fonts-noto-cjk locations. Served at /fonts/.
+    #[arg(long, env = "FONTS_DIR")]
+    pub fonts_dir: Option<PathBuf>,
 }
 
 /// S3 presigned URLs live at most 7 days (SigV4).

@@ -817,6 +817,7 @@ async fn openapi_describes_the_api() {
         ("/api/exports/{id}", "get"),
         ("/api/exports/{id}", "delete"),
         ("/api/exports/{id}/file", "get"),
+        ("/api/events", "post"),
         ("/healthz", "get"),
         ("/readyz", "get"),
     ];
@@ -886,5 +887,63 @@ async fn openapi_describes_the_api() {
     let s = server(Backend::Sqlite, &["--dev-login"]).await;
     let (_, doc) = s.json("GET", "/api/openapi.json", None, None).await;
     assert!(doc["paths"]["/api/dev/login"]["post"].is_object());
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn fonts_are_served_and_nothing_else() {
+    let s = server(Backend::Sqlite, &[]).await;
+    let (status, headers, body) = s
+        .call(
+            Request::get("/fonts/DejaVuSans.ttf")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "font/ttf");
+    assert_eq!(
+        body,
+        std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").unwrap()
+    );
+    for path in [
+        "/fonts/DejaVuSans-Bold.ttf",
+        "/fonts/..%2F..%2Fetc%2Fpasswd",
+        "/fonts/%2Fetc%2Fpasswd",
+        "/fonts/../Cargo.toml",
+    ] {
+        let (status, _, _) = s
+            .call(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn client_events_are_checked() {
+    let s = server(Backend::Sqlite, &[]).await;
+    let good = json!({"event": "artifact_exported", "type": "table", "format": "pdf",
+        "artifactId": "a1", "durationMs": 120, "rows": 3, "sizeBytes": 1000, "offline": true});
+    let (status, _) = s
+        .json("POST", "/api/events", None, Some(good.clone()))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = s
+        .json("POST", "/api/events", Some("alice"), Some(good.clone()))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let mut bad = good.clone();
+    bad["event"] = json!("something_else");
+    let (status, body) = s
+        .json("POST", "/api/events", Some("alice"), Some(bad))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let mut bad = good;
+    bad["format"] = json!("html");
+    let (status, _) = s
+        .json("POST", "/api/events", Some("alice"), Some(bad))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     s.finish().await;
 }

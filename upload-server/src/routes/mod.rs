@@ -2,6 +2,7 @@
 //! describe.
 
 pub mod artifacts;
+mod assets;
 pub mod exports;
 mod health;
 
@@ -19,7 +20,8 @@ pub fn router(state: AppState) -> axum::Router {
     let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(artifacts::router())
         .merge(exports::router())
-        .merge(health::router());
+        .merge(health::router())
+        .merge(assets::router());
     if state.config.dev_login {
         api = api.merge(health::dev_router());
     }
@@ -31,6 +33,7 @@ pub fn router(state: AppState) -> axum::Router {
         "/api/openapi.json",
         get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json) }),
     );
+    router = router.merge(assets::font_router());
     let dir = state.config.static_dir.clone();
     if dir.join("index.html").is_file() {
         // The single-page app: unknown paths get index.html.

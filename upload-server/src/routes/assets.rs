@@ -1,0 +1,126 @@
+//! Fonts for the web app's PDFs, and the client's telemetry events.
+
+use std::path::PathBuf;
+
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router, routing::get};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::api::{ClientEvent, ErrorBody};
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult};
+
+/// The fonts served, each with where Debian installs it.
+const FONTS: [(&str, &str); 2] = [
+    (
+        "DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ),
+    (
+        "NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    ),
+];
+
+/// `/fonts/{name}` (outside the OpenAPI document: static files).
+pub fn font_router() -> Router<AppState> {
+    Router::new().route("/fonts/{name}", get(font))
+}
+
+/// The telemetry endpoint.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(event))
+}
+
+/// Where font `name` is, if it is one we serve and it is installed.
+pub fn font_path(state: &AppState, name: &str) -> Option<PathBuf> {
+    let (_, system) = FONTS.iter().find(|(n, _)| *n == name)?;
+    state
+        .config
+        .fonts_dir
+        .iter()
+        .map(|d| d.join(name))
+        .chain(std::iter::once(PathBuf::from(system)))
+        .find(|p| p.is_file())
+}
+
+async fn font(State(state): State<AppState>, Path(name): Path<String>, req: Request) -> Response {
+    let Some(path) = font_path(&state, &name) else {
+        return ApiError::NotFound("font").into_response();
+    };
+    let content_type = if name.ends_with(".ttc") {
+        "font/collection"
+    } else {
+        "font/ttf"
+    };
+    match ServeFile::new_with_mime(path, &content_type.parse().expect("a MIME type"))
+        .oneshot(req)
+        .await
+    {
+        Ok(res) => {
+            let mut res = res.into_response();
+            // A day: the service worker keeps its own copy for offline use.
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            );
+            res
+        }
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+/// Records a client-side event as one structured log line. Accepted:
+/// `artifact_exported`, for exports made in the browser (their upload may
+/// come much later, or never for a download-only export).
+#[utoipa::path(
+    post, path = "/api/events", tag = "exports",
+    request_body = ClientEvent,
+    responses(
+        (status = 204, description = "Logged"),
+        (status = 400, description = "An unknown event or a bad field", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+async fn event(AuthUser(user): AuthUser, Json(e): Json<ClientEvent>) -> ApiResult<StatusCode> {
+    if e.event != "artifact_exported" {
+        return Err(ApiError::BadRequest(format!(
+            "event {:?} is not known; send \"artifact_exported\"",
+            e.event
+        )));
+    }
+    if !matches!(e.format.as_str(), "pdf" | "docx" | "xlsx") {
+        return Err(ApiError::BadRequest(
+            "format must be pdf, docx or xlsx".into(),
+        ));
+    }
+    let short = |s: &str, what: &str| {
+        if s.len() > 200 {
+            Err(ApiError::BadRequest(format!("{what} is over 200 bytes")))
+        } else {
+            Ok(())
+        }
+    };
+    short(&e.artifact_id, "artifactId")?;
+    short(&e.kind, "type")?;
+    tracing::info!(
+        event = "artifact_exported",
+        source = "client",
+        user = %user,
+        artifact_id = %e.artifact_id,
+        artifact_type = %e.kind,
+        format = %e.format,
+        duration_ms = e.duration_ms,
+        rows = e.rows,
+        size_bytes = e.size_bytes,
+        offline = e.offline,
+    );
+    Ok(StatusCode::NO_CONTENT)
+}
