@@ -34,6 +34,10 @@ pub fn router(state: AppState) -> axum::Router {
         get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json) }),
     );
     router = router.merge(assets::font_router());
+    // JSON bodies (a 100,000-row table is about 10 MB) get the upload limit,
+    // not axum's 2 MB default; raw uploads check it while streaming.
+    let limit = usize::try_from(state.config.max_upload_bytes).unwrap_or(usize::MAX);
+    router = router.layer(axum::extract::DefaultBodyLimit::max(limit));
     let dir = state.config.static_dir.clone();
     if dir.join("index.html").is_file() {
         // The single-page app: unknown paths get index.html.

@@ -1,0 +1,89 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Api, NetworkError } from "../api";
+import { pending } from "../queue";
+
+const makeFile = vi.fn();
+vi.mock("../exporter", () => ({
+  makeFile: (...args: unknown[]) => makeFile(...args),
+  download: vi.fn(),
+  downloadUrl: vi.fn(),
+}));
+
+const { ArtifactPane } = await import("./ArtifactPane");
+
+const artifact = {
+  id: "a1",
+  type: "table" as const,
+  title: "Sales",
+  createdAt: "2026-11-25T00:00:00Z",
+  data: { headers: ["a"], rows: [["x"], ["y"]] },
+};
+
+function fakeApi() {
+  const api = new Api("h.eyJzdWIiOiJhbGljZSJ9.s");
+  vi.spyOn(api, "exports").mockResolvedValue({ items: [], nextCursor: null });
+  vi.spyOn(api, "event").mockResolvedValue();
+  return api;
+}
+
+let finish: (() => void) | null = null;
+beforeEach(() => {
+  makeFile.mockImplementation(
+    () =>
+      new Promise((resolve) => {
+        finish = () =>
+          resolve({ bytes: new Uint8Array(4), blob: new Blob([new Uint8Array(4)]), fileName: "Sales.pdf", durationMs: 5 });
+      }),
+  );
+});
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+  makeFile.mockReset();
+});
+
+describe("ArtifactPane", () => {
+  it("starts an export once however often it is clicked, then uploads it", async () => {
+    const api = fakeApi();
+    const upload = vi.spyOn(api, "upload").mockResolvedValue({
+      id: "e1", artifactId: "a1", format: "pdf", url: "http://x/f", status: "completed", createdAt: "", sizeBytes: 4, sha256: "",
+    });
+    render(<ArtifactPane api={api} artifact={artifact} online syncs={0} onQueued={() => {}} />);
+    const button = screen.getByRole("button", { name: "Export PDF" });
+    fireEvent.click(button);
+    fireEvent.click(button);
+    fireEvent.click(button);
+    await waitFor(() => expect(button.getAttribute("aria-busy")).toBe("true"));
+    expect(makeFile).toHaveBeenCalledTimes(1);
+    finish!();
+    await screen.findByText(/PDF downloaded and uploaded/);
+    expect(upload).toHaveBeenCalledTimes(1);
+    expect(upload.mock.calls[0][3]).toMatch(/^[0-9a-f-]{36}$/); // an Idempotency-Key
+    expect(screen.getByRole("link", { name: "Download link" }).getAttribute("href")).toBe("http://x/f");
+    expect(button.getAttribute("aria-busy")).toBe("false");
+  });
+
+  it("queues the upload when the network is gone", async () => {
+    const api = fakeApi();
+    vi.spyOn(api, "upload").mockRejectedValue(new NetworkError());
+    const onQueued = vi.fn();
+    render(<ArtifactPane api={api} artifact={artifact} online syncs={0} onQueued={onQueued} />);
+    fireEvent.click(screen.getByRole("button", { name: "Export XLSX" }));
+    await waitFor(() => expect(makeFile).toHaveBeenCalled());
+    finish!();
+    await screen.findByText(/its upload waits for the network/);
+    expect(onQueued).toHaveBeenCalled();
+    const queued = await pending("alice", "a1");
+    expect(queued.map((u) => u.format)).toContain("xlsx");
+  });
+
+  it("shows an export error as a readable message", async () => {
+    const api = fakeApi();
+    makeFile.mockRejectedValue(Object.assign(new Error("row 2, column 1: text is longer than 32,767 characters"), { code: "CELL_TOO_LONG" }));
+    render(<ArtifactPane api={api} artifact={artifact} online syncs={0} onQueued={() => {}} />);
+    fireEvent.click(screen.getByRole("button", { name: "Export DOCX" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("DOCX export failed: row 2, column 1: text is longer than 32,767 characters");
+  });
+});

@@ -1,0 +1,150 @@
+import { CircleAlert, CircleCheck, CloudOff, X } from "lucide-react";
+import { useCallback, useRef, useState } from "react";
+import type { Format } from "rowpress";
+import { type Api, type Artifact, isTransient } from "../api";
+import { download, makeFile } from "../exporter";
+import { recordEvent } from "../offline";
+import { enqueue, newKey } from "../queue";
+import { ExportButtons, Progress } from "./ExportButtons";
+import { ExportHistory } from "./ExportHistory";
+import { TableRenderer } from "./TableRenderer";
+
+interface Message {
+  id: number;
+  kind: "ok" | "error" | "waiting";
+  text: string;
+  url?: string;
+}
+
+let nextMessage = 1;
+
+/** A table artifact: its rows, the export buttons and its export history. */
+export function ArtifactPane({
+  api,
+  artifact,
+  online,
+  syncs,
+  onQueued,
+}: {
+  api: Api;
+  artifact: Artifact;
+  online: boolean;
+  /** Changes whenever the upload queue was sent: the history reloads. */
+  syncs: number;
+  onQueued: () => void;
+}) {
+  const [running, setRunning] = useState<ReadonlySet<Format>>(new Set());
+  const runningRef = useRef(new Set<Format>());
+  const [progress, setProgress] = useState<Partial<Record<Format, [number, number]>>>({});
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [refresh, setRefresh] = useState(0);
+
+  const say = useCallback((kind: Message["kind"], text: string, url?: string) => {
+    setMessages((m) => [{ id: nextMessage++, kind, text, url }, ...m].slice(0, 5));
+  }, []);
+  const onHistoryError = useCallback((text: string) => say("error", text), [say]);
+
+  const run = async (format: Format) => {
+    // A second click while this format runs does nothing (the button is
+    // disabled too, but a click can land before React re-renders).
+    if (runningRef.current.has(format)) return;
+    runningRef.current.add(format);
+    setRunning(new Set(runningRef.current));
+    const table = artifact.data;
+    setProgress((p) => ({ ...p, [format]: [0, table.rows.length] }));
+    const name = format.toUpperCase();
+    try {
+      const made = await makeFile(table, artifact.title, format, (done, total) =>
+        setProgress((p) => ({ ...p, [format]: [done, total] })),
+      );
+      download(made.blob, made.fileName);
+      const offline = !navigator.onLine;
+      void recordEvent(api, {
+        event: "artifact_exported",
+        type: artifact.type,
+        format,
+        artifactId: artifact.id,
+        durationMs: made.durationMs,
+        rows: table.rows.length,
+        sizeBytes: made.bytes.length,
+        offline,
+      });
+      const key = newKey();
+      const queue = async () => {
+        await enqueue({
+          key,
+          userId: api.userId,
+          artifactId: artifact.id,
+          format,
+          fileName: made.fileName,
+          bytes: made.bytes.slice().buffer,
+          createdAt: Date.now(),
+        });
+        onQueued();
+        say("waiting", `${name} saved as ${made.fileName}; its upload waits for the network.`);
+      };
+      if (offline) {
+        await queue();
+      } else {
+        try {
+          const record = await api.upload(artifact.id, format, made.blob, key);
+          say("ok", `${name} downloaded and uploaded (${made.fileName}).`, record.url ?? undefined);
+        } catch (e) {
+          if (isTransient(e)) await queue();
+          else say("error", `${name} downloaded, but the upload was refused: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    } catch (e) {
+      say("error", `${name} export failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      runningRef.current.delete(format);
+      setRunning(new Set(runningRef.current));
+      setProgress((p) => {
+        const next = { ...p };
+        delete next[format];
+        return next;
+      });
+      setRefresh((r) => r + 1);
+    }
+  };
+
+  return (
+    <section className="pane" aria-label="Artifact">
+      <header className="pane-head">
+        <div>
+          <h2>{artifact.title ?? "Untitled table"}</h2>
+          <p className="note">
+            {artifact.data.rows.length.toLocaleString("en-US")} rows × {artifact.data.headers.length} columns
+            {!online && (
+              <span className="offline-badge">
+                <CloudOff size={12} aria-hidden /> offline
+              </span>
+            )}
+          </p>
+        </div>
+        <ExportButtons running={running} onExport={(f) => void run(f)} />
+      </header>
+      {(Object.entries(progress) as [Format, [number, number]][]).map(([f, [done, total]]) => (
+        <Progress key={f} format={f} done={done} total={total} />
+      ))}
+      <ul className="messages" aria-live="polite">
+        {messages.map((m) => (
+          <li key={m.id} className={`msg ${m.kind}`} role={m.kind === "error" ? "alert" : "status"}>
+            {m.kind === "error" ? <CircleAlert size={16} aria-hidden /> : m.kind === "ok" ? <CircleCheck size={16} aria-hidden /> : <CloudOff size={16} aria-hidden />}
+            <span>{m.text}</span>
+            {m.url && (
+              <a href={m.url} rel="noopener">
+                Download link
+              </a>
+            )}
+            <button type="button" className="btn icon" aria-label="Dismiss" onClick={() => setMessages((all) => all.filter((x) => x.id !== m.id))}>
+              <X size={12} aria-hidden />
+            </button>
+          </li>
+        ))}
+      </ul>
+      <TableRenderer table={artifact.data} />
+      <ExportHistory api={api} artifactId={artifact.id} refreshKey={refresh + syncs} onError={onHistoryError} />
+    </section>
+  );
+}

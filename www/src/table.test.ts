@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { csvValue, ParseError, parseCsv, parseJson, parseTable, sampleTable } from "./table";
+
+describe("pasted tables", () => {
+  it("keeps text that would change as a number", () => {
+    for (const t of ["007", "3.10", "1e3", "+1", "12345678901234567890", "0x10", " 1"]) expect(csvValue(t)).toBe(t);
+    expect(csvValue("42")).toBe(42);
+    expect(csvValue("-0.5")).toBe(-0.5);
+    expect(csvValue("")).toBe(null);
+  });
+
+  it("reads RFC 4180 CSV", () => {
+    const t = parseCsv('Name,Note,Qty\r\n"Smith, J","said ""hi""\nthen left",3\nLee,,4\n');
+    expect(t.headers).toEqual(["Name", "Note", "Qty"]);
+    expect(t.rows).toEqual([
+      ["Smith, J", 'said "hi"\nthen left', 3],
+      ["Lee", null, 4],
+    ]);
+  });
+
+  it("says where CSV is wrong", () => {
+    expect(() => parseCsv('a,b\n1,"open\n')).toThrow(/line 2: a quoted field is not closed/);
+    expect(() => parseCsv("a,b\n1,2,3\n")).toThrow(/row 1: 3 fields, but the header has 2/);
+  });
+
+  it("reads the three JSON shapes", () => {
+    expect(parseJson('{"headers":["a"],"rows":[[1]]}')).toEqual({ headers: ["a"], rows: [[1]] });
+    expect(parseJson('[["a","b"],[1,"x"]]')).toEqual({ headers: ["a", "b"], rows: [[1, "x"]] });
+    expect(parseJson('[{"a":1},{"b":true,"a":2}]')).toEqual({ headers: ["a", "b"], rows: [[1, null], [2, true]] });
+    expect(() => parseJson('[{"a":{"x":1}}]')).toThrow(/item 1, field "a"/);
+    expect(() => parseTable("   ")).toThrow(ParseError);
+  });
+
+  it("makes samples of the size asked", () => {
+    const t = sampleTable(1234);
+    expect(t.rows).toHaveLength(1234);
+    expect(t.rows.every((r) => r.length === t.headers.length)).toBe(true);
+  });
+});

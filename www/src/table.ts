@@ -1,0 +1,168 @@
+// Turning pasted text into a table, and the sample tables.
+
+import type { Cell, TableData } from "rowpress";
+
+/** A pasted table could not be read; says where. */
+export class ParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ParseError";
+  }
+}
+
+/**
+ * A CSV cell as a value: a number only when writing the number back gives
+ * the same text (so `007`, `1e3`, `3.10` and `+1` stay text, unchanged),
+ * empty as null, anything else as the text itself.
+ */
+export function csvValue(text: string): Cell {
+  if (text === "") return null;
+  if (/^-?\d/.test(text)) {
+    const n = Number(text);
+    if (Number.isFinite(n) && String(n) === text) return n;
+  }
+  return text;
+}
+
+/** RFC 4180 CSV (quotes, doubled quotes, CRLF or LF); the first row is the header. */
+export function parseCsv(text: string): TableData {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  let line = 1;
+  let quoteLine = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (c === "\n") line++;
+        field += c;
+      }
+    } else if (c === '"' && field === "") {
+      quoted = true;
+      quoteLine = line;
+    } else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      line++;
+    } else field += c;
+  }
+  if (quoted) throw new ParseError(`CSV line ${quoteLine}: a quoted field is not closed`);
+  if (field !== "" || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  const nonEmpty = rows.filter((r) => !(r.length === 1 && r[0] === ""));
+  if (nonEmpty.length === 0) throw new ParseError("CSV: no header row");
+  const [headers, ...body] = nonEmpty;
+  body.forEach((r, i) => {
+    if (r.length > headers.length)
+      throw new ParseError(`CSV row ${i + 1}: ${r.length} fields, but the header has ${headers.length}`);
+  });
+  return { headers, rows: body.map((r) => r.map(csvValue)) };
+}
+
+function isCell(v: unknown): v is Cell {
+  return v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
+}
+
+/**
+ * JSON: a table `{headers, rows}`, an array of objects (keys become
+ * headers, in order of first appearance) or an array of arrays (the first
+ * is the header).
+ */
+export function parseJson(text: string): TableData {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ParseError(`JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const t = value as Partial<TableData>;
+    if (!Array.isArray(t.headers) || !Array.isArray(t.rows)) throw new ParseError("JSON: expected `headers` and `rows`");
+    return t as TableData;
+  }
+  if (!Array.isArray(value) || value.length === 0) throw new ParseError("JSON: expected a table or a non-empty array");
+  if (Array.isArray(value[0])) {
+    const [headers, ...rows] = value as unknown[][];
+    return { headers: headers.map(String), rows: rows as Cell[][] };
+  }
+  const headers: string[] = [];
+  const seen = new Set<string>();
+  value.forEach((o, i) => {
+    if (!o || typeof o !== "object" || Array.isArray(o)) throw new ParseError(`JSON item ${i + 1}: expected an object`);
+    for (const k of Object.keys(o)) if (!seen.has(k)) (seen.add(k), headers.push(k));
+  });
+  const rows = value.map((o: Record<string, unknown>, i) =>
+    headers.map((h) => {
+      const v = o[h] ?? null;
+      if (!isCell(v)) throw new ParseError(`JSON item ${i + 1}, field "${h}": expected text, a number, true/false or null`);
+      return v;
+    }),
+  );
+  return { headers, rows };
+}
+
+/** CSV or JSON, told apart by the first character. */
+export function parseTable(text: string): TableData {
+  const t = text.trim();
+  if (t === "") throw new ParseError("nothing to read: paste CSV or JSON");
+  return t.startsWith("{") || t.startsWith("[") ? parseJson(t) : parseCsv(t);
+}
+
+const REGIONS = ["North", "South", "East", "West", "Central"];
+const PRODUCTS = ["Widget", "Gadget", "Gizmo", "Doohickey", "Sprocket", "Flange"];
+
+/** A sales table of `n` rows (deterministic). */
+export function sampleTable(n: number): TableData {
+  const rows: Cell[][] = [];
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < n; i++) {
+    const qty = 1 + Math.floor(rand() * 50);
+    const price = Math.round(rand() * 10000) / 100;
+    rows.push([
+      `SO-${String(i + 1).padStart(6, "0")}`,
+      `2026-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`,
+      REGIONS[i % REGIONS.length],
+      PRODUCTS[Math.floor(rand() * PRODUCTS.length)],
+      qty,
+      price,
+      Math.round(qty * price * 100) / 100,
+      rand() < 0.8,
+      i % 7 === 0 ? null : `Customer ${1 + Math.floor(rand() * 5000)}`,
+      i % 3 === 0 ? "Rush order" : "",
+    ]);
+  }
+  return {
+    title: `Sales sample (${n.toLocaleString("en-US")} rows)`,
+    headers: ["Order", "Date", "Region", "Product", "Qty", "Unit price", "Total", "Paid", "Customer", "Notes"],
+    rows,
+  };
+}
+
+/** A small table in Cyrillic, Greek and CJK (needs the Unicode fonts in PDF). */
+export function unicodeSample(): TableData {
+  return {
+    title: "Отчёт — 報告 — Αναφορά",
+    headers: ["Город", "都市", "Πόλη", "Население"],
+    rows: [
+      ["Москва", "東京", "Αθήνα", 13010112],
+      ["Санкт-Петербург", "大阪", "Θεσσαλονίκη", 5601911],
+      ["Новосибирск", "서울", "Πάτρα", 1633595],
+    ],
+  };
+}
