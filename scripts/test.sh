@@ -14,3 +14,5 @@ echo "== cargo test"
 cargo test --workspace --locked
 echo "== npm package"
 bash scripts/test-npm.sh
+echo "== web app"
+bash scripts/test-www.sh
