@@ -100,6 +100,49 @@ pub struct Config {
     /// fonts-dejavu-core and fonts-noto-cjk locations. Served at /fonts/.
     #[arg(long, env = "FONTS_DIR")]
     pub fonts_dir: Option<PathBuf>,
+
+    /// Delete exports older than this many days, object first, then row
+    /// (off when unset). Every instance may run the sweeper at once.
+    #[arg(long, env = "EXPORT_RETENTION_DAYS", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub export_retention_days: Option<u32>,
+
+    /// An export still `processing` after this long (its request died with
+    /// an instance) is settled by the sweeper: `completed` if its object is
+    /// whole, else `failed` and its object removed.
+    #[arg(long, env = "PROCESSING_TIMEOUT", default_value = "15m", value_parser = parse_duration)]
+    pub processing_timeout: Duration,
+
+    /// How often the sweeper runs (retention and stale `processing` rows).
+    #[arg(long, env = "SWEEP_INTERVAL", default_value = "5m", value_parser = parse_duration)]
+    pub sweep_interval: Duration,
+
+    /// Exports a user may create per minute (uploads and server renders;
+    /// a replayed Idempotency-Key does not count); 0 turns the limit off.
+    /// Counted per instance. Off with --dev-login.
+    #[arg(long, env = "RATE_LIMIT_PER_MINUTE", default_value_t = 60)]
+    pub rate_limit_per_minute: u32,
+
+    /// Longest a request may take, body included (then 408).
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value = "120s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Longest a client may take to send its request headers (then the
+    /// connection is closed). Headers are limited to 64 KiB.
+    #[arg(long, env = "HEADER_READ_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_read_timeout: Duration,
+
+    /// Longest a client may pause while sending a body (then 408).
+    #[arg(long, env = "BODY_IDLE_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub body_idle_timeout: Duration,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s)
+        .map_err(|e| format!("{s:?} is not a duration like 30s or 5m ({e})"))?;
+    if d.is_zero() {
+        return Err(format!("{s:?} must be more than 0"));
+    }
+    Ok(d)
 }
 
 /// S3 presigned URLs live at most 7 days (SigV4).

@@ -352,12 +352,13 @@ impl Db {
     }
 
     /// Deletes an export row.
-    pub async fn delete_export(&self, id: &str) -> sqlx::Result<()> {
+    /// Returns whether it was there.
+    pub async fn delete_export(&self, id: &str) -> sqlx::Result<bool> {
         sqlx::query("DELETE FROM exports WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await
-            .map(drop)
+            .map(|r| r.rows_affected() == 1)
     }
 
     /// Rows still `processing` (a crash happened between row and object).
@@ -367,6 +368,70 @@ impl Db {
         ))
         .fetch_all(&self.pool)
         .await
+    }
+
+    /// Claims up to `limit` exports created before `cutoff` for deletion
+    /// by retention: marks them `failed` (so no URL is handed out for them
+    /// again) with `updated_at` now, and returns them. A row claimed less
+    /// than `lease` ago is left to its claimer; after that it is claimed
+    /// again (its claimer died or could not delete the object). On
+    /// PostgreSQL `FOR UPDATE SKIP LOCKED` makes concurrent sweepers of
+    /// several instances claim disjoint rows.
+    pub async fn claim_expired(
+        &self,
+        cutoff: i64,
+        lease: i64,
+        limit: i64,
+    ) -> sqlx::Result<Vec<ExportRow>> {
+        let lock = if self.kind == Kind::Postgres {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let now = now_millis();
+        let rows: Vec<ExportRow> = sqlx::query_as(&format!(
+            "UPDATE exports SET status = 'failed', updated_at = $1 WHERE id IN \
+             (SELECT id FROM exports WHERE created_at < $2 \
+              AND NOT (status = 'failed' AND updated_at > $3) \
+              ORDER BY created_at LIMIT $4 {lock}) \
+             RETURNING {EXPORT_COLUMNS}"
+        ))
+        .bind(now)
+        .bind(cutoff)
+        .bind(now.saturating_sub(lease))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        self.sync_wal().await?;
+        Ok(rows)
+    }
+
+    /// Exports still `processing` that were created before `cutoff`.
+    pub async fn stale_processing(&self, cutoff: i64, limit: i64) -> sqlx::Result<Vec<ExportRow>> {
+        sqlx::query_as(&format!(
+            "SELECT {EXPORT_COLUMNS} FROM exports WHERE status = 'processing' AND created_at < $1 ORDER BY created_at LIMIT $2"
+        ))
+        .bind(cutoff)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Moves a `processing` export to `status`; false when it was no longer
+    /// `processing` (its request or another sweeper settled it first).
+    pub async fn settle(&self, id: &str, status: &str) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE exports SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'processing'",
+        )
+        .bind(status)
+        .bind(now_millis())
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        self.sync_wal().await?;
+        Ok(done)
     }
 
     /// Whether some row names storage key `key`.

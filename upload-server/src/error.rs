@@ -39,6 +39,12 @@ pub enum ApiError {
     /// The same idempotency key with different content.
     #[error("{0}")]
     Conflict(String),
+    /// The client stopped sending the body.
+    #[error("the request body stopped arriving")]
+    RequestTimeout,
+    /// The per-user rate limit; retry after this many seconds.
+    #[error("too many exports; try again in {0} s")]
+    TooManyRequests(u64),
     /// Storage or the database is unreachable; the detail is logged.
     #[error("{0} is unavailable; try again later")]
     Unavailable(&'static str),
@@ -59,6 +65,8 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -75,6 +83,8 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
             ApiError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
             ApiError::Conflict(_) => "CONFLICT",
+            ApiError::TooManyRequests(_) => "RATE_LIMITED",
+            ApiError::RequestTimeout => "REQUEST_TIMEOUT",
             ApiError::Unavailable(_) => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
         }
@@ -115,6 +125,11 @@ impl IntoResponse for ApiError {
         }
         let body = Json(json!({"error": {"code": self.code(), "message": self.to_string()}}));
         let mut response = (status, body).into_response();
+        if let ApiError::TooManyRequests(secs) = &self
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

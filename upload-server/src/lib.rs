@@ -10,9 +10,13 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod metrics;
+pub mod ratelimit;
 mod routes;
 pub mod s3;
+pub mod serve;
 pub mod storage;
+pub mod sweep;
 pub mod validate;
 
 use std::sync::Arc;
@@ -32,6 +36,10 @@ pub struct AppState {
     pub storage: Arc<dyn storage::Storage>,
     /// Token and URL keys.
     pub keys: auth::Keys,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
+    /// The per-user limit on export creation.
+    pub limiter: Arc<ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -55,11 +63,18 @@ impl AppState {
             ),
             StorageBackend::S3 => Arc::new(s3::S3Storage::new(&config).await?),
         };
+        let (config_dev_login, rate_limit) = (config.dev_login, config.rate_limit_per_minute);
         let state = AppState {
             config: Arc::new(config),
             db,
             storage,
             keys,
+            metrics: Arc::new(metrics::Metrics::new()),
+            limiter: Arc::new(ratelimit::RateLimiter::new(if config_dev_login {
+                0
+            } else {
+                rate_limit
+            })),
         };
         routes::exports::recover(&state).await?;
         Ok(state)

@@ -76,10 +76,13 @@ async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     tracing::info!(%bind, "listening");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
+    let config = state.config.clone();
+    let sweeper = tokio::spawn(upload_server::sweep::run(state.clone()));
+    let served = upload_server::serve::serve(listener, app(state), &config, shutdown())
         .await
-        .map_err(|e| format!("server failed: {e}"))
+        .map_err(|e| format!("server failed: {e}"));
+    sweeper.abort();
+    served
 }
 
 /// SIGTERM or Ctrl-C: stop accepting, let requests in flight finish.

@@ -224,7 +224,9 @@ on_both!(
     server_renders,
     storage_failure_leaves_failed_row,
     crash_leftovers_are_swept,
-    concurrent_uploads
+    concurrent_uploads,
+    retention_and_stale_sweeps,
+    rate_limit_answers_429
 );
 
 async fn auth_is_required(backend: Backend) {
@@ -945,5 +947,207 @@ async fn client_events_are_checked() {
         .json("POST", "/api/events", Some("alice"), Some(bad))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    s.finish().await;
+}
+
+async fn retention_and_stale_sweeps(backend: Backend) {
+    let s = server(backend, &["--export-retention-days", "30"]).await;
+    let artifact = s.artifact("alice").await;
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let (status, body) = s
+            .upload(
+                "alice",
+                &artifact,
+                "pdf",
+                "application/pdf",
+                file(Format::Pdf),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        ids.push(body["id"].as_str().unwrap().to_owned());
+    }
+    // Three are 40 days old.
+    let day = 86_400_000_i64;
+    for id in &ids[..3] {
+        sqlx::query("UPDATE exports SET created_at = created_at - $1 WHERE id = $2")
+            .bind(40 * day)
+            .bind(id)
+            .execute(&s.state.db.pool)
+            .await
+            .unwrap();
+    }
+    // Two left processing an hour ago by a dead instance: one object whole, one missing.
+    for (id, whole) in [(&ids[3], true), (&ids[4], false)] {
+        sqlx::query(
+            "UPDATE exports SET status = 'processing', created_at = created_at - $1 WHERE id = $2",
+        )
+        .bind(3_600_000_i64)
+        .bind(id)
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+        if !whole {
+            let row = s.state.db.export_by_id(id).await.unwrap().unwrap();
+            s.state.storage.delete(&row.storage_key).await.unwrap();
+        }
+    }
+    let keys: Vec<String> = sqlx::query_scalar("SELECT storage_key FROM exports ORDER BY id")
+        .fetch_all(&s.state.db.pool)
+        .await
+        .unwrap();
+    // Two sweepers at once (as every instance runs one) do the work once.
+    let (a, b) = tokio::join!(
+        upload_server::sweep::sweep_once(&s.state),
+        upload_server::sweep::sweep_once(&s.state)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.deleted + b.deleted, 3, "{a:?} {b:?}");
+    assert_eq!(a.settled + b.settled, 2, "{a:?} {b:?}");
+    let left: Vec<(String, String)> = sqlx::query_as("SELECT id, status FROM exports ORDER BY id")
+        .fetch_all(&s.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        left,
+        [
+            (ids[3].clone(), "completed".to_owned()),
+            (ids[4].clone(), "failed".to_owned())
+        ]
+    );
+    // The expired objects are gone; the whole one stays.
+    let mut present = 0;
+    for key in &keys {
+        if s.state.storage.size(key).await.unwrap().is_some() {
+            present += 1;
+        }
+    }
+    assert_eq!(present, 1);
+    let (status, _) = s
+        .json(
+            "GET",
+            &format!("/api/exports/{}", ids[0]),
+            Some("alice"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, metrics) = {
+        let (st, _, body) = s
+            .call(Request::get("/metrics").body(Body::empty()).unwrap())
+            .await;
+        (st, String::from_utf8(body).unwrap())
+    };
+    assert!(
+        metrics.contains("rowpress_retention_deleted_exports_total 3"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("rowpress_stale_processing_exports_total 2"),
+        "{metrics}"
+    );
+    // A second sweep finds nothing.
+    let again = upload_server::sweep::sweep_once(&s.state).await.unwrap();
+    assert_eq!(again, upload_server::sweep::SweepReport::default());
+    s.finish().await;
+}
+
+async fn rate_limit_answers_429(backend: Backend) {
+    let s = server(backend, &["--rate-limit-per-minute", "2"]).await;
+    let artifact = s.artifact("alice").await;
+    let pdf = file(Format::Pdf);
+    for key in ["k1", "k2"] {
+        let (status, _) = s
+            .upload(
+                "alice",
+                &artifact,
+                "pdf",
+                "application/pdf",
+                pdf.clone(),
+                Some(key),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let req = Request::post(format!("/api/artifacts/{artifact}/exports?format=pdf"))
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", s.token("alice")),
+        )
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .body(Body::from(pdf.clone()))
+        .unwrap();
+    let (status, headers, body) = s.call(req).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&wait), "Retry-After {wait}");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"]["code"], "RATE_LIMITED");
+    // A replay is not a new export and is not limited; another user is not.
+    let (status, _) = s
+        .upload(
+            "alice",
+            &artifact,
+            "pdf",
+            "application/pdf",
+            pdf.clone(),
+            Some("k1"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let bobs = s.artifact("bob").await;
+    let (status, _) = s
+        .upload("bob", &bobs, "pdf", "application/pdf", pdf, None)
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(s.export_count().await, 3);
+    let (_, _, metrics) = s
+        .call(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await;
+    let metrics = String::from_utf8(metrics).unwrap();
+    assert!(
+        metrics.contains("rowpress_rate_limited_total 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            r#"rowpress_exports_total{format="pdf",status="completed",source="upload"} 3"#
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            r#"rowpress_exports_total{format="pdf",status="replayed",source="upload"} 1"#
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("rowpress_upload_duration_seconds_count{format=\"pdf\"} 3"),
+        "{metrics}"
+    );
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn large_tables_are_accepted_as_artifacts() {
+    // 100,000 rows is about 4 MB of JSON: over axum's 2 MB default.
+    let s = server(Backend::Sqlite, &[]).await;
+    let rows: Vec<Value> = (0..100_000)
+        .map(|i| json!([format!("row {i}"), i]))
+        .collect();
+    let (status, body) = s
+        .json(
+            "POST",
+            "/api/artifacts",
+            Some("alice"),
+            Some(json!({"type": "table", "data": {"headers": ["a", "b"], "rows": rows}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     s.finish().await;
 }

@@ -83,6 +83,7 @@ async fn view(state: &AppState, row: &ExportRow, title: Option<&str>) -> ApiResu
                 .await
                 .map_err(|e| {
                     tracing::error!(error = %e, "cannot make a download URL");
+                    state.metrics.storage_error("url");
                     ApiError::Unavailable("storage")
                 })?,
         )
@@ -120,6 +121,8 @@ async fn read_body(state: &AppState, headers: &HeaderMap, body: Body) -> ApiResu
                 || e.to_string().contains("length limit");
             if too_large {
                 ApiError::PayloadTooLarge(max)
+            } else if e.to_string().contains("timeout") {
+                ApiError::RequestTimeout
             } else {
                 ApiError::BadRequest(format!("cannot read the upload: {e}"))
             }
@@ -142,6 +145,19 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
             Ok(Some(s.to_owned()))
         }
     }
+}
+
+/// The rate limit, except for a replay of an export that exists.
+async fn limit(state: &AppState, user: &str, key: Option<&str>) -> ApiResult<()> {
+    if let Some(k) = key
+        && state.db.export_by_idempotency_key(user, k).await?.is_some()
+    {
+        return Ok(());
+    }
+    state.limiter.check(user).map_err(|wait| {
+        state.metrics.rate_limited();
+        ApiError::TooManyRequests(wait.as_secs())
+    })
 }
 
 /// Stores the bytes of a file made in the browser, after checking they
@@ -171,6 +187,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
         (status = 413, description = "Larger than MAX_UPLOAD_BYTES", body = ErrorBody),
         (status = 415, description = "Content-Type does not match the format", body = ErrorBody),
         (status = 422, description = "The bytes are not a valid file of that format", body = ErrorBody),
+        (status = 429, description = "The per-user rate limit; `Retry-After` says when to retry", body = ErrorBody),
         (status = 503, description = "Storage or the database is down; the row is left failed", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -202,8 +219,14 @@ async fn upload(
         )));
     }
     let key = idempotency_key(&headers)?;
+    limit(&state, &user, key.as_deref()).await?;
     let bytes = read_body(&state, &headers, body).await?;
-    validate::check(format, &bytes).map_err(ApiError::Unprocessable)?;
+    validate::check(format, &bytes).map_err(|e| {
+        state
+            .metrics
+            .export(format.extension(), "rejected", "upload");
+        ApiError::Unprocessable(e)
+    })?;
     store(
         &state, &user, &artifact, format, bytes, key, started, "upload",
     )
@@ -223,6 +246,7 @@ async fn upload(
         (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
         (status = 409, description = "The Idempotency-Key was used for other bytes", body = ErrorBody),
         (status = 422, description = "The table does not fit the format (the exporter's code and message)", body = ErrorBody),
+        (status = 429, description = "The per-user rate limit; `Retry-After` says when to retry", body = ErrorBody),
         (status = 503, description = "Storage or the database is down", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -241,6 +265,7 @@ async fn render(
         .await?
         .ok_or(ApiError::NotFound("artifact"))?;
     let key = idempotency_key(&headers)?;
+    limit(&state, &user, key.as_deref()).await?;
     let data = artifact.data.clone();
     // Rendering is CPU work: keep it off the async runtime's threads.
     let bytes = tokio::task::spawn_blocking(move || {
@@ -281,7 +306,7 @@ async fn store(
     if let Some(key) = &idempotency_key
         && let Some(existing) = state.db.export_by_idempotency_key(user, key).await?
     {
-        return replay(state, existing, &sha256, artifact).await;
+        return replay(state, existing, &sha256, artifact, source).await;
     }
     let id = uuid::Uuid::now_v7().to_string();
     let storage_key = key_for(user, &id, format.extension());
@@ -308,7 +333,7 @@ async fn store(
             .export_by_idempotency_key(user, &key)
             .await?
             .ok_or(ApiError::Conflict("Idempotency-Key is in use".into()))?;
-        return replay(state, existing, &sha256, artifact).await;
+        return replay(state, existing, &sha256, artifact, source).await;
     }
     let size = bytes.len();
     let name = file_name(artifact.title.as_deref(), format.extension());
@@ -318,12 +343,23 @@ async fn store(
         .await
     {
         tracing::error!(error = %e, export_id = %id, "storage write failed");
+        state.metrics.storage_error("put");
+        state.metrics.export(format.extension(), "failed", source);
         if let Err(db) = state.db.set_status(&id, "failed").await {
             tracing::error!(error = %db, export_id = %id, "cannot mark the export failed");
         }
         return Err(ApiError::Unavailable("storage"));
     }
     state.db.set_status(&id, "completed").await?;
+    state
+        .metrics
+        .export(format.extension(), "completed", source);
+    state.metrics.stored(
+        format.extension(),
+        u64::try_from(size).unwrap_or(u64::MAX),
+        started.elapsed(),
+        source,
+    );
     let row = ExportRow {
         status: "completed".into(),
         ..row
@@ -348,12 +384,14 @@ async fn replay(
     existing: ExportRow,
     sha256: &str,
     artifact: &ArtifactRow,
+    source: &str,
 ) -> ApiResult<Response> {
     if existing.sha256 != sha256 || existing.artifact_id != artifact.id {
         return Err(ApiError::Conflict(
             "this Idempotency-Key was used for a different upload".into(),
         ));
     }
+    state.metrics.export(&existing.format, "replayed", source);
     let body = view(state, &existing, artifact.title.as_deref()).await?;
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     response
@@ -486,9 +524,13 @@ async fn remove(
         .ok_or(ApiError::NotFound("export"))?;
     state.storage.delete(&row.storage_key).await.map_err(|e| {
         tracing::error!(error = %e, export_id = %id, "storage delete failed");
+        state.metrics.storage_error("delete");
         ApiError::Unavailable("storage")
     })?;
     state.db.delete_export(&row.id).await?;
+    state
+        .metrics
+        .deleted(u64::try_from(row.size_bytes).unwrap_or(0));
     Ok(StatusCode::NO_CONTENT)
 }
 

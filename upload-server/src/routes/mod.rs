@@ -33,7 +33,9 @@ pub fn router(state: AppState) -> axum::Router {
         "/api/openapi.json",
         get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json) }),
     );
-    router = router.merge(assets::font_router());
+    router = router
+        .merge(assets::font_router())
+        .route("/metrics", get(metrics));
     // JSON bodies (a 100,000-row table is about 10 MB) get the upload limit,
     // not axum's 2 MB default; raw uploads check it while streaming.
     let limit = usize::try_from(state.config.max_upload_bytes).unwrap_or(usize::MAX);
@@ -45,4 +47,17 @@ pub fn router(state: AppState) -> axum::Router {
         router = router.fallback_service(spa);
     }
     router.with_state(state)
+}
+
+/// `GET /metrics`: OpenMetrics text for Prometheus.
+async fn metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl axum::response::IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.encode(),
+    )
 }
