@@ -14,5 +14,7 @@ echo "== cargo test"
 cargo test --workspace --locked
 echo "== npm package"
 bash scripts/test-npm.sh
+echo "== cluster: two instances, PostgreSQL + S3"
+bash scripts/test-cluster.sh
 echo "== web app"
 bash scripts/test-www.sh

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The cluster test: two upload-server processes on one PostgreSQL database
+# and one s3s-fs bucket (tests/cluster). Needs what scripts/setup.sh
+# installs (PostgreSQL, s3s-fs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --locked -p upload-server
+node --test tests/cluster/cluster.test.mjs
