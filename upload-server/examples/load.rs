@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! scripts/bench-load.sh   # starts the servers and runs this against each
-//! cargo run --release -p upload-server --example load -- PORT TOKEN ARTIFACT_ID [CLIENTS] [SECONDS]
+//! cargo run --release -p upload-server --example load -- PORT[,PORT...] TOKEN ARTIFACT_ID [CLIENTS] [SECONDS]
 //! ```
 
 use std::sync::Arc;
@@ -48,7 +48,13 @@ async fn main() {
     });
     let clients: usize = args.get(3).map_or(32, |s| s.parse().unwrap());
     let seconds: u64 = args.get(4).map_or(30, |s| s.parse().unwrap());
-    let host = Arc::new(format!("127.0.0.1:{port}"));
+    // PORT may list several instances (`3001,3002`): clients are spread
+    // over them round-robin, and every upload is verified through the first.
+    let hosts: Vec<Arc<String>> = port
+        .split(',')
+        .map(|p| Arc::new(format!("127.0.0.1:{p}")))
+        .collect();
+    let host = hosts[0].clone();
     let pdf = Arc::new(payload::pdf_of_at_least(200_000, 1));
     let sha = hex::encode(Sha256::digest(pdf.as_slice()));
     let path = Arc::new(format!("/api/artifacts/{artifact}/exports?format=pdf"));
@@ -58,8 +64,9 @@ async fn main() {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let (host, path, headers, pdf) = (host.clone(), path.clone(), headers.clone(), pdf.clone());
+    for client in 0..clients {
+        let host = hosts[client % hosts.len()].clone();
+        let (path, headers, pdf) = (path.clone(), headers.clone(), pdf.clone());
         tasks.push(tokio::spawn(async move {
             let mut done = Vec::new();
             let mut failures = 0usize;
@@ -91,9 +98,10 @@ async fn main() {
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort();
     println!(
-        "{} uploads of {} bytes by {clients} clients in {elapsed:.1} s: {:.0} uploads/s, p50 {:.1} ms, p99 {:.1} ms, {failures} failed",
+        "{} uploads of {} bytes by {clients} clients to {} instance(s) in {elapsed:.1} s: {:.0} uploads/s, p50 {:.1} ms, p99 {:.1} ms, {failures} failed",
         ids.len(),
         pdf.len(),
+        hosts.len(),
         ids.len() as f64 / elapsed,
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99)

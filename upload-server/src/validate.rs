@@ -191,4 +191,37 @@ mod tests {
         );
         assert_eq!(check(Format::Pdf, b"").unwrap_err(), "the upload is empty");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any bytes as any format: an answer, never a panic; a refusal is one line.
+        #[test]
+        fn any_bytes_get_an_answer(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..4096), which in 0usize..3) {
+            if let Err(reason) = check(Format::ALL[which], &bytes) {
+                proptest::prop_assert!(!reason.is_empty() && !reason.contains('\n'));
+            }
+        }
+
+        /// Any real table, exported, passes as its own format and fails as the others.
+        #[test]
+        fn real_exports_pass_as_themselves_only(cells in proptest::collection::vec("[a-zA-Z0-9 ]{0,20}", 1..40), which in 0usize..3) {
+            let rows: Vec<Vec<exporter_core::Cell>> = cells.into_iter().map(|c| vec![exporter_core::Cell::from(c)]).collect();
+            let table = Table::new(vec!["h".into()], rows).unwrap();
+            let format = Format::ALL[which];
+            let bytes = export(&table, &ExportOptions::new(format).created_at(1_700_000_000)).unwrap();
+            proptest::prop_assert!(check(format, &bytes).is_ok());
+            for other in Format::ALL.into_iter().filter(|f| *f != format) {
+                proptest::prop_assert!(check(other, &bytes).is_err());
+            }
+        }
+
+        /// A PDF cut anywhere before its trailer is refused.
+        #[test]
+        fn truncated_pdfs_are_refused(cut in 7usize..2000) {
+            let pdf = sample(Format::Pdf);
+            let cut = cut.min(pdf.len());
+            proptest::prop_assert!(check(Format::Pdf, &pdf[..pdf.len() - cut]).is_err());
+        }
+    }
 }

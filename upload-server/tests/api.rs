@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use clap::Parser;
 use exporter_core::{ExportOptions, Format, Table, export};
+use futures::StreamExt;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -226,7 +227,8 @@ on_both!(
     crash_leftovers_are_swept,
     concurrent_uploads,
     retention_and_stale_sweeps,
-    rate_limit_answers_429
+    rate_limit_answers_429,
+    hostile_input_tried_and_counted
 );
 
 async fn auth_is_required(backend: Backend) {
@@ -1149,5 +1151,357 @@ async fn large_tables_are_accepted_as_artifacts() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    s.finish().await;
+}
+
+/// A zip with these (name, bytes) entries, deflated.
+fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for (name, bytes) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Every attack of issue #6's list, each tried against the router and
+/// counted: it must be refused with the right status, store no file, and
+/// leave no row. `cargo test -p upload-server --test api hostile -- --nocapture`
+/// prints the table recorded in docs/reliability.md.
+async fn hostile_input_tried_and_counted(backend: Backend) {
+    let s = server(backend, &["--max-upload-bytes", "200000"]).await;
+    let artifact = s.artifact("alice").await;
+    let (_, good) = s
+        .upload(
+            "alice",
+            &artifact,
+            "pdf",
+            "application/pdf",
+            file(Format::Pdf),
+            None,
+        )
+        .await;
+    let good_id = good["id"].as_str().unwrap().to_owned();
+    let good_url = path_of(good["url"].as_str().unwrap());
+    let (_, other) = s
+        .upload(
+            "alice",
+            &artifact,
+            "xlsx",
+            Format::Xlsx.mime_type(),
+            file(Format::Xlsx),
+            None,
+        )
+        .await;
+    let other_id = other["id"].as_str().unwrap().to_owned();
+    let rows_before = s.export_count().await;
+    let files_before = walk(&s.dir.join("files")).len();
+    let mut tally: Vec<(&str, String, StatusCode, bool)> = Vec::new();
+
+    // Auth.
+    let now = upload_server::auth::unix_now();
+    let b64 = |v: &Value| {
+        use std::fmt::Write;
+        let raw = v.to_string();
+        let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let bytes = raw.as_bytes();
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n =
+                chunk.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.write_char(table[((n >> (18 - 6 * i)) & 63) as usize] as char)
+                    .unwrap();
+            }
+        }
+        out
+    };
+    let alg_none = format!(
+        "{}.{}.",
+        b64(&json!({"alg": "none", "typ": "JWT"})),
+        b64(&json!({"sub": "alice", "exp": now + 600, "iat": now}))
+    );
+    let alg_hs512_forged = format!(
+        "{}.{}.{}",
+        b64(&json!({"alg": "HS512", "typ": "JWT"})),
+        b64(&json!({"sub": "alice", "exp": now + 600})),
+        "A".repeat(86)
+    );
+    let wrong_secret = upload_server::auth::Keys::from_secret(b"another-secret-entirely")
+        .issue("alice", std::time::Duration::from_secs(60))
+        .unwrap();
+    let expired = s
+        .state
+        .keys
+        .issue("alice", std::time::Duration::ZERO)
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let auth_cases: Vec<(&str, Option<String>)> = vec![
+        ("missing Authorization", None),
+        ("Basic scheme", Some("Basic YWxpY2U6cGFzcw==".into())),
+        ("Bearer without token", Some("Bearer ".into())),
+        ("malformed token", Some("Bearer not.a.token".into())),
+        ("wrong secret", Some(format!("Bearer {wrong_secret}"))),
+        ("expired", Some(format!("Bearer {expired}"))),
+        ("alg: none", Some(format!("Bearer {alg_none}"))),
+        (
+            "alg: HS512, forged",
+            Some(format!("Bearer {alg_hs512_forged}")),
+        ),
+    ];
+    for (name, header_value) in auth_cases {
+        let mut req = Request::get(format!("/api/artifacts/{artifact}"));
+        if let Some(v) = &header_value {
+            req = req.header(header::AUTHORIZATION, v.as_str());
+        }
+        let (status, _, body) = s.call(req.body(Body::empty()).unwrap()).await;
+        let text = String::from_utf8_lossy(&body);
+        let leaks = text.contains("secret")
+            || text.contains("alice")
+            || text.contains("jwt") && text.contains("Invalid");
+        tally.push((
+            "auth",
+            name.into(),
+            status,
+            status == StatusCode::UNAUTHORIZED && !leaks,
+        ));
+    }
+    let (status, _) = s
+        .json(
+            "GET",
+            &format!("/api/artifacts/{artifact}"),
+            Some("mallory"),
+            None,
+        )
+        .await;
+    tally.push((
+        "auth",
+        "another user's artifact".into(),
+        status,
+        status == StatusCode::NOT_FOUND,
+    ));
+    let (status, _) = s
+        .json(
+            "DELETE",
+            &format!("/api/exports/{good_id}"),
+            Some("mallory"),
+            None,
+        )
+        .await;
+    tally.push((
+        "auth",
+        "another user's export (delete)".into(),
+        status,
+        status == StatusCode::NOT_FOUND,
+    ));
+
+    // Paths of the signed download.
+    let q = good_url.split_once('?').unwrap().1.to_owned();
+    let past = now - 10;
+    let other_key = format!("exports/alice/{other_id}.xlsx");
+    let other_sig = s.state.keys.sign_download(&other_key, now + 600);
+    let expired_sig = s
+        .state
+        .keys
+        .sign_download(&format!("exports/alice/{good_id}.pdf"), past);
+    let long = "a".repeat(5000);
+    let path_cases = vec![
+        ("../", format!("/api/exports/../../db.sqlite/file?{q}")),
+        (
+            "%2e%2e%2f",
+            format!("/api/exports/%2e%2e%2f%2e%2e%2fdb.sqlite/file?{q}"),
+        ),
+        (
+            "double-encoded",
+            format!("/api/exports/%252e%252e%252fdb.sqlite/file?{q}"),
+        ),
+        (
+            "backslashes",
+            format!("/api/exports/..%5C..%5Cdb.sqlite/file?{q}"),
+        ),
+        (
+            "absolute path",
+            format!("/api/exports/%2Fetc%2Fpasswd/file?{q}"),
+        ),
+        (
+            "NUL byte",
+            format!("/api/exports/{good_id}%00.pdf/file?{q}"),
+        ),
+        ("over-long id", format!("/api/exports/{long}/file?{q}")),
+        (
+            "signature of another key",
+            format!(
+                "/api/exports/{good_id}/file?expires={}&sig={other_sig}",
+                now + 600
+            ),
+        ),
+        (
+            "expired signature",
+            format!("/api/exports/{good_id}/file?expires={past}&sig={expired_sig}"),
+        ),
+        ("no signature", format!("/api/exports/{good_id}/file")),
+        ("font ../", "/fonts/..%2F..%2Fetc%2Fpasswd".to_owned()),
+    ];
+    for (name, uri) in path_cases {
+        let (status, _, body) = s
+            .call(Request::get(&uri).body(Body::empty()).unwrap())
+            .await;
+        let refused = (status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST)
+            && !String::from_utf8_lossy(&body).contains("%PDF");
+        tally.push(("path", name.into(), status, refused));
+    }
+
+    // Uploads.
+    let pdf = file(Format::Pdf);
+    let bomb = zip_of(&[
+        ("[Content_Types].xml", b"<Types/>".to_vec()),
+        ("xl/workbook.xml", vec![b' '; 50 * 1024 * 1024]),
+    ]);
+    let traversal = zip_of(&[
+        ("[Content_Types].xml", br#"<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#.to_vec()),
+        ("xl/workbook.xml", b"<workbook/>".to_vec()),
+        ("../../evil.sh", b"rm -rf /".to_vec()),
+    ]);
+    let fake_trailer = |markup: &str| {
+        let body = format!("%PDF-1.7\n{markup}\n");
+        let at = body.len();
+        format!("{body}xref\n0 1\n0000000000 65535 f \ntrailer\n<<>>\nstartxref\n{at}\n%%EOF\n")
+            .into_bytes()
+    };
+    let upload_cases: Vec<(&str, &str, &str, Vec<u8>, StatusCode)> = vec![
+        (
+            "truncated PDF",
+            "pdf",
+            "application/pdf",
+            pdf[..pdf.len() / 2].to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "HTML with a PDF header",
+            "pdf",
+            "application/pdf",
+            fake_trailer("<html><script>alert(1)</script></html>"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "SVG with a PDF header",
+            "pdf",
+            "application/pdf",
+            fake_trailer("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "zip bomb as XLSX",
+            "xlsx",
+            Format::Xlsx.mime_type(),
+            bomb,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "zip with ../ entries",
+            "xlsx",
+            Format::Xlsx.mime_type(),
+            traversal,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "DOCX renamed XLSX",
+            "xlsx",
+            Format::Xlsx.mime_type(),
+            file(Format::Docx),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "XLSX sent as DOCX",
+            "docx",
+            Format::Docx.mime_type(),
+            file(Format::Xlsx),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "empty body",
+            "pdf",
+            "application/pdf",
+            Vec::new(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "HTML content type",
+            "pdf",
+            "text/html",
+            pdf.clone(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "unknown format",
+            "html",
+            "application/pdf",
+            pdf.clone(),
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    for (name, format, content_type, bytes, expected) in upload_cases {
+        let (status, _) = s
+            .upload("alice", &artifact, format, content_type, bytes, None)
+            .await;
+        tally.push(("upload", name.into(), status, status == expected));
+    }
+    // Larger than the limit, sent slowly in small pieces with no length:
+    // refused once the limit is passed, without waiting for the rest.
+    let chunks = futures::stream::iter(
+        (0..100).map(|_| Ok::<_, std::io::Error>(bytes::Bytes::from(vec![b'%'; 10_000]))),
+    )
+    .then(|c| async {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        c
+    });
+    let req = Request::post(format!("/api/artifacts/{artifact}/exports?format=pdf"))
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", s.token("alice")),
+        )
+        .header(header::CONTENT_TYPE, "application/pdf")
+        .body(Body::from_stream(chunks))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (status, _, _) = s.call(req).await;
+    tally.push((
+        "upload",
+        "over the limit, sent slowly".into(),
+        status,
+        status == StatusCode::PAYLOAD_TOO_LARGE
+            && started.elapsed() < std::time::Duration::from_millis(400),
+    ));
+
+    let rows_lost_or_added = (s.export_count().await - rows_before).abs();
+    let files_added = walk(&s.dir.join("files")).len() as i64 - files_before as i64;
+    println!("| Category | Attack | Status | Refused |");
+    println!("|---|---|---:|---|");
+    for (cat, name, status, ok) in &tally {
+        println!(
+            "| {cat} | {name} | {} | {} |",
+            status.as_u16(),
+            if *ok { "yes" } else { "NO" }
+        );
+    }
+    let refused = tally.iter().filter(|t| t.3).count();
+    println!(
+        "attacks tried: {}, refused: {refused}, rows added or lost: {rows_lost_or_added}, files added: {files_added}",
+        tally.len()
+    );
+    for (cat, name, status, ok) in &tally {
+        assert!(ok, "{cat}: {name} was not refused properly ({status})");
+    }
+    assert_eq!(rows_lost_or_added, 0);
+    assert_eq!(files_added, 0);
+    // And the real file still downloads.
+    let (status, _, _) = s
+        .call(Request::get(&good_url).body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::OK);
     s.finish().await;
 }
