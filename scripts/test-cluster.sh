@@ -4,5 +4,6 @@
 # installs (PostgreSQL, s3s-fs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --locked -p upload-server
+# Built as `cargo test --workspace` builds it (same features: no rebuild after it).
+cargo test --locked --workspace --no-run --quiet
 node --test tests/cluster/cluster.test.mjs

@@ -9,6 +9,7 @@ bash scripts/build-www.sh
 echo "== www: vitest"
 (cd www && npx vitest run)
 echo "== end to end in Chromium"
-cargo build --locked -p upload-server
+# Built as `cargo test --workspace` builds it (same features: no rebuild after it).
+cargo test --locked --workspace --no-run --quiet
 (cd tests/e2e && npm ci --no-audit --no-fund --silent && npm test)
 echo "e2e: screenshot and downloads in target/e2e/"

@@ -110,6 +110,15 @@ test("each format: click, download, the bytes are that format, the server lists 
   await again.saveAs(againPath);
   assert.equal(readFileSync(againPath).length, seen[0].size);
   assert.deepEqual(fontRequests, [], "no font is fetched for a plain Latin table");
+  // Delete from the history: gone from the list and from the server.
+  await page.getByRole("button", { name: /^Delete DOCX export of/ }).click();
+  await page.locator(".history li[data-status=completed]").nth(1).waitFor();
+  for (let i = 0; i < 50 && (await page.locator(".history li[data-status=completed]").count()) !== 2; i++) await page.waitForTimeout(100);
+  assert.equal(await page.locator(".history li[data-status=completed]").count(), 2);
+  const left = await exportsOf(salesId);
+  assert.deepEqual(left.map((x) => x.format).sort(), ["pdf", "xlsx"]);
+  const gone = items.find((x) => x.format === "docx");
+  assert.equal((await server.api(`/api/exports/${gone.id}`)).status, 404);
 });
 
 test("100,000 rows: progress shows rows done, and a running export cannot be started twice", async () => {
