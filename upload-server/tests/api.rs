@@ -228,7 +228,8 @@ on_both!(
     concurrent_uploads,
     retention_and_stale_sweeps,
     rate_limit_answers_429,
-    hostile_input_tried_and_counted
+    hostile_input_tried_and_counted,
+    retention_retries_a_failed_delete
 );
 
 async fn auth_is_required(backend: Backend) {
@@ -1503,5 +1504,80 @@ async fn hostile_input_tried_and_counted(backend: Backend) {
         .call(Request::get(&good_url).body(Body::empty()).unwrap())
         .await;
     assert_eq!(status, StatusCode::OK);
+    s.finish().await;
+}
+
+async fn retention_retries_a_failed_delete(backend: Backend) {
+    let s = server(backend, &["--export-retention-days", "1"]).await;
+    let artifact = s.artifact("alice").await;
+    let (_, e) = s
+        .upload(
+            "alice",
+            &artifact,
+            "pdf",
+            "application/pdf",
+            file(Format::Pdf),
+            None,
+        )
+        .await;
+    let id = e["id"].as_str().unwrap().to_owned();
+    sqlx::query("UPDATE exports SET created_at = created_at - $1")
+        .bind(2 * 86_400_000_i64)
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+    // Storage breaks: its directory is moved away and a file put in its place.
+    let root = s.dir.join("files");
+    let aside = s.dir.join("files-aside");
+    std::fs::rename(&root, &aside).unwrap();
+    std::fs::write(&root, b"not a directory").unwrap();
+    let r = upload_server::sweep::sweep_once(&s.state).await.unwrap();
+    assert_eq!((r.deleted, r.retry), (0, 1));
+    // The row stays, marked failed: no URL is handed out for it any more.
+    let (status, body) = s
+        .json("GET", &format!("/api/exports/{id}"), Some("alice"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "failed");
+    assert!(body["url"].is_null());
+    // Within the claim's lease no other sweeper takes it.
+    let r = upload_server::sweep::sweep_once(&s.state).await.unwrap();
+    assert_eq!((r.deleted, r.retry), (0, 0));
+    // Storage is back and the lease has run out: the next sweep finishes the job.
+    std::fs::remove_file(&root).unwrap();
+    std::fs::rename(&aside, &root).unwrap();
+    sqlx::query("UPDATE exports SET updated_at = updated_at - $1")
+        .bind(11 * 60_000_i64)
+        .execute(&s.state.db.pool)
+        .await
+        .unwrap();
+    let r = upload_server::sweep::sweep_once(&s.state).await.unwrap();
+    assert_eq!((r.deleted, r.retry), (1, 0));
+    assert_eq!(s.export_count().await, 0);
+    assert!(walk(&root).is_empty(), "{:?}", walk(&root));
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn the_dev_login_has_no_rate_limit() {
+    let s = server(
+        Backend::Sqlite,
+        &["--dev-login", "--rate-limit-per-minute", "1"],
+    )
+    .await;
+    let artifact = s.artifact("alice").await;
+    for _ in 0..3 {
+        let (status, _) = s
+            .upload(
+                "alice",
+                &artifact,
+                "pdf",
+                "application/pdf",
+                file(Format::Pdf),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
     s.finish().await;
 }
