@@ -1581,3 +1581,38 @@ async fn the_dev_login_has_no_rate_limit() {
     }
     s.finish().await;
 }
+
+#[tokio::test]
+async fn unknown_api_paths_are_json_404_even_with_the_app_served() {
+    let s = server(Backend::Sqlite, &[]).await;
+    // Serve a stand-in app from the static directory.
+    let www = s.dir.join("www");
+    std::fs::create_dir_all(&www).unwrap();
+    std::fs::write(www.join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    let mut config = (*s.state.config).clone();
+    config.static_dir = www;
+    let state = AppState {
+        config: std::sync::Arc::new(config),
+        ..s.state.clone()
+    };
+    let app = app(state);
+    let get = |uri: &str| {
+        let app = app.clone();
+        let req = Request::get(uri).body(Body::empty()).unwrap();
+        async move {
+            let res = app.oneshot(req).await.unwrap();
+            let status = res.status();
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let (status, body) = get("/api/no-such-thing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("\"NOT_FOUND\""), "{body}");
+    let (status, body) = get("/some/app/route").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<title>app</title>"));
+    let (status, _) = get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    s.finish().await;
+}

@@ -35,7 +35,12 @@ pub fn router(state: AppState) -> axum::Router {
     );
     router = router
         .merge(assets::font_router())
-        .route("/metrics", get(metrics));
+        .route("/metrics", get(metrics))
+        // An unknown API path is a JSON 404, never the app's index.html.
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { crate::error::ApiError::NotFound("route") }),
+        );
     // JSON bodies (a 100,000-row table is about 10 MB) get the upload limit,
     // not axum's 2 MB default; raw uploads check it while streaming.
     let limit = usize::try_from(state.config.max_upload_bytes).unwrap_or(usize::MAX);
@@ -43,7 +48,7 @@ pub fn router(state: AppState) -> axum::Router {
     let dir = state.config.static_dir.clone();
     if dir.join("index.html").is_file() {
         // The single-page app: unknown paths get index.html.
-        let spa = ServeDir::new(&dir).not_found_service(ServeFile::new(dir.join("index.html")));
+        let spa = ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")));
         router = router.fallback_service(spa);
     }
     router.with_state(state)
