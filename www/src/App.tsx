@@ -1,7 +1,7 @@
 import { LogOut, Plus, Table2, Wifi, WifiOff } from "lucide-react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { TableData } from "rowpress";
-import { Api, type Artifact, type ArtifactSummary, NetworkError, saveToken, savedToken, tokenUser } from "./api";
+import { Api, ApiError, type Artifact, type ArtifactSummary, NetworkError, saveToken, savedToken, tokenUser } from "./api";
 import { ArtifactPane } from "./components/ArtifactPane";
 import { NewArtifact } from "./components/NewArtifact";
 import { SignIn } from "./components/SignIn";
@@ -27,26 +27,16 @@ export function App() {
     const t = savedToken();
     return t && tokenUser(t) ? t : null;
   });
-  if (!token) {
-    return (
-      <SignIn
-        onToken={(t) => {
-          saveToken(t);
-          setToken(t);
-        }}
-      />
-    );
-  }
-  return (
-    <Workspace
-      token={token}
-      onSignOut={() => {
-        saveToken(null);
-        void forgetAll();
-        setToken(null);
-      }}
-    />
-  );
+  const signOut = useCallback(() => {
+    saveToken(null);
+    void forgetAll();
+    setToken(null);
+  }, []);
+  const signIn = useCallback((t: string) => {
+    saveToken(t);
+    setToken(t);
+  }, []);
+  return token ? <Workspace token={token} onSignOut={signOut} /> : <SignIn onToken={signIn} />;
 }
 
 function Workspace({ token, onSignOut }: { token: string; onSignOut: () => void }) {
@@ -65,9 +55,11 @@ function Workspace({ token, onSignOut }: { token: string; onSignOut: () => void 
       void rememberArtifacts(api.userId, items);
     } catch (e) {
       if (e instanceof NetworkError) setArtifacts((await rememberedArtifacts(api.userId)) ?? []);
+      // An expired or revoked token: sign in again (waiting uploads stay queued).
+      else if (e instanceof ApiError && e.status === 401) onSignOut();
       else setError(e instanceof Error ? e.message : String(e));
     }
-  }, [api]);
+  }, [api, onSignOut]);
 
   const open = useCallback(
     async (id: string) => {
@@ -94,9 +86,13 @@ function Workspace({ token, onSignOut }: { token: string; onSignOut: () => void 
   useEffect(() => {
     void loadList();
   }, [loadList]);
-  // Send what waits at start and whenever the network comes back.
+  // Send what waits at start, whenever the network comes back, and every
+  // 30 s while online (the network can be up while the server is not).
   useEffect(() => {
-    if (online) void sync();
+    if (!online) return;
+    void sync();
+    const timer = setInterval(() => void sync(), 30_000);
+    return () => clearInterval(timer);
   }, [online, sync]);
 
   const create = async (title: string | undefined, data: TableData) => {
