@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 use upload_server::{AppState, Config, app};
 
+mod common;
+use common::process::files;
+
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]
@@ -547,23 +550,9 @@ async fn bad_uploads_store_nothing(backend: Backend) {
         );
     }
     assert_eq!(s.export_count().await, 0);
-    let files = walk(&s.dir.join("files"));
+    let files = files(&s.dir.join("files"));
     assert!(files.is_empty(), "{files:?}");
     s.finish().await;
-}
-
-fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            if e.path().is_dir() {
-                out.extend(walk(&e.path()));
-            } else {
-                out.push(e.path());
-            }
-        }
-    }
-    out
 }
 
 async fn signed_urls_refuse_tampering(backend: Backend) {
@@ -746,7 +735,7 @@ async fn crash_leftovers_are_swept(backend: Backend) {
         "{statuses:?}"
     );
     assert!(statuses.contains(&(kept["id"].as_str().unwrap().into(), "completed".into())));
-    let mut left: Vec<String> = walk(&user_dir)
+    let mut left: Vec<String> = files(&user_dir)
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
@@ -1200,7 +1189,7 @@ async fn hostile_input_tried_and_counted(backend: Backend) {
         .await;
     let other_id = other["id"].as_str().unwrap().to_owned();
     let rows_before = s.export_count().await;
-    let files_before = walk(&s.dir.join("files")).len();
+    let files_before = files(&s.dir.join("files")).len();
     let mut tally: Vec<(&str, String, StatusCode, bool)> = Vec::new();
 
     // Auth.
@@ -1481,7 +1470,7 @@ async fn hostile_input_tried_and_counted(backend: Backend) {
     ));
 
     let rows_lost_or_added = (s.export_count().await - rows_before).abs();
-    let files_added = walk(&s.dir.join("files")).len() as i64 - files_before as i64;
+    let files_added = files(&s.dir.join("files")).len() as i64 - files_before as i64;
     println!("| Category | Attack | Status | Refused |");
     println!("|---|---|---:|---|");
     for (cat, name, status, ok) in &tally {
@@ -1556,7 +1545,7 @@ async fn retention_retries_a_failed_delete(backend: Backend) {
     let r = upload_server::sweep::sweep_once(&s.state).await.unwrap();
     assert_eq!((r.deleted, r.retry), (1, 0));
     assert_eq!(s.export_count().await, 0);
-    assert!(walk(&root).is_empty(), "{:?}", walk(&root));
+    assert!(files(&root).is_empty(), "{:?}", files(&root));
     s.finish().await;
 }
 

@@ -3,44 +3,16 @@
 //! or has another's bytes, no partial or orphaned file is left, and every
 //! upload that got a 201 survived.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
 mod common;
+use common::process::{files, free_port, scratch_dir, start, wait_ready};
 use common::{http, payload};
 
 const SECRET: &str = "crash-test-secret-value";
-
-fn start(dir: &Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_upload-server"))
-        .env("BIND", format!("127.0.0.1:{port}"))
-        .env("DATA_DIR", dir)
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/db.sqlite", dir.display()),
-        )
-        .env("EXPORT_STORAGE_PATH", dir.join("files"))
-        .env("AUTH_SECRET", SECRET)
-        .env("STATIC_DIR", "/nonexistent")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-async fn wait_ready(port: u16) {
-    for _ in 0..200 {
-        if let Ok((200, _)) = request(port, "GET", "/readyz", None, &[]).await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not become ready");
-}
 
 /// One request to the server on `port`: status and body.
 async fn request(
@@ -63,29 +35,11 @@ async fn request(
     Ok((r.status, r.body))
 }
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if e.path().is_dir() {
-            out.extend(files(&e.path()));
-        } else {
-            out.push(e.path());
-        }
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
-    let dir =
-        std::env::temp_dir().join(format!("rowpress-crash-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = start(&dir, port);
+    let dir = scratch_dir("rowpress-crash");
+    let port = free_port();
+    let mut server = start(&dir, port, SECRET, &[]);
     wait_ready(port).await;
     let token = upload_server::auth::Keys::from_secret(SECRET.as_bytes())
         .issue("alice", Duration::from_secs(600))
@@ -142,7 +96,7 @@ async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
         acknowledged.len()
     );
 
-    let mut server = start(&dir, port);
+    let mut server = start(&dir, port, SECRET, &[]);
     wait_ready(port).await;
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&format!("sqlite://{}/db.sqlite", dir.display()))

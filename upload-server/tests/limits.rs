@@ -5,32 +5,12 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+
 use std::time::{Duration, Instant};
 
 mod common;
 use common::http;
-
-fn start(dir: &Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_upload-server"))
-        .env("BIND", format!("127.0.0.1:{port}"))
-        .env("DATA_DIR", dir)
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/db.sqlite", dir.display()),
-        )
-        .env("EXPORT_STORAGE_PATH", dir.join("files"))
-        .env("AUTH_SECRET", "limits-test-secret-value")
-        .env("STATIC_DIR", "/nonexistent")
-        .env("HEADER_READ_TIMEOUT", "1s")
-        .env("BODY_IDLE_TIMEOUT", "1s")
-        .env("REQUEST_TIMEOUT", "3s")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
+use common::process::{free_port, scratch_dir, start, wait_ready};
 
 /// Reads until the server closes or answers; what it sent and how long it took.
 fn outcome(mut s: TcpStream) -> (String, Duration) {
@@ -43,23 +23,20 @@ fn outcome(mut s: TcpStream) -> (String, Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_and_oversized_clients_are_cut_off() {
-    let dir =
-        std::env::temp_dir().join(format!("rowpress-limits-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = start(&dir, port);
+    let dir = scratch_dir("rowpress-limits");
+    let port = free_port();
+    let mut server = start(
+        &dir,
+        port,
+        "limits-test-secret-value",
+        &[
+            ("HEADER_READ_TIMEOUT", "1s"),
+            ("BODY_IDLE_TIMEOUT", "1s"),
+            ("REQUEST_TIMEOUT", "3s"),
+        ],
+    );
+    wait_ready(port).await;
     let host = format!("127.0.0.1:{port}");
-    for _ in 0..200 {
-        if matches!(http::request(&host, "GET", "/readyz", "", b"").await, Ok(r) if r.status == 200)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let token = upload_server::auth::Keys::from_secret(b"limits-test-secret-value")
         .issue("alice", Duration::from_secs(600))
         .unwrap();
