@@ -2,7 +2,10 @@
 # Load benchmark of upload-server, loopback only and bounded in time:
 # 32 clients upload ~200 KB PDFs for 30 s (override: CLIENTS, SECONDS), then
 # every acknowledged upload is verified. Runs SQLite + local disk, then
-# PostgreSQL + S3 (s3s-fs). Figures go in docs/benchmarks.md by hand.
+# PostgreSQL + S3 (s3s-fs). RATE_LIMIT sets the servers'
+# RATE_LIMIT_PER_MINUTE (default 0, off; a huge value measures what the
+# shared limiter costs without refusing anything). Figures go in
+# docs/benchmarks.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
@@ -21,7 +24,7 @@ run() { # name, number of instances, then environment for the servers
   for _ in $(seq "$instances"); do
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     env "$@" BIND=127.0.0.1:$port AUTH_SECRET=load-bench-secret-value STATIC_DIR=/nonexistent RUST_LOG=warn \
-      RATE_LIMIT_PER_MINUTE=0 EXPORT_BASE_URL=http://127.0.0.1:$port "$bin" &
+      RATE_LIMIT_PER_MINUTE="${RATE_LIMIT:-0}" EXPORT_BASE_URL=http://127.0.0.1:$port "$bin" &
     pids+=($!); started+=($!); ports+=("$port")
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
   done

@@ -78,6 +78,7 @@ before(async () => {
     AWS_SECRET_ACCESS_KEY: "cluster-secret-key",
     AUTH_SECRET: SECRET,
     STATIC_DIR: "/nonexistent",
+    RATE_LIMIT_PER_MINUTE: "10",
   };
   A = await instance("a");
   B = await instance("b");
@@ -95,10 +96,10 @@ after(async () => {
   }
 });
 
-async function call(base, path, init = {}) {
+async function call(base, path, init = {}, bearer = token) {
   const res = await fetch(base + path, {
     ...init,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...(init.headers ?? {}) },
+    headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json", ...(init.headers ?? {}) },
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
@@ -160,4 +161,21 @@ test("both instances answer health checks and share the token secret", async () 
     const wrong = await fetch(`${base}/api/artifacts`, { headers: { authorization: "Bearer nope" } });
     assert.equal(wrong.status, 401);
   }
+});
+
+test("the rate limit is one per user across instances, not one per instance", async () => {
+  const dave = execFileSync(BIN, ["token", "--user", "dave"], { env: { ...env, DATA_DIR: join(work, "cli") } }).toString().trim();
+  const table = { headers: ["a"], rows: [["x"]] };
+  const created = await call(A, "/api/artifacts", { method: "POST", body: JSON.stringify({ type: "table", data: table }) }, dave);
+  assert.equal(created.status, 201);
+  const statuses = [];
+  for (let i = 0; i < 14; i++) {
+    const res = await call(i % 2 ? B : A, "/api/artifacts/export", { method: "POST", body: JSON.stringify({ artifactId: created.body.id, format: "xlsx" }) }, dave);
+    statuses.push(res.status);
+    if (res.status === 429) assert.ok(Number(res.headers.get("retry-after")) >= 1, "Retry-After");
+  }
+  // RATE_LIMIT_PER_MINUTE=10, spent alternately on A and B: ten, then refusals from both.
+  assert.deepEqual(statuses, [...Array(10).fill(201), 429, 429, 429, 429]);
+  const list = await call(B, `/api/exports?artifactId=${created.body.id}`, {}, dave);
+  assert.equal(list.body.items.length, 10);
 });

@@ -23,21 +23,19 @@ pub struct Config {
     #[arg(long, env = "BIND", default_value = "127.0.0.1:3000")]
     pub bind: SocketAddr,
 
-    /// Database: `sqlite://FILE` (created if missing) or `postgres://...`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://./data/rowpress.db"
-    )]
-    pub database_url: String,
+    /// Database: `sqlite://FILE` (created if missing) or `postgres://...`
+    /// [default: sqlite://DATA_DIR/rowpress.db, so sqlite://./data/rowpress.db]
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
 
     /// Where exported files go.
     #[arg(long, env = "STORAGE_BACKEND", value_enum, default_value = "local")]
     pub storage_backend: StorageBackend,
 
-    /// Directory of the local backend.
-    #[arg(long, env = "EXPORT_STORAGE_PATH", default_value = "./data/exports")]
-    pub export_storage_path: PathBuf,
+    /// Directory of the local backend [default: DATA_DIR/exports, so
+    /// ./data/exports]
+    #[arg(long, env = "EXPORT_STORAGE_PATH")]
+    pub export_storage_path: Option<PathBuf>,
 
     /// Public base URL of this server, for the download links it returns.
     #[arg(long, env = "EXPORT_BASE_URL", default_value = "http://localhost:3000")]
@@ -82,7 +80,8 @@ pub struct Config {
     #[arg(long, env = "AUTH_SECRET", hide_env_values = true)]
     pub auth_secret: Option<String>,
 
-    /// Directory for the generated secret (and the default database and files).
+    /// Directory for the generated secret, and for the database and files
+    /// when DATABASE_URL and EXPORT_STORAGE_PATH are not set.
     #[arg(long, env = "DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
 
@@ -118,7 +117,7 @@ pub struct Config {
 
     /// Exports a user may create per minute (uploads and server renders;
     /// a replayed Idempotency-Key does not count); 0 turns the limit off.
-    /// Counted per instance. Off with --dev-login.
+    /// Shared by all instances (kept in the database). Off with --dev-login.
     #[arg(long, env = "RATE_LIMIT_PER_MINUTE", default_value_t = 60)]
     pub rate_limit_per_minute: u32,
 
@@ -158,6 +157,20 @@ fn parse_ttl(s: &str) -> Result<Duration, String> {
 }
 
 impl Config {
+    /// DATABASE_URL, else the SQLite file under DATA_DIR.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("rowpress.db").display()))
+    }
+
+    /// EXPORT_STORAGE_PATH, else `exports` under DATA_DIR.
+    pub fn export_storage_path(&self) -> PathBuf {
+        self.export_storage_path
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("exports"))
+    }
+
     /// Checks what clap cannot: the dev login only on loopback.
     ///
     /// # Errors
@@ -220,4 +233,52 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
 #[cfg(not(unix))]
 fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    fn parse(args: &[&str]) -> Config {
+        Cli::try_parse_from(std::iter::once("upload-server").chain(args.iter().copied()))
+            .unwrap()
+            .config
+    }
+
+    #[test]
+    fn the_database_and_files_follow_data_dir_unless_set() {
+        let c = parse(&[]);
+        assert_eq!(c.database_url(), "sqlite://./data/rowpress.db");
+        assert_eq!(c.export_storage_path(), PathBuf::from("./data/exports"));
+        let c = parse(&["--data-dir", "/srv/rowpress"]);
+        assert_eq!(c.database_url(), "sqlite:///srv/rowpress/rowpress.db");
+        assert_eq!(
+            c.export_storage_path(),
+            PathBuf::from("/srv/rowpress/exports")
+        );
+        let c = parse(&[
+            "--data-dir",
+            "/srv/rowpress",
+            "--database-url",
+            "postgres://db/rowpress",
+            "--export-storage-path",
+            "/mnt/files",
+        ]);
+        assert_eq!(c.database_url(), "postgres://db/rowpress");
+        assert_eq!(c.export_storage_path(), PathBuf::from("/mnt/files"));
+    }
+
+    #[test]
+    fn url_ttl_is_capped_at_s3s_seven_days() {
+        assert!(parse(&["--url-ttl", "7d"]).url_ttl == MAX_TTL);
+        assert!(Cli::try_parse_from(["upload-server", "--url-ttl", "8d"]).is_err());
+        assert!(Cli::try_parse_from(["upload-server", "--url-ttl", "0s"]).is_err());
+    }
 }

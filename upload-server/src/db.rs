@@ -443,4 +443,52 @@ impl Db {
                 .await?;
         Ok(row.is_some())
     }
+
+    /// Takes one token of `user`'s rate-limit bucket in one atomic
+    /// statement (the generic cell rate algorithm, times in microseconds):
+    /// an export moves the user's theoretical arrival time `interval` past
+    /// `max(tat, now)`, which may run at most `window` ahead of `now`.
+    /// `Ok(None)` when the token was granted, else `Ok(Some(tat))`, the
+    /// arrival time that refused it.
+    pub async fn take_rate_token(
+        &self,
+        user: &str,
+        now: i64,
+        interval: i64,
+        window: i64,
+    ) -> sqlx::Result<Option<i64>> {
+        // The upsert's WHERE leaves the row alone and returns nothing when
+        // the bucket is empty. Its row lock (PostgreSQL) or SQLite's single
+        // writer makes concurrent requests of one user, on any instance,
+        // take their turns: two can never spend the same token.
+        const SQL: &str = "INSERT INTO rate_limits (user_id, tat) VALUES ($1, $2 + $3) \
+            ON CONFLICT (user_id) DO UPDATE \
+            SET tat = (CASE WHEN rate_limits.tat > $2 THEN rate_limits.tat ELSE $2 END) + $3 \
+            WHERE (CASE WHEN rate_limits.tat > $2 THEN rate_limits.tat ELSE $2 END) + $3 <= $2 + $4 \
+            RETURNING tat";
+        let granted: Option<(i64,)> = sqlx::query_as(SQL)
+            .bind(user)
+            .bind(now)
+            .bind(interval)
+            .bind(window)
+            .fetch_optional(&self.pool)
+            .await?;
+        if granted.is_some() {
+            return Ok(None);
+        }
+        let (tat,): (i64,) = sqlx::query_as("SELECT tat FROM rate_limits WHERE user_id = $1")
+            .bind(user)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(tat))
+    }
+
+    /// Forgets buckets that have refilled (their arrival time has passed).
+    pub async fn forget_full_rate_buckets(&self, now: i64) -> sqlx::Result<u64> {
+        Ok(sqlx::query("DELETE FROM rate_limits WHERE tat < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
 }

@@ -38,8 +38,8 @@ pub struct AppState {
     pub keys: auth::Keys,
     /// What `/metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
-    /// The per-user limit on export creation.
-    pub limiter: Arc<ratelimit::RateLimiter>,
+    /// The per-user limit on export creation (its state is in the database).
+    pub limiter: ratelimit::RateLimiter,
 }
 
 impl AppState {
@@ -51,15 +51,17 @@ impl AppState {
     pub async fn build(config: Config) -> Result<AppState, String> {
         config.check()?;
         let keys = auth::Keys::from_secret(&config.secret()?);
-        let db = db::Db::connect(&config.database_url).await?;
+        let db = db::Db::connect(&config.database_url()).await?;
         let storage: Arc<dyn storage::Storage> = match config.storage_backend {
             StorageBackend::Local => Arc::new(
                 storage::LocalStorage::new(
-                    &config.export_storage_path,
+                    &config.export_storage_path(),
                     &config.export_base_url,
                     keys.clone(),
                 )
-                .map_err(|e| format!("cannot use {}: {e}", config.export_storage_path.display()))?,
+                .map_err(|e| {
+                    format!("cannot use {}: {e}", config.export_storage_path().display())
+                })?,
             ),
             StorageBackend::S3 => Arc::new(s3::S3Storage::new(&config).await?),
         };
@@ -70,11 +72,7 @@ impl AppState {
             storage,
             keys,
             metrics: Arc::new(metrics::Metrics::new()),
-            limiter: Arc::new(ratelimit::RateLimiter::new(if config_dev_login {
-                0
-            } else {
-                rate_limit
-            })),
+            limiter: ratelimit::RateLimiter::new(if config_dev_login { 0 } else { rate_limit }),
         };
         routes::exports::recover(&state).await?;
         Ok(state)

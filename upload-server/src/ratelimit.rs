@@ -1,63 +1,69 @@
-//! Per-user rate limit on export creation: a token bucket per user holding
-//! up to `RATE_LIMIT_PER_MINUTE` tokens, refilled continuously. In memory,
-//! per instance (behind a load balancer the effective limit is N times the
-//! setting; docs/deploy.md says so).
+//! Per-user rate limit on export creation, shared by every instance: the
+//! bucket lives in the database (`rate_limits`), so N instances behind a
+//! load balancer still allow `RATE_LIMIT_PER_MINUTE` exports a minute per
+//! user, not N times that. It holds up to that many tokens and refills
+//! continuously (the generic cell rate algorithm: one timestamp per user,
+//! updated by one atomic statement; see `Db::take_rate_token`).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Buckets idle this long are forgotten (they would be full anyway).
-const IDLE: Duration = Duration::from_secs(600);
+use crate::db::Db;
 
-/// The limiter.
+/// One minute, in microseconds: the bucket's size in time.
+const WINDOW_MICROS: i64 = 60_000_000;
+
+/// The limiter's setting; its state is in the database.
+#[derive(Clone, Copy, Debug)]
 pub struct RateLimiter {
     per_minute: u32,
-    buckets: Mutex<HashMap<String, (f64, Instant)>>,
 }
 
 impl RateLimiter {
     /// `per_minute` exports per user; 0 allows everything.
     pub fn new(per_minute: u32) -> RateLimiter {
-        RateLimiter {
-            per_minute,
-            buckets: Mutex::new(HashMap::new()),
-        }
+        RateLimiter { per_minute }
     }
 
     /// Takes a token for `user`, or says how long until one is available.
     ///
     /// # Errors
     ///
-    /// The wait, rounded up to whole seconds, when the bucket is empty.
-    pub fn check(&self, user: &str) -> Result<(), Duration> {
-        self.check_at(user, Instant::now())
+    /// The database's error when it cannot be asked.
+    pub async fn check(&self, db: &Db, user: &str) -> sqlx::Result<Result<(), Duration>> {
+        let Some(interval) = self.interval() else {
+            return Ok(Ok(()));
+        };
+        let now = now_micros();
+        Ok(
+            match db
+                .take_rate_token(user, now, interval, WINDOW_MICROS)
+                .await?
+            {
+                None => Ok(()),
+                Some(tat) => Err(wait(tat, now, interval)),
+            },
+        )
     }
 
-    fn check_at(&self, user: &str, now: Instant) -> Result<(), Duration> {
-        if self.per_minute == 0 {
-            return Ok(());
-        }
-        let capacity = f64::from(self.per_minute);
-        let per_second = capacity / 60.0;
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() > 10_000 {
-            buckets.retain(|_, (_, last)| now.duration_since(*last) < IDLE);
-        }
-        let (tokens, last) = buckets.entry(user.to_owned()).or_insert((capacity, now));
-        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * per_second).min(capacity);
-        *last = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            let wait = (1.0 - *tokens) / per_second;
-            Err(Duration::from_secs(wait.ceil().max(1.0) as u64))
-        }
+    /// Microseconds one export costs; `None` when the limit is off.
+    fn interval(&self) -> Option<i64> {
+        (self.per_minute > 0).then(|| (WINDOW_MICROS / i64::from(self.per_minute)).max(1))
     }
+}
+
+/// How long until a bucket whose arrival time is `tat` grants a token:
+/// until `tat + interval - window` is `now`, in whole seconds, at least 1.
+fn wait(tat: i64, now: i64, interval: i64) -> Duration {
+    let micros = tat.saturating_add(interval) - WINDOW_MICROS - now;
+    let secs = u64::try_from(micros).unwrap_or(0).div_ceil(1_000_000);
+    Duration::from_secs(secs.max(1))
+}
+
+/// Microseconds since the Unix epoch.
+pub fn now_micros() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
@@ -65,32 +71,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_bucket_empties_and_refills_per_user() {
+    fn the_wait_is_until_the_next_token_in_whole_seconds() {
         let limiter = RateLimiter::new(3);
-        let t = Instant::now();
-        for _ in 0..3 {
-            assert!(limiter.check_at("alice", t).is_ok());
-        }
-        // 3 a minute: the next token comes in 20 s.
-        assert_eq!(limiter.check_at("alice", t), Err(Duration::from_secs(20)));
-        assert!(limiter.check_at("bob", t).is_ok(), "users are separate");
-        assert!(
-            limiter
-                .check_at("alice", t + Duration::from_secs(20))
-                .is_ok()
+        let interval = limiter.interval().unwrap();
+        assert_eq!(interval, 20_000_000);
+        // Three taken at once: the arrival time is a minute ahead, and the
+        // next token comes when it is only 40 s ahead.
+        let now = 1_000_000_000;
+        assert_eq!(
+            wait(now + WINDOW_MICROS, now, interval),
+            Duration::from_secs(20)
         );
-        assert!(
-            limiter
-                .check_at("alice", t + Duration::from_secs(21))
-                .is_err()
+        assert_eq!(
+            wait(now + WINDOW_MICROS, now + 19_500_000, interval),
+            Duration::from_secs(1)
+        );
+        // Never 0: a client told to wait 0 s would retry at once.
+        assert_eq!(
+            wait(now + WINDOW_MICROS, now + 20_000_000, interval),
+            Duration::from_secs(1)
         );
     }
 
     #[test]
     fn zero_is_off() {
-        let limiter = RateLimiter::new(0);
-        for _ in 0..1000 {
-            assert!(limiter.check("alice").is_ok());
-        }
+        assert_eq!(RateLimiter::new(0).interval(), None);
     }
 }

@@ -4,7 +4,8 @@
 //! that cannot be deleted leaves its row, claimed for 10 minutes, to be
 //! retried after that by any instance), and settles
 //! exports left `processing` past `PROCESSING_TIMEOUT` by an instance that
-//! died mid-request. Safe with every instance sweeping at once: claims are
+//! died mid-request, and forgets rate-limit buckets that have refilled.
+//! Safe with every instance sweeping at once: claims are
 //! disjoint on PostgreSQL (`FOR UPDATE SKIP LOCKED`), and every step is
 //! idempotent (deleting a missing object or row is not an error).
 
@@ -124,6 +125,12 @@ pub async fn sweep_once(state: &AppState) -> Result<SweepReport, String> {
             }
         }
     }
+    // Rate-limit buckets that have refilled hold nothing worth keeping.
+    state
+        .db
+        .forget_full_rate_buckets(crate::ratelimit::now_micros())
+        .await
+        .map_err(|e| format!("cannot delete full rate-limit buckets: {e}"))?;
     state.metrics.retention(report.deleted, report.settled);
     Ok(report)
 }

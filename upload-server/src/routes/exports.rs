@@ -154,7 +154,7 @@ async fn limit(state: &AppState, user: &str, key: Option<&str>) -> ApiResult<()>
     {
         return Ok(());
     }
-    state.limiter.check(user).map_err(|wait| {
+    state.limiter.check(&state.db, user).await?.map_err(|wait| {
         state.metrics.rate_limited();
         ApiError::TooManyRequests(wait.as_secs())
     })
