@@ -35,7 +35,7 @@ pub(crate) fn write(
             format: "a Word table",
         });
     }
-    let title = options.effective_title(table);
+    let title = options.effective_title(table.title());
     let needs = layout::column_needs(table, &Helvetica);
     let (landscape, widths) = page_and_columns(options, &needs);
 

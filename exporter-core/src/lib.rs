@@ -28,6 +28,7 @@ mod layout;
 mod opc;
 mod options;
 mod pdf;
+mod rows;
 mod table;
 mod text;
 mod xlsx;
@@ -35,6 +36,7 @@ mod zip_parts;
 
 pub use error::{ExportError, Location, Result};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
+pub use rows::{RowSource, StreamedTable, read_row};
 pub use table::{Cell, Table};
 
 /// Exports `table` in the format and with the options of `options`.
@@ -82,6 +84,7 @@ pub fn export_with_progress(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
     let mut progress = Progress::new(table.row_count(), progress);
+    options.check_common()?;
     let bytes = match options.format {
         Format::Xlsx => xlsx::write(table, options, &mut progress)?,
         Format::Docx => {
@@ -95,6 +98,52 @@ pub fn export_with_progress(
     };
     progress.finish();
     Ok(bytes)
+}
+
+/// Like [`export_with_progress`], for a table whose rows are read from
+/// their [`RowSource`] as they are written. XLSX reads each row twice
+/// (once to check and measure it, once to write it) and holds one row at
+/// a time; PDF and DOCX lay out the whole table, so they read it into a
+/// [`Table`] first.
+///
+/// # Errors
+///
+/// As [`export`], and the first error the source reports for a row.
+///
+/// # Examples
+///
+/// ```
+/// use exporter_core::{export_streamed, Cell, ExportOptions, Format, RowSource, StreamedTable, Table};
+/// struct Numbers(usize);
+/// impl RowSource for Numbers {
+///     fn row_count(&self) -> usize { self.0 }
+///     fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> exporter_core::Result<()> {
+///         cells.clear();
+///         cells.push(Cell::from(row as f64));
+///         Ok(())
+///     }
+/// }
+/// let head = Table::new(vec!["n".into()], vec![])?.with_title("Numbers");
+/// let table = StreamedTable::new(&head, &Numbers(1000))?;
+/// let xlsx = export_streamed(&table, &ExportOptions::new(Format::Xlsx), &mut |_, _| {})?;
+/// assert!(xlsx.starts_with(b"PK"));
+/// # Ok::<(), exporter_core::ExportError>(())
+/// ```
+pub fn export_streamed(
+    table: &StreamedTable<'_>,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<u8>> {
+    match options.format {
+        Format::Xlsx => {
+            let mut progress = Progress::new(rows::Rows::row_count(table), progress);
+            options.check_common()?;
+            let bytes = xlsx::write(table, options, &mut progress)?;
+            progress.finish();
+            Ok(bytes)
+        }
+        Format::Docx | Format::Pdf => export_with_progress(&table.to_table()?, options, progress),
+    }
 }
 
 /// Reports rows done to the caller's callback, at most ~100 times.

@@ -278,10 +278,10 @@ impl ExportOptions {
     }
 
     /// The title that wins: this option's, else the table's.
-    pub(crate) fn effective_title<'a>(&'a self, table: &'a crate::Table) -> Option<&'a str> {
+    pub(crate) fn effective_title<'a>(&'a self, table_title: Option<&'a str>) -> Option<&'a str> {
         self.title
             .as_deref()
-            .or(table.title())
+            .or(table_title)
             .filter(|t| !t.is_empty())
     }
 
@@ -317,8 +317,14 @@ impl ExportOptions {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Checks what every format uses: the creation time.
+    pub(crate) fn check_common(&self) -> Result<()> {
         if let Some(t) = self.created_at {
-            // 1980..=9999: what ZIP timestamps, Excel dates and PDF dates all hold.
+            // 1980..=9999: what ZIP timestamps, Excel dates and PDF dates
+            // all hold, and the four-digit years of W3CDTF (docProps/core.xml).
             if !(315_532_800..=253_402_300_799).contains(&t) {
                 return Err(invalid(
                     "createdAt",

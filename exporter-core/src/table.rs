@@ -268,7 +268,7 @@ impl Table {
     }
 }
 
-fn check_number(n: f64, location: Location) -> Result<()> {
+pub(crate) fn check_number(n: f64, location: Location) -> Result<()> {
     if n.is_finite() {
         Ok(())
     } else {
@@ -395,48 +395,83 @@ impl<'de> Visitor<'de> for RowsSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-        while let Some(row) = seq.next_element_seed(RowSeed {
-            found: self.found,
-            row: rows.len() + 1,
-        })? {
-            rows.push(row);
+        loop {
+            let mut cells = Vec::new();
+            let seed = RowSeed {
+                found: self.found,
+                row: rows.len() + 1,
+                cells: &mut cells,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                return Ok(rows);
+            }
+            rows.push(cells);
         }
-        Ok(rows)
     }
 }
 
-struct RowSeed<'a> {
-    found: Found<'a>,
+/// Reads one row (1-based `row`, for messages) from `deserializer` into
+/// `cells`, with the rules and errors of [`Table::from_json`].
+pub(crate) fn read_row_with<'de, D>(
+    deserializer: D,
     row: usize,
+    cells: &mut Vec<Cell>,
+) -> Result<()>
+where
+    D: Deserializer<'de>,
+    D::Error: fmt::Display,
+{
+    let found = RefCell::new(None);
+    let seed = RowSeed {
+        found: &found,
+        row,
+        cells,
+    };
+    seed.deserialize(deserializer).map_err(|err| {
+        found
+            .into_inner()
+            .unwrap_or_else(|| ExportError::InvalidJson {
+                message: err.to_string(),
+            })
+    })
 }
 
-impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
-    type Value = Vec<Cell>;
+/// Reads a row's cells into `cells`, so a caller reading many rows can
+/// reuse one buffer.
+struct RowSeed<'a, 'c> {
+    found: Found<'a>,
+    row: usize,
+    cells: &'c mut Vec<Cell>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_, '_> {
+    type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for RowSeed<'_> {
-    type Value = Vec<Cell>;
+impl<'de> Visitor<'de> for RowSeed<'_, '_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "row {} as an array of cells", self.row)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut cells = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 14));
+        self.cells
+            .reserve(seq.size_hint().unwrap_or(0).min(1 << 14));
         while let Some(cell) = seq.next_element_seed(CellSeed {
             found: self.found,
             location: Location::Cell {
                 row: self.row,
-                column: cells.len() + 1,
+                column: self.cells.len() + 1,
             },
         })? {
-            cells.push(cell);
+            self.cells.push(cell);
         }
-        Ok(cells)
+        Ok(())
     }
 }
 

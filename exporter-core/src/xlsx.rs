@@ -10,7 +10,8 @@
 
 use crate::error::{ExportError, Location, Result};
 use crate::options::ExportOptions;
-use crate::table::{Cell, Table};
+use crate::rows::Rows;
+use crate::table::Cell;
 use crate::text::{self, is_xml_char};
 use crate::zip_parts::Package;
 use crate::{Progress, opc};
@@ -34,15 +35,18 @@ const XF_TITLE: u8 = 2;
 const XF_WRAP: u8 = 3;
 
 pub(crate) fn write(
-    table: &Table,
+    table: &dyn Rows,
     options: &ExportOptions,
     progress: &mut Progress<'_>,
 ) -> Result<Vec<u8>> {
-    let title = options.effective_title(table);
+    let title = options.effective_title(table.title());
     let header_rows = usize::from(title.is_some());
-    check(table, title, header_rows)?;
+    check_shape(table, title, header_rows)?;
     let sheet_name = sheet_name(options.sheet_name.as_deref(), title)?;
-    let columns = table.column_count();
+    // Every cell is checked in this pass, before anything is written, so an
+    // error never leaves half a workbook behind.
+    let widths = measure(table)?;
+    let columns = table.headers().len();
     let refs: Vec<String> = (0..columns).map(column_name).collect();
     // 1-based row numbers of the header and the last row.
     let header_row = header_rows + 1;
@@ -86,7 +90,7 @@ pub(crate) fn write(
         out.extend_from_slice(b"<sheetFormatPr defaultRowHeight=\"15\"/>");
         if columns > 0 {
             out.extend_from_slice(b"<cols>");
-            for (c, width) in column_widths(table).iter().enumerate() {
+            for (c, width) in widths.iter().enumerate() {
                 let n = (c + 1).to_string();
                 let width = format!("{width:.2}");
                 push(out, &["<col min=\"", &n, "\" max=\"", &n, "\" width=\"", &width, "\" customWidth=\"1\"/>"]);
@@ -110,11 +114,14 @@ pub(crate) fn write(
         let mut number = ryu::Buffer::new();
         let mut integer = itoa::Buffer::new();
         let mut cell_ref = String::with_capacity(16);
-        for row in 0..table.row_count() {
+        table.each_row(&mut |row, cells| {
             let out = &mut w.buf;
             let r = integer.format(header_row + 1 + row).to_owned();
             push(out, &["<row r=\"", &r, "\">"]);
-            for (c, cell) in table.row(row).iter().enumerate() {
+            for (c, cell) in cells.iter().enumerate() {
+                // Checked again: a source read twice must not slip in a
+                // cell the first pass never saw.
+                check_cell(cell, row, c)?;
                 cell_ref.clear();
                 cell_ref.push_str(&refs[c]);
                 cell_ref.push_str(&r);
@@ -143,7 +150,8 @@ pub(crate) fn write(
             out.extend_from_slice(b"</row>");
             w.flush()?;
             progress.rows_done(row + 1);
-        }
+            Ok(())
+        })?;
         let out = &mut w.buf;
         out.extend_from_slice(b"</sheetData>");
         if columns > 0 {
@@ -223,9 +231,8 @@ fn column_name(c: usize) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-/// Checks every limit before anything is written, so an error never leaves
-/// half a workbook behind.
-fn check(table: &Table, title: Option<&str>, header_rows: usize) -> Result<()> {
+/// Checks the limits on rows, columns, the title and the headers.
+fn check_shape(table: &dyn Rows, title: Option<&str>, header_rows: usize) -> Result<()> {
     let max_rows = MAX_ROWS - header_rows - 1;
     if table.row_count() > max_rows {
         return Err(ExportError::TooManyRows {
@@ -239,59 +246,61 @@ fn check(table: &Table, title: Option<&str>, header_rows: usize) -> Result<()> {
             },
         });
     }
-    if table.column_count() > MAX_COLUMNS {
+    if table.headers().len() > MAX_COLUMNS {
         return Err(ExportError::TooManyColumns {
-            columns: table.column_count(),
+            columns: table.headers().len(),
             max: MAX_COLUMNS,
             format: FORMAT,
         });
     }
-    let check_len = |s: &str, location: Location| {
-        // Excel counts UTF-16 units; a UTF-16 string is never longer than its UTF-8 bytes.
-        if s.len() > MAX_CELL_TEXT {
-            let length = s.encode_utf16().count();
-            if length > MAX_CELL_TEXT {
-                return Err(ExportError::CellTooLong {
-                    location,
-                    length,
-                    max: MAX_CELL_TEXT,
-                    format: FORMAT,
-                });
-            }
-        }
-        Ok(())
-    };
     if let Some(title) = title {
         check_len(title, Location::Title)?;
     }
     for (c, header) in table.headers().iter().enumerate() {
         check_len(header, Location::Header { column: c + 1 })?;
     }
-    for r in 0..table.row_count() {
-        for (c, cell) in table.row(r).iter().enumerate() {
-            let location = Location::Cell {
-                row: r + 1,
-                column: c + 1,
-            };
-            match cell {
-                Cell::String(s) => check_len(s, location)?,
-                Cell::Number(n) => {
-                    let a = n.abs();
-                    if a > MAX_NUMBER || (a != 0.0 && a < MIN_NUMBER) {
-                        return Err(ExportError::InvalidNumber {
-                            location,
-                            message: format!(
-                                "{} is outside the range Excel holds (±2.2251e-308 to ±9.99999999999999e+307); pass it as a string",
-                                text::format_number(*n)
-                            ),
-                        });
-                    }
-                }
-                Cell::Null | Cell::Bool(_) => {}
-            }
+    Ok(())
+}
+
+fn check_len(s: &str, location: Location) -> Result<()> {
+    // Excel counts UTF-16 units; a UTF-16 string is never longer than its UTF-8 bytes.
+    if s.len() > MAX_CELL_TEXT {
+        let length = s.encode_utf16().count();
+        if length > MAX_CELL_TEXT {
+            return Err(ExportError::CellTooLong {
+                location,
+                length,
+                max: MAX_CELL_TEXT,
+                format: FORMAT,
+            });
         }
     }
     Ok(())
+}
+
+/// Checks one body cell (0-based `row` and `column`) against Excel's limits.
+fn check_cell(cell: &Cell, row: usize, column: usize) -> Result<()> {
+    let location = || Location::Cell {
+        row: row + 1,
+        column: column + 1,
+    };
+    match cell {
+        Cell::String(s) => check_len(s, location()),
+        Cell::Number(n) => {
+            let a = n.abs();
+            if a > MAX_NUMBER || (a != 0.0 && a < MIN_NUMBER) {
+                return Err(ExportError::InvalidNumber {
+                    location: location(),
+                    message: format!(
+                        "{} is outside the range Excel holds (±2.2251e-308 to ±9.99999999999999e+307); pass it as a string",
+                        text::format_number(*n)
+                    ),
+                });
+            }
+            Ok(())
+        }
+        Cell::Null | Cell::Bool(_) => Ok(()),
+    }
 }
 
 /// The worksheet name: the caller's, checked against Excel's rules, or one
@@ -348,15 +357,17 @@ pub(crate) fn sheet_name(explicit: Option<&str>, title: Option<&str>) -> Result<
     }
 }
 
-/// Widths in Excel character units, from the longest line in each column.
-fn column_widths(table: &Table) -> Vec<f64> {
+/// Checks every body cell and measures the column widths, in Excel
+/// character units, from the longest line in each column.
+fn measure(table: &dyn Rows) -> Result<Vec<f64>> {
     let mut widths: Vec<f64> = table
         .headers()
         .iter()
         .map(|h| text_width(h) + 2.0)
         .collect();
-    for r in 0..table.row_count() {
-        for (c, cell) in table.row(r).iter().enumerate() {
+    table.each_row(&mut |r, cells| {
+        for (c, cell) in cells.iter().enumerate() {
+            check_cell(cell, r, c)?;
             let w = match cell {
                 Cell::String(s) => text_width(s),
                 Cell::Null => 0.0,
@@ -366,11 +377,12 @@ fn column_widths(table: &Table) -> Vec<f64> {
                 widths[c] = w;
             }
         }
-    }
-    widths
+        Ok(())
+    })?;
+    Ok(widths
         .iter()
         .map(|w| (w + 1.0).clamp(MIN_WIDTH, MAX_WIDTH))
-        .collect()
+        .collect())
 }
 
 /// Approximate width in Excel character units: wide (CJK) characters count double.

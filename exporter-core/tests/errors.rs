@@ -174,6 +174,10 @@ fn word_column_limit() {
     );
 }
 
+fn t_table() -> Table {
+    Table::new(vec!["a".into()], vec![vec!["x".into()]]).unwrap()
+}
+
 #[test]
 fn bad_options() {
     let t = Table::new(vec!["a".into()], vec![]).unwrap();
@@ -198,11 +202,18 @@ fn bad_options() {
         err.to_string(),
         "option margins.top: -1 is not a non-negative number of points"
     );
-    let err = export(&t, &ExportOptions::new(Format::Docx).created_at(-5)).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "option createdAt: -5 is not between 1980 and 9999 (unix seconds)"
-    );
+    // Every format: a year outside 1980..=9999 would be written as an
+    // invalid W3CDTF date (`-1199-02-15`) into docProps/core.xml.
+    for format in Format::ALL {
+        for t in [-5, -99_999_999_999, 253_402_300_800] {
+            let err = export(&t_table(), &ExportOptions::new(format).created_at(t)).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("option createdAt: {t} is not between 1980 and 9999 (unix seconds)"),
+                "{format}"
+            );
+        }
+    }
     let err = export(&t, &ExportOptions::new(Format::Pdf).font(vec![1, 2, 3])).unwrap_err();
     assert_eq!(err.code(), "INVALID_FONT");
     assert!(

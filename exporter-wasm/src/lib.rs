@@ -8,9 +8,10 @@
 //! `INVALID_OPTION`.
 
 use exporter_core::{
-    ExportError, ExportOptions, Format, Margins, Orientation, PageSize, Table, export_with_progress,
+    Cell, ExportError, ExportOptions, Format, Margins, Orientation, PageSize, RowSource,
+    StreamedTable, Table, export_streamed, export_with_progress, read_row,
 };
-use js_sys::{Array, Function, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = "export function rowpressError(code, message) {
@@ -38,10 +39,72 @@ pub fn start() {
 /// A `RowpressError` with the core's message and code.
 #[wasm_bindgen(js_name = exportTable, skip_typescript)]
 pub fn export_table(table: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue> {
+    let (options, on_progress) = read_options(&options)?;
+    if let Some((head, rows)) = head_and_rows(&table)? {
+        // The rows stay in JavaScript and are converted one at a time as
+        // they are written (XLSX), or read into a table for the layout of
+        // PDF and DOCX: docs/decisions.md.
+        let per_cell = if options.format() == Format::Xlsx {
+            STREAMED_BYTES_PER_CELL
+        } else {
+            PEAK_BYTES_PER_CELL
+        };
+        reserve(cell_count(&table).saturating_mul(per_cell));
+        let source = JsRows(rows);
+        let streamed = StreamedTable::new(&head, &source).map_err(core_error)?;
+        return with_progress(on_progress, |progress| {
+            export_streamed(&streamed, &options, progress)
+        });
+    }
     reserve(cell_count(&table).saturating_mul(PEAK_BYTES_PER_CELL));
     let table = Table::from_deserializer(serde_wasm_bindgen::Deserializer::from(table))
         .map_err(core_error)?;
-    run(&table, &options)
+    with_progress(on_progress, |progress| {
+        export_with_progress(&table, &options, progress)
+    })
+}
+
+/// The rows of a JavaScript table, read one at a time.
+struct JsRows(Array);
+
+impl RowSource for JsRows {
+    fn row_count(&self) -> usize {
+        self.0.length() as usize
+    }
+
+    fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> exporter_core::Result<()> {
+        // Row indices come from row_count, so they fit in u32.
+        #[allow(clippy::cast_possible_truncation)]
+        let value = self.0.get(row as u32);
+        read_row(serde_wasm_bindgen::Deserializer::from(value), row, cells)
+    }
+}
+
+/// A table object whose `rows` is an array: its title and headers, read
+/// and checked by the core (from a copy of the object without its rows),
+/// and the rows array itself. `None` for anything else (an iterable of
+/// rows, or not a table at all), which is then read whole, and gets the
+/// core's message for what is wrong.
+fn head_and_rows(table: &JsValue) -> Result<Option<(Table, Array)>, JsValue> {
+    if !table.is_object() || Array::is_array(table) {
+        return Ok(None);
+    }
+    let rows = Reflect::get(table, &JsValue::from_str("rows"))?;
+    if !Array::is_array(&rows) {
+        return Ok(None);
+    }
+    let head = Object::new();
+    for field in ["title", "headers"] {
+        let value = Reflect::get(table, &JsValue::from_str(field))?;
+        if !value.is_undefined() {
+            Reflect::set(&head, &JsValue::from_str(field), &value)?;
+        }
+    }
+    Reflect::set(&head, &JsValue::from_str("rows"), &Array::new())?;
+    let head =
+        Table::from_deserializer(serde_wasm_bindgen::Deserializer::from(JsValue::from(head)))
+            .map_err(core_error)?;
+    Ok(Some((head, Array::from(&rows))))
 }
 
 /// Exports a table given as JSON text, parsed inside wasm (faster for large
@@ -55,12 +118,20 @@ pub fn export_table_json(json: &str, options: JsValue) -> Result<Vec<u8>, JsValu
     // JSON text is about 10 bytes a cell.
     reserve(json.len().saturating_mul(PEAK_BYTES_PER_CELL) / 10);
     let table = Table::from_json(json).map_err(core_error)?;
-    run(&table, &options)
+    let (options, on_progress) = read_options(&options)?;
+    with_progress(on_progress, |progress| {
+        export_with_progress(&table, &options, progress)
+    })
 }
 
 /// Bytes of wasm memory an export uses per cell at its peak, with some
 /// room: measured at 100,000 x 10 cells, XLSX 49 MiB, PDF 44, DOCX 35.
 const PEAK_BYTES_PER_CELL: usize = 64;
+
+/// The same for XLSX with rows read one at a time: no table, only the
+/// file being made (its buffer doubling as it grows) and deflate's state;
+/// measured at 100,000 x 10 cells: 41 MiB.
+const STREAMED_BYTES_PER_CELL: usize = 48;
 
 /// Grows wasm memory once, up front, by about what the export will need.
 /// dlmalloc otherwise grows it a few pages at a time, and V8 answers each
@@ -77,10 +148,13 @@ fn reserve(bytes: usize) {
     }
 }
 
-fn run(table: &Table, options: &JsValue) -> Result<Vec<u8>, JsValue> {
-    let (options, on_progress) = read_options(options)?;
+/// Runs `export` with a progress callback that calls `on_progress`.
+fn with_progress(
+    on_progress: Option<Function>,
+    export: impl FnOnce(&mut dyn FnMut(usize, usize)) -> exporter_core::Result<Vec<u8>>,
+) -> Result<Vec<u8>, JsValue> {
     let mut thrown: Option<JsValue> = None;
-    let bytes = export_with_progress(table, &options, &mut |done, total| {
+    let bytes = export(&mut |done, total| {
         if let (Some(f), None) = (&on_progress, &thrown) {
             // usize -> f64 is exact for any row count a table can have.
             #[allow(clippy::cast_precision_loss)]

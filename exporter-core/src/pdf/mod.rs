@@ -50,7 +50,7 @@ pub(crate) fn write(
     options: &ExportOptions,
     progress: &mut Progress<'_>,
 ) -> Result<Vec<u8>> {
-    let title = options.effective_title(table);
+    let title = options.effective_title(table.title());
     let mut chain = FontChain::new(&options.fonts)?;
     if let Some(title) = title {
         chain.check(title, crate::Location::Title)?;

@@ -1,0 +1,194 @@
+//! Tables whose rows stay where the caller keeps them and are read one at a
+//! time as the file is written: the wasm binding reads a JavaScript array
+//! this way, so an XLSX export holds one row converted, not the whole table
+//! (docs/decisions.md, "Rows read from JavaScript one at a time").
+
+use serde::Deserializer;
+
+use crate::error::{ExportError, Location, Result};
+use crate::table::{Cell, Table, check_number, read_row_with};
+
+/// Where the rows of a [`StreamedTable`] come from.
+///
+/// A source is read from the first row to the last, possibly more than
+/// once (a format may measure the rows before it writes them), so reading
+/// must not consume it.
+pub trait RowSource {
+    /// Number of body rows.
+    fn row_count(&self) -> usize;
+
+    /// Reads row `row` (0-based) into `cells`, which holds the previous
+    /// row's cells and is to be cleared first.
+    ///
+    /// # Errors
+    ///
+    /// The first thing wrong with the row, naming it; [`read_row`] gives
+    /// the errors of [`Table::from_json`].
+    fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> Result<()>;
+}
+
+/// Reads one row from a serde deserializer into `cells` (cleared first),
+/// with the rules and messages of [`Table::from_json`]; `row` is 0-based.
+///
+/// # Errors
+///
+/// [`ExportError::InvalidCell`], [`ExportError::InvalidNumber`], or
+/// [`ExportError::InvalidJson`] when the row is not an array.
+///
+/// # Examples
+///
+/// ```
+/// use exporter_core::{read_row, Cell};
+/// let mut cells = Vec::new();
+/// let mut json = serde_json::Deserializer::from_str(r#"["A-1", 3, null]"#);
+/// read_row(&mut json, 0, &mut cells)?;
+/// assert_eq!(cells, [Cell::from("A-1"), Cell::from(3), Cell::Null]);
+/// let mut json = serde_json::Deserializer::from_str(r#"["A-1", [3]]"#);
+/// let err = read_row(&mut json, 6, &mut cells).unwrap_err();
+/// assert_eq!(err.to_string(), "row 7, column 2: a cell must be a string, number, boolean or null, found an array");
+/// # Ok::<(), exporter_core::ExportError>(())
+/// ```
+pub fn read_row<'de, D>(deserializer: D, row: usize, cells: &mut Vec<Cell>) -> Result<()>
+where
+    D: Deserializer<'de>,
+    D::Error: std::fmt::Display,
+{
+    cells.clear();
+    read_row_with(deserializer, row + 1, cells)
+}
+
+/// A table's title and headers, with its rows read from a [`RowSource`]
+/// as they are written. Exported by [`export_streamed`](crate::export_streamed).
+pub struct StreamedTable<'a> {
+    title: Option<String>,
+    headers: Vec<String>,
+    rows: &'a dyn RowSource,
+}
+
+impl<'a> StreamedTable<'a> {
+    /// The title and headers of `head` (its own rows, if any, are not
+    /// used) with the rows of `rows`.
+    ///
+    /// # Errors
+    ///
+    /// [`ExportError::MissingHeaders`] when there are rows but no headers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::{Cell, RowSource, StreamedTable, Table};
+    /// struct Squares;
+    /// impl RowSource for Squares {
+    ///     fn row_count(&self) -> usize { 3 }
+    ///     fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> exporter_core::Result<()> {
+    ///         cells.clear();
+    ///         cells.push(Cell::Number((row * row) as f64));
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let head = Table::new(vec!["n²".into()], vec![])?;
+    /// let table = StreamedTable::new(&head, &Squares)?;
+    /// assert_eq!(table.to_table()?.cell(2, 0), &Cell::Number(4.0));
+    /// # Ok::<(), exporter_core::ExportError>(())
+    /// ```
+    pub fn new(head: &Table, rows: &'a dyn RowSource) -> Result<StreamedTable<'a>> {
+        if head.headers().is_empty() && rows.row_count() > 0 {
+            return Err(ExportError::MissingHeaders {
+                rows: rows.row_count(),
+            });
+        }
+        Ok(StreamedTable {
+            title: head.title().map(str::to_owned),
+            headers: head.headers().to_vec(),
+            rows,
+        })
+    }
+
+    /// Reads every row into an ordinary [`Table`].
+    ///
+    /// # Errors
+    ///
+    /// The first error of a row, as [`Table::from_json`] would report it.
+    pub fn to_table(&self) -> Result<Table> {
+        let mut rows = Vec::with_capacity(self.rows.row_count());
+        Rows::each_row(self, &mut |_, cells| {
+            rows.push(cells.to_vec());
+            Ok(())
+        })?;
+        let table = Table::new(self.headers.clone(), rows)?;
+        Ok(match &self.title {
+            Some(title) => table.with_title(title.clone()),
+            None => table,
+        })
+    }
+}
+
+/// What a writer reads: a [`Table`] in memory or a [`StreamedTable`].
+pub(crate) trait Rows {
+    fn title(&self) -> Option<&str>;
+    fn headers(&self) -> &[String];
+    fn row_count(&self) -> usize;
+    /// Calls `f` with each row's 0-based index and cells, in order; a row
+    /// may be shorter than the headers, never longer.
+    fn each_row(&self, f: &mut dyn FnMut(usize, &[Cell]) -> Result<()>) -> Result<()>;
+}
+
+impl Rows for Table {
+    fn title(&self) -> Option<&str> {
+        Table::title(self)
+    }
+
+    fn headers(&self) -> &[String] {
+        Table::headers(self)
+    }
+
+    fn row_count(&self) -> usize {
+        Table::row_count(self)
+    }
+
+    fn each_row(&self, f: &mut dyn FnMut(usize, &[Cell]) -> Result<()>) -> Result<()> {
+        (0..Table::row_count(self)).try_for_each(|r| f(r, self.row(r)))
+    }
+}
+
+impl Rows for StreamedTable<'_> {
+    fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn row_count(&self) -> usize {
+        self.rows.row_count()
+    }
+
+    fn each_row(&self, f: &mut dyn FnMut(usize, &[Cell]) -> Result<()>) -> Result<()> {
+        let mut cells = Vec::with_capacity(self.headers.len());
+        for r in 0..self.rows.row_count() {
+            self.rows.read_row(r, &mut cells)?;
+            // A source may be any code: hold it to what a Table guarantees.
+            if cells.len() > self.headers.len() {
+                return Err(ExportError::RowTooLong {
+                    row: r + 1,
+                    cells: cells.len(),
+                    headers: self.headers.len(),
+                });
+            }
+            for (c, cell) in cells.iter().enumerate() {
+                if let Cell::Number(n) = cell {
+                    check_number(
+                        *n,
+                        Location::Cell {
+                            row: r + 1,
+                            column: c + 1,
+                        },
+                    )?;
+                }
+            }
+            f(r, &cells)?;
+        }
+        Ok(())
+    }
+}
