@@ -1,7 +1,8 @@
 //! Crash safety: the real server binary is killed (SIGKILL) in the middle of
 //! a stream of uploads, then restarted; no `completed` row lacks its object
 //! or has another's bytes, no partial or orphaned file is left, and every
-//! upload that got a 201 survived.
+//! upload that got a 201 survived. And the gentle end: on SIGTERM the
+//! server stops taking connections but finishes the upload in flight.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -138,5 +139,85 @@ async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
     server.kill().unwrap();
     server.wait().unwrap();
     pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_the_upload_in_flight_finish() {
+    use std::io::{Read, Write};
+
+    let dir = scratch_dir("rowpress-sigterm");
+    let port = free_port();
+    let mut server = start(&dir, port, SECRET, &[]);
+    wait_ready(port).await;
+    let token = upload_server::auth::Keys::from_secret(SECRET.as_bytes())
+        .issue("alice", Duration::from_secs(600))
+        .unwrap();
+    let (status, body) = request(
+        port,
+        "POST",
+        "/api/artifacts",
+        Some(&token),
+        br#"{"type":"table","data":{"headers":["a"],"rows":[["x"]]}}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 201);
+    let artifact: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let pdf = payload::pdf_of_at_least(100_000, 7);
+
+    // Headers and half the body, then SIGTERM, then the rest of the body.
+    let mut upload = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let head = format!(
+        "POST /api/artifacts/{}/exports?format=pdf HTTP/1.1\r\nHost: x\r\n{}Content-Type: application/pdf\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        artifact["id"].as_str().unwrap(),
+        http::bearer(&token),
+        pdf.len()
+    );
+    upload.write_all(head.as_bytes()).unwrap();
+    upload.write_all(&pdf[..pdf.len() / 2]).unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // No new connection is served while the upload drains.
+    let newcomer = http::request(&format!("127.0.0.1:{port}"), "GET", "/healthz", "", b"").await;
+    assert!(
+        newcomer.is_err() || newcomer.as_ref().is_ok_and(|r| r.status == 0),
+        "a new request was served after SIGTERM"
+    );
+    assert!(
+        server.try_wait().unwrap().is_none(),
+        "exited with an upload in flight"
+    );
+
+    upload.write_all(&pdf[pdf.len() / 2..]).unwrap();
+    let mut answer = Vec::new();
+    upload
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    upload.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let sha = hex::encode(Sha256::digest(&pdf));
+    assert!(answer.contains(&sha), "{answer}");
+
+    // Then it exits by itself, cleanly, with the file and its row in place.
+    let mut exit = None;
+    for _ in 0..100 {
+        exit = server.try_wait().unwrap();
+        if exit.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(exit.is_some_and(|e| e.success()), "exit: {exit:?}");
+    let stored = files(&dir.join("files"));
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(std::fs::read(&stored[0]).unwrap(), pdf);
     let _ = std::fs::remove_dir_all(&dir);
 }
