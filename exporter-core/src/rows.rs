@@ -5,8 +5,8 @@
 
 use serde::Deserializer;
 
-use crate::error::{ExportError, Location, Result};
-use crate::table::{Cell, Table, check_number, read_row_with};
+use crate::error::{ExportError, Result};
+use crate::table::{Cell, Table, check_numbers, read_row_with};
 
 /// Where the rows of a [`StreamedTable`] come from.
 ///
@@ -176,17 +176,7 @@ impl Rows for StreamedTable<'_> {
                     headers: self.headers.len(),
                 });
             }
-            for (c, cell) in cells.iter().enumerate() {
-                if let Cell::Number(n) = cell {
-                    check_number(
-                        *n,
-                        Location::Cell {
-                            row: r + 1,
-                            column: c + 1,
-                        },
-                    )?;
-                }
-            }
+            check_numbers(r, &cells)?;
             f(r, &cells)?;
         }
         Ok(())

@@ -112,17 +112,7 @@ impl Table {
         };
         table.check()?;
         for (r, row) in table.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                if let Cell::Number(n) = cell {
-                    check_number(
-                        *n,
-                        Location::Cell {
-                            row: r + 1,
-                            column: c + 1,
-                        },
-                    )?;
-                }
-            }
+            check_numbers(r, row)?;
         }
         Ok(table)
     }
@@ -268,7 +258,23 @@ impl Table {
     }
 }
 
-pub(crate) fn check_number(n: f64, location: Location) -> Result<()> {
+/// Checks that every number of row `row` (0-based) is finite.
+pub(crate) fn check_numbers(row: usize, cells: &[Cell]) -> Result<()> {
+    for (c, cell) in cells.iter().enumerate() {
+        if let Cell::Number(n) = cell {
+            check_number(
+                *n,
+                Location::Cell {
+                    row: row + 1,
+                    column: c + 1,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn check_number(n: f64, location: Location) -> Result<()> {
     if n.is_finite() {
         Ok(())
     } else {

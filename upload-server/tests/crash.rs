@@ -36,11 +36,19 @@ async fn request(
     Ok((r.status, r.body))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
-    let dir = scratch_dir("rowpress-crash");
+/// A server on a scratch directory, alice's token and an artifact of hers.
+struct Started {
+    dir: std::path::PathBuf,
+    port: u16,
+    server: std::process::Child,
+    token: String,
+    artifact: String,
+}
+
+async fn started(prefix: &str) -> Started {
+    let dir = scratch_dir(prefix);
     let port = free_port();
-    let mut server = start(&dir, port, SECRET, &[]);
+    let server = start(&dir, port, SECRET, &[]);
     wait_ready(port).await;
     let token = upload_server::auth::Keys::from_secret(SECRET.as_bytes())
         .issue("alice", Duration::from_secs(600))
@@ -56,10 +64,25 @@ async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
     .unwrap();
     assert_eq!(status, 201);
     let artifact: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    let path = format!(
-        "/api/artifacts/{}/exports?format=pdf",
-        artifact["id"].as_str().unwrap()
-    );
+    Started {
+        dir,
+        port,
+        server,
+        token,
+        artifact: artifact["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
+    let Started {
+        dir,
+        port,
+        mut server,
+        token,
+        artifact,
+    } = started("rowpress-crash").await;
+    let path = format!("/api/artifacts/{artifact}/exports?format=pdf");
 
     // About 200 KB PDFs, each different.
     let pdfs: Vec<Vec<u8>> = (0..8)
@@ -146,31 +169,19 @@ async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
 async fn sigterm_lets_the_upload_in_flight_finish() {
     use std::io::{Read, Write};
 
-    let dir = scratch_dir("rowpress-sigterm");
-    let port = free_port();
-    let mut server = start(&dir, port, SECRET, &[]);
-    wait_ready(port).await;
-    let token = upload_server::auth::Keys::from_secret(SECRET.as_bytes())
-        .issue("alice", Duration::from_secs(600))
-        .unwrap();
-    let (status, body) = request(
+    let Started {
+        dir,
         port,
-        "POST",
-        "/api/artifacts",
-        Some(&token),
-        br#"{"type":"table","data":{"headers":["a"],"rows":[["x"]]}}"#,
-    )
-    .await
-    .unwrap();
-    assert_eq!(status, 201);
-    let artifact: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        mut server,
+        token,
+        artifact,
+    } = started("rowpress-sigterm").await;
     let pdf = payload::pdf_of_at_least(100_000, 7);
 
     // Headers and half the body, then SIGTERM, then the rest of the body.
     let mut upload = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     let head = format!(
-        "POST /api/artifacts/{}/exports?format=pdf HTTP/1.1\r\nHost: x\r\n{}Content-Type: application/pdf\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        artifact["id"].as_str().unwrap(),
+        "POST /api/artifacts/{artifact}/exports?format=pdf HTTP/1.1\r\nHost: x\r\n{}Content-Type: application/pdf\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         http::bearer(&token),
         pdf.len()
     );
