@@ -153,6 +153,18 @@ impl Server {
         (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
     }
 
+    /// `upload` of a PDF with its content type.
+    async fn upload_pdf(
+        &self,
+        user: &str,
+        artifact: &str,
+        bytes: Vec<u8>,
+        key: Option<&str>,
+    ) -> (StatusCode, Value) {
+        self.upload(user, artifact, "pdf", "application/pdf", bytes, key)
+            .await
+    }
+
     async fn artifact(&self, user: &str) -> String {
         let (status, body) = self
             .json(
@@ -321,16 +333,7 @@ async fn artifacts_are_private(backend: Backend) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["code"], "ROW_TOO_LONG");
     assert_eq!(
-        s.upload(
-            "bob",
-            &id,
-            "pdf",
-            "application/pdf",
-            file(Format::Pdf),
-            None
-        )
-        .await
-        .0,
+        s.upload_pdf("bob", &id, file(Format::Pdf), None).await.0,
         StatusCode::NOT_FOUND
     );
     s.finish().await;
@@ -469,24 +472,10 @@ async fn idempotent_replays(backend: Backend) {
     let artifact = s.artifact("alice").await;
     let pdf = file(Format::Pdf);
     let (a, first) = s
-        .upload(
-            "alice",
-            &artifact,
-            "pdf",
-            "application/pdf",
-            pdf.clone(),
-            Some("key-1"),
-        )
+        .upload_pdf("alice", &artifact, pdf.clone(), Some("key-1"))
         .await;
     let (b, again) = s
-        .upload(
-            "alice",
-            &artifact,
-            "pdf",
-            "application/pdf",
-            pdf.clone(),
-            Some("key-1"),
-        )
+        .upload_pdf("alice", &artifact, pdf.clone(), Some("key-1"))
         .await;
     assert_eq!((a, b), (StatusCode::CREATED, StatusCode::CREATED));
     assert_eq!(first["id"], again["id"]);
@@ -574,14 +563,7 @@ async fn signed_urls_refuse_tampering(backend: Backend) {
     let s = server(backend, &[]).await;
     let artifact = s.artifact("alice").await;
     let (_, a) = s
-        .upload(
-            "alice",
-            &artifact,
-            "pdf",
-            "application/pdf",
-            file(Format::Pdf),
-            None,
-        )
+        .upload_pdf("alice", &artifact, file(Format::Pdf), None)
         .await;
     let (_, b) = s
         .upload(
@@ -682,14 +664,7 @@ async fn storage_failure_leaves_failed_row(backend: Backend) {
     std::fs::remove_dir_all(&root).unwrap();
     std::fs::write(&root, b"not a directory").unwrap();
     let (status, body) = s
-        .upload(
-            "alice",
-            &artifact,
-            "pdf",
-            "application/pdf",
-            file(Format::Pdf),
-            None,
-        )
+        .upload_pdf("alice", &artifact, file(Format::Pdf), None)
         .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert!(
@@ -710,14 +685,7 @@ async fn crash_leftovers_are_swept(backend: Backend) {
     let s = server(backend, &[]).await;
     let artifact = s.artifact("alice").await;
     let (_, kept) = s
-        .upload(
-            "alice",
-            &artifact,
-            "pdf",
-            "application/pdf",
-            file(Format::Pdf),
-            None,
-        )
+        .upload_pdf("alice", &artifact, file(Format::Pdf), None)
         .await;
     // What a crash can leave: a row still processing with no object, a
     // temporary file, and an object no row names.
@@ -760,6 +728,17 @@ async fn crash_leftovers_are_swept(backend: Backend) {
     s.finish().await;
 }
 
+/// An upload of `pdf` to `artifact`, for tests that send many at once.
+fn pdf_request(artifact: &str, token: &str, pdf: Vec<u8>, key: Option<&str>) -> Request<Body> {
+    let mut req = Request::post(format!("/api/artifacts/{artifact}/exports?format=pdf"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/pdf");
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    req.body(Body::from(pdf)).unwrap()
+}
+
 async fn concurrent_uploads(backend: Backend) {
     let s = server(backend, &[]).await;
     let artifact = s.artifact("alice").await;
@@ -767,15 +746,9 @@ async fn concurrent_uploads(backend: Backend) {
     let uploads = (0..32).map(|i| {
         let app = s.app.clone();
         let token = s.token("alice");
-        let uri = format!("/api/artifacts/{artifact}/exports?format=pdf");
-        let pdf = pdf.clone();
+        let (artifact, pdf) = (artifact.clone(), pdf.clone());
         tokio::spawn(async move {
-            let req = Request::post(uri)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/pdf")
-                .header("idempotency-key", format!("k{i}"))
-                .body(Body::from(pdf))
-                .unwrap();
+            let req = pdf_request(&artifact, &token, pdf, Some(&format!("k{i}")));
             let res = app.oneshot(req).await.unwrap();
             let status = res.status();
             let body = res.into_body().collect().await.unwrap().to_bytes();
@@ -805,14 +778,9 @@ async fn rate_limit_is_exact_under_concurrency(backend: Backend) {
             other.app.clone()
         };
         let token = s.token("alice");
-        let uri = format!("/api/artifacts/{artifact}/exports?format=pdf");
-        let pdf = pdf.clone();
+        let (artifact, pdf) = (artifact.clone(), pdf.clone());
         tokio::spawn(async move {
-            let req = Request::post(uri)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/pdf")
-                .body(Body::from(pdf))
-                .unwrap();
+            let req = pdf_request(&artifact, &token, pdf, None);
             app.oneshot(req).await.unwrap().status()
         })
     });
@@ -905,16 +873,7 @@ async fn openapi_describes_the_api() {
         .await;
     assert_matches_schema(&doc, "Artifact", &artifact);
     let id = artifact["id"].as_str().unwrap();
-    let (_, export) = s
-        .upload(
-            "alice",
-            id,
-            "pdf",
-            "application/pdf",
-            file(Format::Pdf),
-            None,
-        )
-        .await;
+    let (_, export) = s.upload_pdf("alice", id, file(Format::Pdf), None).await;
     assert_matches_schema(&doc, "Export", &export);
     let (_, page) = s
         .json(
@@ -1002,14 +961,7 @@ async fn retention_and_stale_sweeps(backend: Backend) {
     let mut ids = Vec::new();
     for _ in 0..5 {
         let (status, body) = s
-            .upload(
-                "alice",
-                &artifact,
-                "pdf",
-                "application/pdf",
-                file(Format::Pdf),
-                None,
-            )
+            .upload_pdf("alice", &artifact, file(Format::Pdf), None)
             .await;
         assert_eq!(status, StatusCode::CREATED);
         ids.push(body["id"].as_str().unwrap().to_owned());
@@ -1105,14 +1057,7 @@ async fn rate_limit_answers_429(backend: Backend) {
     let pdf = file(Format::Pdf);
     for key in ["k1", "k2"] {
         let (status, _) = s
-            .upload(
-                "alice",
-                &artifact,
-                "pdf",
-                "application/pdf",
-                pdf.clone(),
-                Some(key),
-            )
+            .upload_pdf("alice", &artifact, pdf.clone(), Some(key))
             .await;
         assert_eq!(status, StatusCode::CREATED);
     }
@@ -1138,33 +1083,17 @@ async fn rate_limit_answers_429(backend: Backend) {
     // behind a load balancer the limit is per user, not per instance.
     let other = s.sibling().await;
     let (status, _) = other
-        .upload(
-            "alice",
-            &artifact,
-            "pdf",
-            "application/pdf",
-            pdf.clone(),
-            Some("k3"),
-        )
+        .upload_pdf("alice", &artifact, pdf.clone(), Some("k3"))
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     other.state.db.pool.close().await;
     // A replay is not a new export and is not limited; another user is not.
     let (status, _) = s
-        .upload(
-            "alice",
-            &artifact,
-            "pdf",
-            "application/pdf",
-            pdf.clone(),
-            Some("k1"),
-        )
+        .upload_pdf("alice", &artifact, pdf.clone(), Some("k1"))
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let bobs = s.artifact("bob").await;
-    let (status, _) = s
-        .upload("bob", &bobs, "pdf", "application/pdf", pdf, None)
-        .await;
+    let (status, _) = s.upload_pdf("bob", &bobs, pdf, None).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(s.export_count().await, 3);
     let (_, _, metrics) = s
@@ -1235,14 +1164,7 @@ async fn hostile_input_tried_and_counted(backend: Backend) {
     let s = server(backend, &["--max-upload-bytes", "200000"]).await;
     let artifact = s.artifact("alice").await;
     let (_, good) = s
-        .upload(
-            "alice",
-            &artifact,
-            "pdf",
-            "application/pdf",
-            file(Format::Pdf),
-            None,
-        )
+        .upload_pdf("alice", &artifact, file(Format::Pdf), None)
         .await;
     let good_id = good["id"].as_str().unwrap().to_owned();
     let good_url = path_of(good["url"].as_str().unwrap());
@@ -1571,14 +1493,7 @@ async fn retention_retries_a_failed_delete(backend: Backend) {
     let s = server(backend, &["--export-retention-days", "1"]).await;
     let artifact = s.artifact("alice").await;
     let (_, e) = s
-        .upload(
-            "alice",
-            &artifact,
-            "pdf",
-            "application/pdf",
-            file(Format::Pdf),
-            None,
-        )
+        .upload_pdf("alice", &artifact, file(Format::Pdf), None)
         .await;
     let id = e["id"].as_str().unwrap().to_owned();
     sqlx::query("UPDATE exports SET created_at = created_at - $1")
@@ -1628,14 +1543,7 @@ async fn the_dev_login_has_no_rate_limit() {
     let artifact = s.artifact("alice").await;
     for _ in 0..3 {
         let (status, _) = s
-            .upload(
-                "alice",
-                &artifact,
-                "pdf",
-                "application/pdf",
-                file(Format::Pdf),
-                None,
-            )
+            .upload_pdf("alice", &artifact, file(Format::Pdf), None)
             .await;
         assert_eq!(status, StatusCode::CREATED);
     }
