@@ -119,3 +119,25 @@ fn sheet_option_names_the_sheet() {
     .unwrap();
     assert_eq!(read(&bytes).sheet_names(), ["Data 2024"]);
 }
+
+#[test]
+fn styles_name_no_theme_the_package_lacks() {
+    // Excel refuses styles that name theme colours or fonts when there is
+    // no xl/theme part to resolve them (exceljs/exceljs#425).
+    let bytes = export(
+        &sample_table(3, 3).with_title("T"),
+        &ExportOptions::new(Format::Xlsx),
+    )
+    .unwrap();
+    let parts = common::unzip(&bytes);
+    assert!(
+        parts
+            .iter()
+            .all(|(name, _, _)| !name.starts_with("xl/theme/"))
+    );
+    for (name, _, data) in &parts {
+        let xml = String::from_utf8_lossy(data);
+        assert!(!xml.contains("theme=\""), "{name} names a theme colour");
+        assert!(!xml.contains("<scheme "), "{name} names a theme font");
+    }
+}
