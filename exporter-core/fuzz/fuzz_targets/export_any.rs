@@ -1,10 +1,15 @@
 //! Arbitrary bytes as table JSON, or as a table built cell by cell, with
-//! arbitrary options, into every format: an error is fine, a panic is a bug.
+//! arbitrary options, into every format: an error is fine, a panic is a bug,
+//! and so is any difference between exporting the table whole and reading
+//! its rows one at a time (`export_streamed`, what the wasm build does).
 #![no_main]
 
 use std::sync::OnceLock;
 
-use exporter_core::{Cell, ExportOptions, Format, Margins, Orientation, PageSize, Table, export};
+use exporter_core::{
+    Cell, ExportOptions, Format, Margins, Orientation, PageSize, RowSource, StreamedTable, Table,
+    export, export_streamed,
+};
 use libfuzzer_sys::fuzz_target;
 
 fn dejavu() -> Option<&'static [u8]> {
@@ -37,6 +42,21 @@ fn structured(data: &[u8]) -> Option<Table> {
     Table::new(headers, rows).ok()
 }
 
+/// The rows of a table, handed out one at a time.
+struct OneAtATime<'a>(&'a Table);
+
+impl RowSource for OneAtATime<'_> {
+    fn row_count(&self) -> usize {
+        self.0.row_count()
+    }
+
+    fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> exporter_core::Result<()> {
+        cells.clear();
+        cells.extend_from_slice(self.0.row(row));
+        Ok(())
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&knobs, rest)) = data.split_first() else { return };
     let table = if knobs & 1 == 0 {
@@ -62,6 +82,10 @@ fuzz_target!(|data: &[u8]| {
         if knobs & 0x40 != 0 {
             options = options.title("Fuzz ∑ title").sheet_name("Fuzz");
         }
-        let _ = export(&table, &options);
+        let whole = export(&table, &options);
+        let source = OneAtATime(&table);
+        let streamed = StreamedTable::new(&table, &source)
+            .and_then(|t| export_streamed(&t, &options, &mut |_, _| {}));
+        assert_eq!(whole, streamed, "{format}: whole and row by row differ");
     }
 });
