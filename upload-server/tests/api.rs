@@ -955,6 +955,111 @@ async fn client_events_are_checked() {
     s.finish().await;
 }
 
+/// Requests axum's extractors refuse (bad JSON, a body of the wrong shape,
+/// no JSON content type, a missing query parameter, a body over the limit)
+/// get the API's JSON error with the right status, not axum's plain text.
+#[tokio::test]
+async fn malformed_requests_get_json_errors() {
+    let s = server(Backend::Sqlite, &["--max-upload-bytes", "1000"]).await;
+    let artifact = s.artifact("alice").await;
+    let auth = format!("Bearer {}", s.token("alice"));
+    let post = |uri: &str, content_type: Option<&str>, body: Vec<u8>| {
+        let mut req = Request::post(uri).header(header::AUTHORIZATION, &auth);
+        if let Some(t) = content_type {
+            req = req.header(header::CONTENT_TYPE, t);
+        }
+        req.body(Body::from(body)).unwrap()
+    };
+    let cases = [
+        (
+            post(
+                "/api/artifacts",
+                Some("application/json"),
+                b"{bad json".to_vec(),
+            ),
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "failed to parse the request body as JSON",
+        ),
+        (
+            post(
+                "/api/artifacts",
+                Some("application/json"),
+                br#"{"type":"table"}"#.to_vec(),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "UNPROCESSABLE",
+            "missing field `data`",
+        ),
+        (
+            post("/api/artifacts", None, b"{}".to_vec()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Content-Type: application/json",
+        ),
+        (
+            post(
+                "/api/artifacts/export",
+                Some("application/json"),
+                br#"{"artifactId": 5, "format": "pdf"}"#.to_vec(),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "UNPROCESSABLE",
+            "artifactId",
+        ),
+        (
+            post(
+                "/api/artifacts",
+                Some("application/json"),
+                format!(
+                    r#"{{"type":"table","data":{{"headers":["a"],"rows":[["{}"]]}}}}"#,
+                    "x".repeat(2000)
+                )
+                .into_bytes(),
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "larger than 1000 bytes",
+        ),
+        (
+            post(
+                &format!("/api/artifacts/{artifact}/exports"),
+                Some("application/pdf"),
+                file(Format::Pdf),
+            ),
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "missing field `format`",
+        ),
+        (
+            Request::get("/api/exports?limit=many")
+                .header(header::AUTHORIZATION, &auth)
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "limit",
+        ),
+    ];
+    for (req, status, code, words) in cases {
+        let what = format!("{} {}", req.method(), req.uri());
+        let (got, headers, body) = s.call(req).await;
+        assert_eq!(got, status, "{what}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json", "{what}");
+        let body: Value =
+            serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{what}: not JSON"));
+        assert_eq!(body["error"]["code"], code, "{what}: {body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{what}: {message}");
+        assert!(
+            !message.contains('\n') && message.starts_with(char::is_lowercase),
+            "{what}: {message}"
+        );
+    }
+    assert_eq!(s.export_count().await, 0);
+    s.finish().await;
+}
+
 async fn retention_and_stale_sweeps(backend: Backend) {
     let s = server(backend, &["--export-retention-days", "30"]).await;
     let artifact = s.artifact("alice").await;

@@ -1,7 +1,7 @@
 //! Table artifacts: create, list, fetch (the caller's own only).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use exporter_core::Table;
 use serde_json::Value;
@@ -13,6 +13,7 @@ use crate::api::{Artifact, ArtifactList, ErrorBody, NewArtifact};
 use crate::auth::AuthUser;
 use crate::db::{ArtifactRow, now_millis};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, PathParams};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -52,7 +53,7 @@ fn view(row: &ArtifactRow, with_data: bool) -> Artifact {
 async fn create(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    Json(body): Json<NewArtifact>,
+    JsonBody(body): JsonBody<NewArtifact>,
 ) -> ApiResult<(StatusCode, Json<Artifact>)> {
     if body.kind != "table" {
         return Err(ApiError::Unprocessable(format!(
@@ -113,7 +114,7 @@ async fn list(
 async fn fetch(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<Artifact>> {
     let row = state
         .db

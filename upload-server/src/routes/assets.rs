@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router, routing::get};
+use axum::{Router, routing::get};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 use utoipa_axum::router::OpenApiRouter;
@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::api::{ClientEvent, ErrorBody};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, PathParams};
 
 /// The fonts served, each with where Debian installs it.
 const FONTS: [(&str, &str); 2] = [
@@ -50,7 +51,11 @@ pub fn font_path(state: &AppState, name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-async fn font(State(state): State<AppState>, Path(name): Path<String>, req: Request) -> Response {
+async fn font(
+    State(state): State<AppState>,
+    PathParams(name): PathParams<String>,
+    req: Request,
+) -> Response {
     let Some(path) = font_path(&state, &name) else {
         return ApiError::NotFound("font").into_response();
     };
@@ -89,7 +94,10 @@ async fn font(State(state): State<AppState>, Path(name): Path<String>, req: Requ
     ),
     security(("bearer" = []))
 )]
-async fn event(AuthUser(user): AuthUser, Json(e): Json<ClientEvent>) -> ApiResult<StatusCode> {
+async fn event(
+    AuthUser(user): AuthUser,
+    JsonBody(e): JsonBody<ClientEvent>,
+) -> ApiResult<StatusCode> {
     if e.event != "artifact_exported" {
         return Err(ApiError::BadRequest(format!(
             "event {:?} is not known; send \"artifact_exported\"",

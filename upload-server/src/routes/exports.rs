@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -22,6 +22,7 @@ use crate::api::{ErrorBody, Export, ExportList, RenderRequest};
 use crate::auth::AuthUser;
 use crate::db::{ArtifactRow, ExportRow, now_millis};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, PathParams, QueryParams};
 use crate::storage::key_for;
 use crate::validate;
 
@@ -195,8 +196,8 @@ async fn limit(state: &AppState, user: &str, key: Option<&str>) -> ApiResult<()>
 async fn upload(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    Path(artifact_id): Path<String>,
-    Query(query): Query<FormatQuery>,
+    PathParams(artifact_id): PathParams<String>,
+    QueryParams(query): QueryParams<FormatQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
@@ -255,7 +256,7 @@ async fn render(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     headers: HeaderMap,
-    Json(req): Json<RenderRequest>,
+    JsonBody(req): JsonBody<RenderRequest>,
 ) -> ApiResult<Response> {
     let started = Instant::now();
     let format = parse_format(&req.format)?;
@@ -427,7 +428,7 @@ pub struct ListQuery {
 async fn list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    Query(q): Query<ListQuery>,
+    QueryParams(q): QueryParams<ListQuery>,
 ) -> ApiResult<Json<ExportList>> {
     let artifact = state
         .db
@@ -485,7 +486,7 @@ async fn list(
 async fn fetch(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<Export>> {
     let row = state
         .db
@@ -515,7 +516,7 @@ async fn fetch(
 async fn remove(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> ApiResult<StatusCode> {
     let row = state
         .db
@@ -562,8 +563,8 @@ pub struct FileQuery {
 )]
 async fn file(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<FileQuery>,
+    PathParams(id): PathParams<String>,
+    QueryParams(q): QueryParams<FileQuery>,
 ) -> ApiResult<Response> {
     let local = state.storage.as_local().ok_or(ApiError::NotFound("file"))?;
     if uuid::Uuid::parse_str(&id).is_err() {

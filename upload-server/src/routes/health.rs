@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::api::{DevLogin, ErrorBody, Health, Readiness, Token};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::JsonBody;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -64,7 +65,7 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) 
     ))]
 async fn dev_login(
     State(state): State<AppState>,
-    Json(body): Json<DevLogin>,
+    JsonBody(body): JsonBody<DevLogin>,
 ) -> ApiResult<Json<Token>> {
     let token = state
         .keys

@@ -1,0 +1,100 @@
+//! axum's JSON body, query string and path extractors, with their
+//! rejections answered like every other error of the API
+//! (`{"error": {"code", "message"}}`, the same status axum would give)
+//! instead of axum's plain-text bodies, which a client parsing our errors
+//! could not read.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// A JSON request body (`axum::Json`).
+pub struct JsonBody<T>(pub T);
+
+/// The query string (`axum::extract::Query`).
+pub struct QueryParams<T>(pub T);
+
+/// Path parameters (`axum::extract::Path`).
+pub struct PathParams<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => Err(json_rejected(&rejection, state.config.max_upload_bytes)),
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| QueryParams(q.0))
+            .map_err(|r: QueryRejection| ApiError::BadRequest(message(&r.body_text())))
+    }
+}
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for PathParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| PathParams(p.0))
+            .map_err(|r: PathRejection| {
+                if r.status().is_server_error() {
+                    ApiError::internal(r.body_text())
+                } else {
+                    ApiError::BadRequest(message(&r.body_text()))
+                }
+            })
+    }
+}
+
+fn json_rejected(rejection: &JsonRejection, limit: u64) -> ApiError {
+    let text = message(&rejection.body_text());
+    match rejection.status() {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType(
+            "send the body as JSON, with Content-Type: application/json".into(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(limit),
+        // Valid JSON of the wrong shape (a missing or mistyped field).
+        StatusCode::UNPROCESSABLE_ENTITY => ApiError::Unprocessable(text),
+        status if status.is_server_error() => ApiError::internal(text),
+        _ => ApiError::BadRequest(text),
+    }
+}
+
+/// axum's text as one of our messages: one line, lower-case first letter.
+fn message(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    let mut chars = line.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "the request could not be read".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message;
+
+    #[test]
+    fn messages_are_one_lower_case_line() {
+        assert_eq!(
+            message("Failed to parse the request body as JSON: key must be a string\nmore"),
+            "failed to parse the request body as JSON: key must be a string"
+        );
+        assert_eq!(message(""), "the request could not be read");
+    }
+}
