@@ -27,6 +27,20 @@ pub trait RowSource {
     fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> Result<()>;
 }
 
+/// A table in memory is a source of its own rows (handy for tests, and for
+/// checking a source against the table it came from).
+impl RowSource for Table {
+    fn row_count(&self) -> usize {
+        Table::row_count(self)
+    }
+
+    fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> Result<()> {
+        cells.clear();
+        cells.extend_from_slice(self.row(row));
+        Ok(())
+    }
+}
+
 /// Reads one row from a serde deserializer into `cells` (cleared first),
 /// with the rules and messages of [`Table::from_json`]; `row` is 0-based.
 ///

@@ -40,21 +40,6 @@ impl RowSource for JsonRows {
     }
 }
 
-/// The rows of an in-memory table, read one at a time.
-struct TableRows<'a>(&'a Table);
-
-impl RowSource for TableRows<'_> {
-    fn row_count(&self) -> usize {
-        self.0.row_count()
-    }
-
-    fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> exporter_core::Result<()> {
-        cells.clear();
-        cells.extend_from_slice(self.0.row(row));
-        Ok(())
-    }
-}
-
 fn head(headers: &[&str]) -> Table {
     Table::new(headers.iter().map(|h| (*h).to_owned()).collect(), vec![]).unwrap()
 }
@@ -75,7 +60,7 @@ fn every_format_gives_the_same_bytes_as_the_table_in_memory() {
         let options = ExportOptions::new(format).created_at(1_700_000_000);
         let expected = export(&table, &options).unwrap();
         assert_eq!(
-            streamed(&head, &TableRows(&table), format).unwrap(),
+            streamed(&head, &table, format).unwrap(),
             expected,
             "{format}"
         );
