@@ -476,11 +476,12 @@ impl Db {
         if granted.is_some() {
             return Ok(None);
         }
-        let (tat,): (i64,) = sqlx::query_as("SELECT tat FROM rate_limits WHERE user_id = $1")
+        // Gone since (the sweeper forgot it as full): a retry will pass.
+        let tat: Option<(i64,)> = sqlx::query_as("SELECT tat FROM rate_limits WHERE user_id = $1")
             .bind(user)
-            .fetch_one(&self.pool)
+            .fetch_optional(&self.pool)
             .await?;
-        Ok(Some(tat))
+        Ok(Some(tat.map_or(now, |(t,)| t)))
     }
 
     /// Forgets buckets that have refilled (their arrival time has passed).
