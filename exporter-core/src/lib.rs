@@ -83,21 +83,22 @@ pub fn export_with_progress(
     options: &ExportOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
-    let mut progress = Progress::new(table.row_count(), progress);
-    options.check_common()?;
-    let bytes = match options.format {
-        Format::Xlsx => xlsx::write(table, options, &mut progress)?,
-        Format::Docx => {
-            options.check_page()?;
-            docx::write(table, options, &mut progress)?
-        }
-        Format::Pdf => {
-            options.check_page()?;
-            pdf::write(table, options, &mut progress)?
-        }
-    };
-    progress.finish();
-    Ok(bytes)
+    run(
+        table.row_count(),
+        options,
+        progress,
+        |progress| match options.format {
+            Format::Xlsx => xlsx::write(table, options, progress),
+            Format::Docx => {
+                options.check_page()?;
+                docx::write(table, options, progress)
+            }
+            Format::Pdf => {
+                options.check_page()?;
+                pdf::write(table, options, progress)
+            }
+        },
+    )
 }
 
 /// Like [`export_with_progress`], for a table whose rows are read from
@@ -135,15 +136,29 @@ pub fn export_streamed(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
     match options.format {
-        Format::Xlsx => {
-            let mut progress = Progress::new(rows::Rows::row_count(table), progress);
-            options.check_common()?;
-            let bytes = xlsx::write(table, options, &mut progress)?;
-            progress.finish();
-            Ok(bytes)
-        }
+        Format::Xlsx => run(
+            rows::Rows::row_count(table),
+            options,
+            progress,
+            |progress| xlsx::write(table, options, progress),
+        ),
         Format::Docx | Format::Pdf => export_with_progress(&table.to_table()?, options, progress),
     }
+}
+
+/// What every export does around its writer: the checks all formats share,
+/// then `write`, then the final progress call.
+fn run(
+    rows: usize,
+    options: &ExportOptions,
+    callback: &mut dyn FnMut(usize, usize),
+    write: impl FnOnce(&mut Progress<'_>) -> Result<Vec<u8>>,
+) -> Result<Vec<u8>> {
+    let mut progress = Progress::new(rows, callback);
+    options.check_common()?;
+    let bytes = write(&mut progress)?;
+    progress.finish();
+    Ok(bytes)
 }
 
 /// Reports rows done to the caller's callback, at most ~100 times.

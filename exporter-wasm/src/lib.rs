@@ -49,8 +49,9 @@ pub fn export_table(table: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue
         } else {
             PEAK_BYTES_PER_CELL
         };
-        reserve(cell_count(&table).saturating_mul(per_cell));
         let source = JsRows(rows);
+        let cells = source.row_count().saturating_mul(head.column_count());
+        reserve(cells.saturating_mul(per_cell));
         let streamed = StreamedTable::new(&head, &source).map_err(core_error)?;
         return with_progress(on_progress, |progress| {
             export_streamed(&streamed, &options, progress)

@@ -54,16 +54,13 @@ impl AppState {
         let keys = auth::Keys::from_secret(&config.secret()?);
         let db = db::Db::connect(&config.database_url()).await?;
         let storage: Arc<dyn storage::Storage> = match config.storage_backend {
-            StorageBackend::Local => Arc::new(
-                storage::LocalStorage::new(
-                    &config.export_storage_path(),
-                    &config.export_base_url,
-                    keys.clone(),
+            StorageBackend::Local => {
+                let path = config.export_storage_path();
+                Arc::new(
+                    storage::LocalStorage::new(&path, &config.export_base_url, keys.clone())
+                        .map_err(|e| format!("cannot use {}: {e}", path.display()))?,
                 )
-                .map_err(|e| {
-                    format!("cannot use {}: {e}", config.export_storage_path().display())
-                })?,
-            ),
+            }
             StorageBackend::S3 => Arc::new(s3::S3Storage::new(&config).await?),
         };
         let (config_dev_login, rate_limit) = (config.dev_login, config.rate_limit_per_minute);
