@@ -121,6 +121,13 @@ pub enum ExportError {
         /// The limit passed.
         limit: &'static str,
     },
+    /// More cells than a reader accepts (the upload server's limit on a
+    /// stored table, [`Table::check_json`](crate::Table::check_json)).
+    #[error("the table has more than {max} cells, the most accepted here; split it")]
+    TooManyCells {
+        /// Most cells accepted.
+        max: usize,
+    },
     /// A sheet name that Excel refuses.
     #[error("sheet name {name:?} {reason}")]
     InvalidSheetName {
@@ -187,6 +194,7 @@ impl ExportError {
             ExportError::TooManyRows { .. } => "TOO_MANY_ROWS",
             ExportError::TooManyColumns { .. } => "TOO_MANY_COLUMNS",
             ExportError::TooLarge { .. } => "TOO_LARGE",
+            ExportError::TooManyCells { .. } => "TOO_MANY_CELLS",
             ExportError::InvalidSheetName { .. } => "INVALID_SHEET_NAME",
             ExportError::MissingGlyph { .. } => "MISSING_GLYPH",
             ExportError::InvalidFont { .. } => "INVALID_FONT",

@@ -37,7 +37,7 @@ mod zip_parts;
 pub use error::{ExportError, Location, Result};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
 pub use rows::{RowSource, StreamedTable, read_row};
-pub use table::{Cell, Table};
+pub use table::{Cell, Table, TableShape};
 
 /// Exports `table` in the format and with the options of `options`.
 ///

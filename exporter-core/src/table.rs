@@ -179,6 +179,57 @@ impl Table {
         }
     }
 
+    /// Checks a table's JSON as [`Table::from_json`] reads it, with the
+    /// same errors, without keeping its rows: memory stays that of one row
+    /// (a server checks a table it stores as text this way). Stops with
+    /// [`ExportError::TooManyCells`] as soon as the rows hold more than
+    /// `max_cells` cells.
+    ///
+    /// # Errors
+    ///
+    /// As [`Table::from_json`], and [`ExportError::TooManyCells`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::Table;
+    /// let shape = Table::check_json(r#"{"headers": ["a", "b"], "rows": [[1, 2], [3]]}"#, 100)?;
+    /// assert_eq!((shape.columns, shape.rows, shape.cells), (2, 2, 3));
+    /// let err = Table::check_json(r#"{"headers": ["a"], "rows": [[1], [2]]}"#, 1).unwrap_err();
+    /// assert_eq!(err.code(), "TOO_MANY_CELLS");
+    /// # Ok::<(), exporter_core::ExportError>(())
+    /// ```
+    pub fn check_json(json: &str, max_cells: usize) -> Result<TableShape> {
+        let found = RefCell::new(None);
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        let parsed = (&mut deserializer)
+            .deserialize_map(ShapeVisitor {
+                found: &found,
+                max_cells,
+            })
+            .and_then(|shape| deserializer.end().map(|()| shape));
+        let (shape, highs) = parsed.map_err(|err| {
+            found
+                .into_inner()
+                .unwrap_or_else(|| ExportError::InvalidJson {
+                    message: err.to_string(),
+                })
+        })?;
+        if shape.columns == 0 && shape.rows > 0 {
+            return Err(ExportError::MissingHeaders { rows: shape.rows });
+        }
+        // The first row longer than the headers is the first record length
+        // that passes them: the error `from_json` gives.
+        if let Some(&(row, cells)) = highs.iter().find(|(_, len)| *len > shape.columns) {
+            return Err(ExportError::RowTooLong {
+                row,
+                cells,
+                headers: shape.columns,
+            });
+        }
+        Ok(shape)
+    }
+
     fn check(&self) -> Result<()> {
         if self.headers.is_empty() && !self.rows.is_empty() {
             return Err(ExportError::MissingHeaders {
@@ -330,6 +381,122 @@ impl<'de> Visitor<'de> for TableVisitor<'_> {
             headers: headers.ok_or_else(|| de::Error::missing_field("headers"))?,
             rows: rows.ok_or_else(|| de::Error::missing_field("rows"))?,
         })
+    }
+}
+
+/// What [`Table::check_json`] found: a valid table's title and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableShape {
+    /// The title, if any.
+    pub title: Option<String>,
+    /// Number of columns (headers).
+    pub columns: usize,
+    /// Number of body rows.
+    pub rows: usize,
+    /// Number of cells the rows hold (short rows count what they hold).
+    pub cells: usize,
+}
+
+/// Row lengths that pass every earlier one, with their 1-based row.
+type Highs = Vec<(usize, usize)>;
+
+struct ShapeVisitor<'a> {
+    found: Found<'a>,
+    max_cells: usize,
+}
+
+impl<'de> Visitor<'de> for ShapeVisitor<'_> {
+    type Value = (TableShape, Highs);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a table object with `headers` and `rows`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut title: Option<Option<String>> = None;
+        let mut headers: Option<Vec<String>> = None;
+        let mut rows = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "title" if title.is_none() => title = Some(map.next_value()?),
+                "headers" if headers.is_none() => headers = Some(map.next_value_seed(HeadersSeed)?),
+                "rows" if rows.is_none() => {
+                    rows = Some(map.next_value_seed(CheckRowsSeed {
+                        found: self.found,
+                        max_cells: self.max_cells,
+                    })?);
+                }
+                "title" | "headers" | "rows" => {
+                    return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+                }
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        let headers = headers.ok_or_else(|| de::Error::missing_field("headers"))?;
+        let (rows, cells, highs) = rows.ok_or_else(|| de::Error::missing_field("rows"))?;
+        Ok((
+            TableShape {
+                title: title.flatten(),
+                columns: headers.len(),
+                rows,
+                cells,
+            },
+            highs,
+        ))
+    }
+}
+
+/// Reads `rows` one at a time into one reused buffer: counts rows and
+/// cells, keeps the record row lengths.
+struct CheckRowsSeed<'a> {
+    found: Found<'a>,
+    max_cells: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for CheckRowsSeed<'_> {
+    type Value = (usize, usize, Highs);
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CheckRowsSeed<'_> {
+    type Value = (usize, usize, Highs);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`rows` as an array of arrays of cells")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let (mut rows, mut total, mut highs) = (0usize, 0usize, Highs::new());
+        let mut cells = Vec::new();
+        loop {
+            cells.clear();
+            let seed = RowSeed {
+                found: self.found,
+                row: rows + 1,
+                cells: &mut cells,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                return Ok((rows, total, highs));
+            }
+            rows += 1;
+            total += cells.len();
+            if total > self.max_cells {
+                return Err(fail(
+                    self.found,
+                    ExportError::TooManyCells {
+                        max: self.max_cells,
+                    },
+                ));
+            }
+            if highs.last().is_none_or(|&(_, len)| cells.len() > len) {
+                highs.push((rows, cells.len()));
+            }
+        }
     }
 }
 

@@ -4,7 +4,37 @@ use exporter_core::{Cell, ExportOptions, Format, Margins, Table, export};
 
 fn json_err(json: &str) -> (String, &'static str) {
     let e = Table::from_json(json).unwrap_err();
+    // Checking without keeping the rows gives the very same error.
+    let checked = Table::check_json(json, usize::MAX).unwrap_err();
+    assert_eq!(
+        (checked.to_string(), checked.code()),
+        (e.to_string(), e.code()),
+        "{json}"
+    );
     (e.to_string(), e.code())
+}
+
+#[test]
+fn a_table_over_the_cell_limit_is_refused_while_it_is_read() {
+    let json = r#"{"headers": ["a", "b"], "rows": [[1, 2], [3, 4], [5, {"bad": 1}]]}"#;
+    let e = Table::check_json(json, 3).unwrap_err();
+    // Stopped at row 2, before the bad cell of row 3 was read.
+    assert_eq!(
+        e.to_string(),
+        "the table has more than 3 cells, the most accepted here; split it"
+    );
+    assert_eq!(e.code(), "TOO_MANY_CELLS");
+    let ok =
+        Table::check_json(r#"{"title": "T", "rows": [[1], []], "headers": ["a"]}"#, 4).unwrap();
+    assert_eq!(
+        ok,
+        exporter_core::TableShape {
+            title: Some("T".into()),
+            columns: 1,
+            rows: 2,
+            cells: 1
+        }
+    );
 }
 
 #[test]

@@ -56,6 +56,7 @@ export type ErrorCode =
   | "TOO_MANY_ROWS"
   | "TOO_MANY_COLUMNS"
   | "TOO_LARGE"
+  | "TOO_MANY_CELLS"
   | "INVALID_SHEET_NAME"
   | "MISSING_GLYPH"
   | "INVALID_FONT"
