@@ -4,9 +4,10 @@
 //! drift apart.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
+
+pub use crate::db::{ExportSource, ExportStatus};
 
 /// A table cell: text, a finite number, a boolean or empty.
 #[derive(ToSchema)]
@@ -19,6 +20,55 @@ pub enum Cell {
     Number(f64),
     /// A boolean.
     Bool(bool),
+}
+
+/// A file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// PDF.
+    Pdf,
+    /// Word (OOXML).
+    Docx,
+    /// Excel (OOXML).
+    Xlsx,
+}
+
+impl ExportFormat {
+    /// The format of a file extension (`pdf`, `docx`, `xlsx`).
+    pub fn from_extension(extension: &str) -> Option<ExportFormat> {
+        match extension {
+            "pdf" => Some(ExportFormat::Pdf),
+            "docx" => Some(ExportFormat::Docx),
+            "xlsx" => Some(ExportFormat::Xlsx),
+            _ => None,
+        }
+    }
+
+    /// The core's format.
+    pub fn core(self) -> exporter_core::Format {
+        match self {
+            ExportFormat::Pdf => exporter_core::Format::Pdf,
+            ExportFormat::Docx => exporter_core::Format::Docx,
+            ExportFormat::Xlsx => exporter_core::Format::Xlsx,
+        }
+    }
+}
+
+/// The kinds of artifact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ArtifactType {
+    /// A table.
+    Table,
+}
+
+/// The events the web app reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventName {
+    /// A file was made in the browser (its upload may come later, or never).
+    ArtifactExported,
 }
 
 /// The table an artifact holds (the same JSON `rowpress` exports).
@@ -35,15 +85,17 @@ pub struct TableData {
 
 /// `POST /api/artifacts` body.
 #[derive(Deserialize, ToSchema)]
-pub struct NewArtifact {
+pub struct NewArtifact<'a> {
     /// Only `table` is supported.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ArtifactType,
     /// Title; by default the table's own.
     pub title: Option<String>,
-    /// The table.
+    /// The table, kept as the text it was sent as (checked while read,
+    /// never built into a tree).
+    #[serde(borrow)]
     #[schema(value_type = TableData)]
-    pub data: Value,
+    pub data: &'a serde_json::value::RawValue,
 }
 
 /// A table artifact.
@@ -54,35 +106,25 @@ pub struct Artifact {
     pub id: String,
     /// `table`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ArtifactType,
     /// Title, if any.
     pub title: Option<String>,
     /// RFC 3339 time of creation.
     pub created_at: String,
-    /// The table (absent in lists).
+    /// The table (absent in lists), as the JSON text it was stored as.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<TableData>)]
-    pub data: Option<Value>,
+    pub data: Option<Box<serde_json::value::RawValue>>,
 }
 
-/// The caller's artifacts, newest first (at most 500).
+/// A page of the caller's artifacts, newest first.
 #[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ArtifactList {
     /// Artifacts without their data.
     pub items: Vec<Artifact>,
-}
-
-/// Where an export is in its life.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-#[allow(dead_code)]
-pub enum ExportStatus {
-    /// The row exists, the file is being stored.
-    Processing,
-    /// Stored; `url` downloads it.
-    Completed,
-    /// Storing failed; no file.
-    Failed,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
 }
 
 /// One export of an artifact.
@@ -93,15 +135,15 @@ pub struct Export {
     pub id: String,
     /// The artifact exported.
     pub artifact_id: String,
-    /// `pdf`, `docx` or `xlsx`.
-    #[schema(example = "pdf", pattern = "^(pdf|docx|xlsx)$")]
-    pub format: String,
+    /// The file's format.
+    pub format: ExportFormat,
     /// A download URL made for this response, valid for the server's
     /// URL_TTL; null unless `completed`.
     pub url: Option<String>,
     /// `processing`, `completed` or `failed`.
-    #[schema(value_type = ExportStatus)]
-    pub status: String,
+    pub status: ExportStatus,
+    /// `upload` (the bytes were sent) or `server` (rendered here).
+    pub source: ExportSource,
     /// RFC 3339 time of creation.
     pub created_at: String,
     /// Size of the file in bytes.
@@ -126,9 +168,8 @@ pub struct ExportList {
 pub struct RenderRequest {
     /// The artifact to export.
     pub artifact_id: String,
-    /// `pdf`, `docx` or `xlsx`.
-    #[schema(example = "xlsx")]
-    pub format: String,
+    /// The format to render.
+    pub format: ExportFormat,
 }
 
 /// `POST /api/dev/login` body.
@@ -169,13 +210,13 @@ pub struct Readiness {
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientEvent {
-    /// `artifact_exported`.
-    pub event: String,
-    /// The artifact's type (`table`).
+    /// What happened.
+    pub event: EventName,
+    /// The artifact's type.
     #[serde(rename = "type")]
-    pub kind: String,
-    /// `pdf`, `docx` or `xlsx`.
-    pub format: String,
+    pub kind: ArtifactType,
+    /// The file's format.
+    pub format: ExportFormat,
     /// The artifact exported.
     pub artifact_id: String,
     /// How long the export took in the browser.

@@ -20,6 +20,20 @@ type HmacSha256 = Hmac<Sha256>;
 pub struct Keys {
     jwt: [u8; 32],
     url: [u8; 32],
+    /// Signs the development login's tokens: only a server running with
+    /// `--dev-login` accepts them, so a production server sharing the
+    /// secret never honours a token handed out without a password.
+    dev: [u8; 32],
+}
+
+/// Which tokens a server accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Tokens of `upload-server token` (and of whatever issues them with
+    /// the secret).
+    Real,
+    /// Tokens of the development login.
+    Dev,
 }
 
 impl Keys {
@@ -28,6 +42,14 @@ impl Keys {
         Keys {
             jwt: derive(secret, b"rowpress/jwt/v1"),
             url: derive(secret, b"rowpress/download-url/v1"),
+            dev: derive(secret, b"rowpress/dev-login-jwt/v1"),
+        }
+    }
+
+    fn token_key(&self, kind: TokenKind) -> &[u8; 32] {
+        match kind {
+            TokenKind::Real => &self.jwt,
+            TokenKind::Dev => &self.dev,
         }
     }
 
@@ -37,6 +59,15 @@ impl Keys {
     ///
     /// When `user` is not a valid user id.
     pub fn issue(&self, user: &str, ttl: Duration) -> Result<String, String> {
+        self.issue_kind(TokenKind::Real, user, ttl)
+    }
+
+    /// A token of `kind` for `user`, valid for `ttl`.
+    ///
+    /// # Errors
+    ///
+    /// When `user` is not a valid user id.
+    pub fn issue_kind(&self, kind: TokenKind, user: &str, ttl: Duration) -> Result<String, String> {
         check_user_id(user)?;
         let now = unix_now();
         let claims = Claims {
@@ -47,7 +78,7 @@ impl Keys {
         jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
             &claims,
-            &EncodingKey::from_secret(&self.jwt),
+            &EncodingKey::from_secret(self.token_key(kind)),
         )
         .map_err(|e| e.to_string())
     }
@@ -55,12 +86,17 @@ impl Keys {
     /// The user a token names, if it is valid: HS256 only (so `alg: none`
     /// and key confusion are refused), signed with our key, not expired.
     pub fn verify(&self, token: &str) -> Option<String> {
+        self.verify_kind(TokenKind::Real, token)
+    }
+
+    /// The user a token of `kind` names, if it is valid.
+    pub fn verify_kind(&self, kind: TokenKind, token: &str) -> Option<String> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
         let data = jsonwebtoken::decode::<Claims>(
             token,
-            &DecodingKey::from_secret(&self.jwt),
+            &DecodingKey::from_secret(self.token_key(kind)),
             &validation,
         )
         .ok()?;
@@ -153,9 +189,17 @@ impl FromRequestParts<AppState> for AuthUser {
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
             .ok_or(ApiError::Unauthorized)?;
+        let token = token.trim();
         state
             .keys
-            .verify(token.trim())
+            .verify(token)
+            .or_else(|| {
+                state
+                    .config
+                    .dev_login
+                    .then(|| state.keys.verify_kind(TokenKind::Dev, token))
+                    .flatten()
+            })
             .map(AuthUser)
             .ok_or(ApiError::Unauthorized)
     }
@@ -194,5 +238,20 @@ mod tests {
         ));
         // The token key and URL key differ.
         assert_ne!(keys.jwt, keys.url);
+    }
+
+    #[test]
+    fn dev_tokens_are_not_real_tokens() {
+        let keys = Keys::from_secret(b"the same secret");
+        let dev = keys
+            .issue_kind(TokenKind::Dev, "alice", Duration::from_secs(60))
+            .unwrap();
+        assert_eq!(keys.verify(&dev), None, "a real server refuses it");
+        assert_eq!(
+            keys.verify_kind(TokenKind::Dev, &dev).as_deref(),
+            Some("alice")
+        );
+        let real = keys.issue("alice", Duration::from_secs(60)).unwrap();
+        assert_eq!(keys.verify_kind(TokenKind::Dev, &real), None);
     }
 }

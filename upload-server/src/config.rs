@@ -67,6 +67,21 @@ pub struct Config {
     #[arg(long, env = "S3_FORCE_PATH_STYLE", default_value_t = false)]
     pub s3_force_path_style: bool,
 
+    /// Largest table artifact accepted, in bytes of JSON (413 as soon as a
+    /// body passes it).
+    #[arg(long, env = "MAX_ARTIFACT_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub max_artifact_bytes: u64,
+
+    /// Most cells a table artifact may hold (413 as soon as the table
+    /// being read passes it).
+    #[arg(long, env = "MAX_ARTIFACT_CELLS", default_value_t = 2_000_000)]
+    pub max_artifact_cells: usize,
+
+    /// Local storage reports not ready (`/readyz` 503) while fewer bytes
+    /// than this are free on its file system.
+    #[arg(long, env = "STORAGE_MIN_FREE", default_value_t = 64 * 1024 * 1024)]
+    pub storage_min_free: u64,
+
     /// Largest upload accepted, in bytes.
     #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 50 * 1024 * 1024)]
     pub max_upload_bytes: u64,
@@ -116,10 +131,20 @@ pub struct Config {
     pub sweep_interval: Duration,
 
     /// Exports a user may create per minute (uploads and server renders;
-    /// a replayed Idempotency-Key does not count); 0 turns the limit off.
-    /// Shared by all instances (kept in the database). Off with --dev-login.
+    /// a replayed Idempotency-Key does not count), and artifacts likewise
+    /// (a bucket of their own); 0 turns the limit off. Shared by all
+    /// instances (kept in the database). Off with --dev-login.
     #[arg(long, env = "RATE_LIMIT_PER_MINUTE", default_value_t = 60)]
     pub rate_limit_per_minute: u32,
+
+    /// Telemetry events (`POST /api/events`) a user may send per minute;
+    /// 0 turns the limit off.
+    #[arg(long, env = "EVENTS_RATE_LIMIT_PER_MINUTE", default_value_t = 120)]
+    pub events_rate_limit_per_minute: u32,
+
+    /// When set, `GET /metrics` needs `Authorization: Bearer METRICS_TOKEN`.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 
     /// Longest a request may take, body included (then 408).
     #[arg(long, env = "REQUEST_TIMEOUT", default_value = "120s", value_parser = parse_duration)]

@@ -61,7 +61,7 @@ impl Db {
             // WAL lets readers run beside the one writer; busy_timeout makes
             // writers queue instead of failing with "database is locked".
             // synchronous=NORMAL does not sync at commit; the commits a
-            // client is answered on are synced explicitly (`set_status`).
+            // client is answered on are synced explicitly (`transition`).
             pool = pool.max_connections(8).after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
@@ -157,6 +157,76 @@ pub struct ArtifactRow {
     pub created_at: i64,
 }
 
+/// Where an export is in its life. Every change of it goes through
+/// [`Db::transition`], a compare-and-set: a writer that lost a race (a
+/// request against the sweeper, two sweepers) learns it and acts on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportStatus {
+    /// The row exists, the file is being stored.
+    Processing,
+    /// Stored whole (size and SHA-256 checked); `url` downloads it.
+    Completed,
+    /// Storing failed, or the export is being deleted; no file is served.
+    Failed,
+}
+
+impl ExportStatus {
+    /// The database and JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportStatus::Processing => "processing",
+            ExportStatus::Completed => "completed",
+            ExportStatus::Failed => "failed",
+        }
+    }
+}
+
+impl TryFrom<String> for ExportStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<ExportStatus, String> {
+        match s.as_str() {
+            "processing" => Ok(ExportStatus::Processing),
+            "completed" => Ok(ExportStatus::Completed),
+            "failed" => Ok(ExportStatus::Failed),
+            other => Err(format!("unknown export status {other:?}")),
+        }
+    }
+}
+
+/// Who made an export's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportSource {
+    /// Made in the browser (or by any client) and uploaded.
+    Upload,
+    /// Rendered by the server from the artifact.
+    Server,
+}
+
+impl ExportSource {
+    /// The database and JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportSource::Upload => "upload",
+            ExportSource::Server => "server",
+        }
+    }
+}
+
+impl TryFrom<String> for ExportSource {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<ExportSource, String> {
+        match s.as_str() {
+            "upload" => Ok(ExportSource::Upload),
+            "server" => Ok(ExportSource::Server),
+            other => Err(format!("unknown export source {other:?}")),
+        }
+    }
+}
+
 /// A row of `exports`.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ExportRow {
@@ -170,8 +240,9 @@ pub struct ExportRow {
     pub format: String,
     /// The API location of this export (download URLs are made per request).
     pub url: String,
-    /// `processing`, `completed` or `failed`.
-    pub status: String,
+    /// Where it is in its life.
+    #[sqlx(try_from = "String")]
+    pub status: ExportStatus,
     /// `exports/{userId}/{exportId}.{format}`.
     pub storage_key: String,
     /// Size of the file.
@@ -184,9 +255,12 @@ pub struct ExportRow {
     pub created_at: i64,
     /// Unix milliseconds of the last status change.
     pub updated_at: i64,
+    /// Uploaded, or rendered here.
+    #[sqlx(try_from = "String")]
+    pub source: ExportSource,
 }
 
-const EXPORT_COLUMNS: &str = "id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, idempotency_key, created_at, updated_at";
+const EXPORT_COLUMNS: &str = "id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, idempotency_key, created_at, updated_at, source";
 
 impl Db {
     /// Inserts an artifact.
@@ -212,10 +286,30 @@ impl Db {
             .await
     }
 
-    /// The user's artifacts, newest first, without their data.
-    pub async fn artifacts(&self, user: &str, limit: i64) -> sqlx::Result<Vec<ArtifactRow>> {
-        sqlx::query_as("SELECT id, user_id, type, title, '' AS data, created_at FROM artifacts WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
+    /// The title of artifact `id` (any user's: for signed downloads).
+    pub async fn artifact_title(&self, id: &str) -> sqlx::Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar::<_, Option<String>>("SELECT title FROM artifacts WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
+    /// A page of the user's artifacts, newest first, without their data,
+    /// after the cursor `(created_at, id)` of the previous page's last row.
+    pub async fn artifacts(
+        &self,
+        user: &str,
+        after: Option<(i64, String)>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<ArtifactRow>> {
+        let (at, id) = after.unwrap_or((i64::MAX, String::new()));
+        sqlx::query_as("SELECT id, user_id, type, title, '' AS data, created_at FROM artifacts WHERE user_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3)) ORDER BY created_at DESC, id DESC LIMIT $4")
             .bind(user)
+            .bind(at)
+            .bind(id)
             .bind(limit)
             .fetch_all(&self.pool)
             .await
@@ -223,19 +317,20 @@ impl Db {
 
     /// Inserts an export row; `Ok(false)` when the idempotency key is taken.
     pub async fn insert_export(&self, row: &ExportRow) -> sqlx::Result<bool> {
-        let result = sqlx::query(&format!("INSERT INTO exports ({EXPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
+        let result = sqlx::query(&format!("INSERT INTO exports ({EXPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"))
             .bind(&row.id)
             .bind(&row.artifact_id)
             .bind(&row.user_id)
             .bind(&row.format)
             .bind(&row.url)
-            .bind(&row.status)
+            .bind(row.status.as_str())
             .bind(&row.storage_key)
             .bind(row.size_bytes)
             .bind(&row.sha256)
             .bind(&row.idempotency_key)
             .bind(row.created_at)
             .bind(row.updated_at)
+            .bind(row.source.as_str())
             .execute(&self.pool)
             .await;
         match result {
@@ -249,7 +344,10 @@ impl Db {
         }
     }
 
-    /// Sets an export's status.
+    /// Moves export `id` from `from` to `to`, only if it is still in `from`
+    /// (compare-and-set); `false` when another writer changed it first.
+    /// Every status change of every writer (uploads, renders, the sweeper,
+    /// start-up recovery) goes through here.
     ///
     /// The change is durable when this returns, on SQLite too: after the
     /// commit the WAL file is synced, which makes it and every earlier
@@ -258,14 +356,43 @@ impl Db {
     /// the checkpoint. The sync runs outside SQLite's write lock, so other
     /// writers go on meanwhile and concurrent syncs coalesce; syncing inside
     /// each commit (`synchronous = FULL`) measured 703 uploads/s, p99 149 ms.
-    pub async fn set_status(&self, id: &str, status: &str) -> sqlx::Result<()> {
-        sqlx::query("UPDATE exports SET status = $1, updated_at = $2 WHERE id = $3")
-            .bind(status)
-            .bind(now_millis())
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        self.sync_wal().await
+    pub async fn transition(
+        &self,
+        id: &str,
+        from: ExportStatus,
+        to: ExportStatus,
+    ) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE exports SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(now_millis())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        self.sync_wal().await?;
+        Ok(done)
+    }
+
+    /// Frees the Idempotency-Key of a `failed` export, so a retry with that
+    /// key can start a fresh attempt; `false` when the export is no longer
+    /// `failed` with that key (another retry took it first). The failed row
+    /// stays, without a key, as history, until retention removes it.
+    pub async fn release_key(&self, id: &str) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE exports SET idempotency_key = NULL, updated_at = $1 WHERE id = $2 AND status = 'failed' AND idempotency_key IS NOT NULL",
+        )
+        .bind(now_millis())
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        self.sync_wal().await?;
+        Ok(done)
     }
 
     /// Syncs SQLite's WAL file (nothing for PostgreSQL, whose commits are
@@ -415,23 +542,6 @@ impl Db {
         .bind(limit)
         .fetch_all(&self.pool)
         .await
-    }
-
-    /// Moves a `processing` export to `status`; false when it was no longer
-    /// `processing` (its request or another sweeper settled it first).
-    pub async fn settle(&self, id: &str, status: &str) -> sqlx::Result<bool> {
-        let done = sqlx::query(
-            "UPDATE exports SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'processing'",
-        )
-        .bind(status)
-        .bind(now_millis())
-        .bind(id)
-        .execute(&self.pool)
-        .await?
-        .rows_affected()
-            == 1;
-        self.sync_wal().await?;
-        Ok(done)
     }
 
     /// Whether some row names storage key `key`.

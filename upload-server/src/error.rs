@@ -13,6 +13,10 @@ pub enum ApiError {
     /// No valid bearer token.
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// Refused whoever asks (a proxied request to a development server, a
+    /// wrong metrics token).
+    #[error("{0}")]
+    Forbidden(&'static str),
     /// Missing, or another user's (never 403, so ids cannot be probed).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -31,14 +35,23 @@ pub enum ApiError {
         message: String,
     },
     /// The body is larger than allowed.
-    #[error("the upload is larger than {0} bytes")]
+    #[error("the body is larger than {0} bytes")]
     PayloadTooLarge(u64),
+    /// A table with more cells than a stored artifact may hold.
+    #[error("{0}")]
+    TooManyCells(String),
     /// The Content-Type does not match the format.
     #[error("{0}")]
     UnsupportedMediaType(String),
     /// The same idempotency key with different content.
     #[error("{0}")]
     Conflict(String),
+    /// An export with the same idempotency key is still being stored.
+    #[error("an export with this Idempotency-Key is still being stored; retry shortly")]
+    InProgress,
+    /// Storage is full; nothing was stored.
+    #[error("storage is full; nothing was stored, try again later")]
+    InsufficientStorage,
     /// The client stopped sending the body.
     #[error("the request body stopped arriving")]
     RequestTimeout,
@@ -58,13 +71,17 @@ impl ApiError {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unprocessable(_) | ApiError::Export { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::PayloadTooLarge(_) | ApiError::TooManyCells(_) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::InProgress => StatusCode::CONFLICT,
+            ApiError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -77,16 +94,32 @@ impl ApiError {
         match self {
             ApiError::Unauthorized => "UNAUTHORIZED",
             ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::BadRequest(_) => "BAD_REQUEST",
             ApiError::Unprocessable(_) => "UNPROCESSABLE",
             ApiError::Export { code, .. } => code,
             ApiError::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
+            ApiError::TooManyCells(_) => "TOO_MANY_CELLS",
             ApiError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
             ApiError::Conflict(_) => "CONFLICT",
+            ApiError::InProgress => "IN_PROGRESS",
+            ApiError::InsufficientStorage => "STORAGE_FULL",
             ApiError::TooManyRequests(_) => "RATE_LIMITED",
             ApiError::RequestTimeout => "REQUEST_TIMEOUT",
             ApiError::Unavailable(_) => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Seconds a client should wait before retrying, for the errors that
+    /// are worth a retry (sent as `Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyRequests(secs) => Some(*secs),
+            ApiError::InProgress => Some(1),
+            ApiError::Unavailable(_) => Some(5),
+            ApiError::InsufficientStorage => Some(60),
+            _ => None,
         }
     }
 
@@ -125,7 +158,7 @@ impl IntoResponse for ApiError {
         }
         let body = Json(json!({"error": {"code": self.code(), "message": self.to_string()}}));
         let mut response = (status, body).into_response();
-        if let ApiError::TooManyRequests(secs) = &self
+        if let Some(secs) = self.retry_after()
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

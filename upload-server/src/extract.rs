@@ -61,6 +61,74 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for PathParams<T> {
     }
 }
 
+/// An id from a path, query or body, parsed at the edge: ids are UUIDs, so
+/// anything else (a NUL byte, `../`, 5,000 characters) names nothing and is
+/// a 404 without reaching the database (PostgreSQL refuses NUL in text,
+/// which was a 500). Returns the canonical spelling.
+///
+/// # Errors
+///
+/// [`ApiError::NotFound`] with `what`.
+pub fn parse_id(id: &str, what: &'static str) -> Result<String, ApiError> {
+    uuid::Uuid::try_parse(id)
+        .map(|u| u.hyphenated().to_string())
+        .map_err(|_| ApiError::NotFound(what))
+}
+
+/// Reads a body up to `max` bytes: 413 at once on a larger Content-Length,
+/// else as soon as the stream passes the limit (never buffering more); 408
+/// when it stops arriving.
+///
+/// # Errors
+///
+/// [`ApiError::PayloadTooLarge`], [`ApiError::RequestTimeout`], or
+/// [`ApiError::BadRequest`] when the stream breaks.
+pub async fn read_limited(
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+    max: u64,
+) -> Result<bytes::Bytes, ApiError> {
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return Err(ApiError::PayloadTooLarge(max));
+    }
+    axum::body::to_bytes(body, usize::try_from(max).unwrap_or(usize::MAX))
+        .await
+        .map_err(|e| {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                || e.to_string().contains("length limit");
+            if too_large {
+                ApiError::PayloadTooLarge(max)
+            } else if e.to_string().contains("timeout") {
+                ApiError::RequestTimeout
+            } else {
+                ApiError::BadRequest(format!("cannot read the body: {e}"))
+            }
+        })
+}
+
+/// A page cursor, `{created_at}_{id}` as the previous page handed it out.
+///
+/// # Errors
+///
+/// [`ApiError::BadRequest`] for anything else (NUL included).
+pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<(i64, String)>, ApiError> {
+    match cursor {
+        None | Some("") => Ok(None),
+        Some(c) => {
+            let bad = || ApiError::BadRequest("bad cursor".into());
+            let (at, id) = c.split_once('_').ok_or_else(bad)?;
+            let at = at.parse::<i64>().map_err(|_| bad())?;
+            let id = uuid::Uuid::try_parse(id).map_err(|_| bad())?;
+            Ok(Some((at, id.hyphenated().to_string())))
+        }
+    }
+}
+
 fn json_rejected(rejection: &JsonRejection, limit: u64) -> ApiError {
     let text = message(&rejection.body_text());
     match rejection.status() {

@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod naming;
 pub mod ratelimit;
 mod routes;
 pub mod s3;
@@ -39,8 +40,15 @@ pub struct AppState {
     pub keys: auth::Keys,
     /// What `/metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
-    /// The per-user limit on export creation (its state is in the database).
+    /// The per-user limit on export and artifact creation (its state is in
+    /// the database).
     pub limiter: ratelimit::RateLimiter,
+    /// The per-user limit on telemetry events.
+    pub events_limiter: ratelimit::RateLimiter,
+    /// Permits for CPU-heavy work (parsing tables, validating and rendering
+    /// files): one per core, so such work queues instead of starving the
+    /// async runtime and each other.
+    pub heavy: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -57,13 +65,26 @@ impl AppState {
             StorageBackend::Local => {
                 let path = config.export_storage_path();
                 Arc::new(
-                    storage::LocalStorage::new(&path, &config.export_base_url, keys.clone())
-                        .map_err(|e| format!("cannot use {}: {e}", path.display()))?,
+                    storage::LocalStorage::new(
+                        &path,
+                        &config.export_base_url,
+                        keys.clone(),
+                        config.storage_min_free,
+                    )
+                    .map_err(|e| format!("cannot use {}: {e}", path.display()))?,
                 )
             }
             StorageBackend::S3 => Arc::new(s3::S3Storage::new(&config).await?),
         };
         let (config_dev_login, rate_limit) = (config.dev_login, config.rate_limit_per_minute);
+        let events_limiter = ratelimit::RateLimiter::new(config.events_rate_limit_per_minute);
+        if config.dev_login {
+            tracing::warn!(
+                "--dev-login is on: POST /api/dev/login hands out tokens without a password; \
+                 its tokens work on this server only, and proxied requests are refused. \
+                 Never use it in production."
+            );
+        }
         let state = AppState {
             config: Arc::new(config),
             db,
@@ -71,9 +92,37 @@ impl AppState {
             keys,
             metrics: Arc::new(metrics::Metrics::new()),
             limiter: ratelimit::RateLimiter::new(if config_dev_login { 0 } else { rate_limit }),
+            events_limiter,
+            heavy: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            )),
         };
-        routes::exports::recover(&state).await?;
+        sweep::recover(&state).await?;
         Ok(state)
+    }
+
+    /// Runs CPU-heavy `work` on the blocking pool once a permit of
+    /// [`AppState::heavy`] is free, keeping it off the async runtime.
+    ///
+    /// # Errors
+    ///
+    /// [`error::ApiError::Internal`] if `work` panicked.
+    pub async fn heavy<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let permit = self
+            .heavy
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(error::ApiError::internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(error::ApiError::internal)
     }
 }
 

@@ -24,19 +24,21 @@ impl RateLimiter {
         RateLimiter { per_minute }
     }
 
-    /// Takes a token for `user`, or says how long until one is available.
+    /// Takes a token from `bucket` (a user id for exports; `artifacts:` or
+    /// `events:` and a user id for the others: user ids have no `:`), or
+    /// says how long until one is available.
     ///
     /// # Errors
     ///
     /// The database's error when it cannot be asked.
-    pub async fn check(&self, db: &Db, user: &str) -> sqlx::Result<Result<(), Duration>> {
+    pub async fn check(&self, db: &Db, bucket: &str) -> sqlx::Result<Result<(), Duration>> {
         let Some(interval) = self.interval() else {
             return Ok(Ok(()));
         };
         let now = now_micros();
         Ok(
             match db
-                .take_rate_token(user, now, interval, WINDOW_MICROS)
+                .take_rate_token(bucket, now, interval, WINDOW_MICROS)
                 .await?
             {
                 None => Ok(()),

@@ -11,10 +11,12 @@ use aws_sdk_s3::config::{
 };
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
-use bytes::Bytes;
+use aws_sdk_s3::types::ChecksumMode;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::config::Config;
-use crate::storage::Storage;
+use crate::storage::{Object, Storage};
 
 /// A bucket.
 pub struct S3Storage {
@@ -74,25 +76,43 @@ fn other(e: impl std::fmt::Display) -> io::Error {
 
 #[async_trait]
 impl Storage for S3Storage {
-    async fn put(
-        &self,
-        key: &str,
-        bytes: Bytes,
-        content_type: &str,
-        file_name: &str,
-    ) -> io::Result<()> {
-        // One PUT: S3 stores the object whole or not at all.
+    async fn put(&self, object: Object<'_>) -> io::Result<()> {
+        let len = object.bytes.len() as u64;
+        // One PUT: S3 stores the object whole or not at all, and with
+        // x-amz-checksum-sha256 it refuses bytes that do not hash to it.
         self.client
             .put_object()
             .bucket(&self.bucket)
-            .key(key)
-            .content_type(content_type)
-            .content_disposition(crate::routes::exports::content_disposition(file_name))
-            .body(ByteStream::from(bytes))
+            .key(object.key)
+            .content_type(object.content_type)
+            .content_disposition(crate::naming::content_disposition(object.file_name))
+            .checksum_sha256(BASE64.encode(object.sha256))
+            .body(ByteStream::from(object.bytes))
             .send()
             .await
-            .map(drop)
-            .map_err(|e| other(aws_sdk_s3::error::DisplayErrorContext(e)))
+            .map_err(|e| other(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        // Then what the bucket holds is checked: its size, and its SHA-256
+        // where the store reports one.
+        let head = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(object.key)
+            .checksum_mode(ChecksumMode::Enabled)
+            .send()
+            .await
+            .map_err(|e| other(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+        let stored = head.content_length().and_then(|n| u64::try_from(n).ok());
+        let digest_differs = head
+            .checksum_sha256()
+            .and_then(|c| BASE64.decode(c).ok())
+            .is_some_and(|d| d != object.sha256);
+        if stored != Some(len) || digest_differs {
+            return Err(io::Error::other(format!(
+                "the stored object differs from the upload ({stored:?} of {len} bytes)"
+            )));
+        }
+        Ok(())
     }
 
     async fn delete(&self, key: &str) -> io::Result<()> {
@@ -144,7 +164,7 @@ impl Storage for S3Storage {
             .get_object()
             .bucket(&self.bucket)
             .key(key)
-            .response_content_disposition(crate::routes::exports::content_disposition(file_name))
+            .response_content_disposition(crate::naming::content_disposition(file_name))
             .presigned(presigning)
             .await
             .map_err(|e| other(aws_sdk_s3::error::DisplayErrorContext(e)))?;

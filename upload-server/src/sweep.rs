@@ -9,8 +9,10 @@
 //! disjoint on PostgreSQL (`FOR UPDATE SKIP LOCKED`), and every step is
 //! idempotent (deleting a missing object or row is not an error).
 
+use std::time::Duration;
+
 use crate::AppState;
-use crate::db::now_millis;
+use crate::db::{ExportRow, ExportStatus, now_millis};
 
 /// Rows handled per batch.
 const BATCH: i64 = 100;
@@ -27,6 +29,8 @@ pub struct SweepReport {
     pub retry: u64,
     /// Stale `processing` exports settled.
     pub settled: u64,
+    /// Stray temporary files and objects without a row removed.
+    pub strays: u64,
 }
 
 /// Sweeps every `SWEEP_INTERVAL` until the task is dropped.
@@ -41,7 +45,8 @@ pub async fn run(state: AppState) {
                     event = "sweep",
                     deleted = r.deleted,
                     retry = r.retry,
-                    settled = r.settled
+                    settled = r.settled,
+                    strays = r.strays
                 );
             }
             Ok(_) => {}
@@ -64,27 +69,12 @@ pub async fn sweep_once(state: &AppState) -> Result<SweepReport, String> {
         .await
         .map_err(|e| format!("cannot read exports: {e}"))?;
     for row in stale {
-        let whole = match state.storage.size(&row.storage_key).await {
-            Ok(size) => size == u64::try_from(row.size_bytes).ok(),
+        match settle(state, &row).await {
+            Ok(Some(_)) => report.settled += 1,
+            Ok(None) => {}
             Err(e) => {
-                tracing::warn!(error = %e, export_id = %row.id, "cannot check a stale export's object");
-                state.metrics.storage_error("size");
-                continue;
+                tracing::warn!(error = %e, export_id = %row.id, "cannot settle a stale export")
             }
-        };
-        let status = if whole { "completed" } else { "failed" };
-        if state
-            .db
-            .settle(&row.id, status)
-            .await
-            .map_err(|e| format!("cannot update exports: {e}"))?
-        {
-            if !whole && let Err(e) = state.storage.delete(&row.storage_key).await {
-                tracing::warn!(error = %e, export_id = %row.id, "cannot remove a partial object");
-                state.metrics.storage_error("delete");
-            }
-            tracing::warn!(export_id = %row.id, status, "settled an export left processing");
-            report.settled += 1;
         }
     }
 
@@ -131,6 +121,95 @@ pub async fn sweep_once(state: &AppState) -> Result<SweepReport, String> {
         .forget_full_rate_buckets(crate::ratelimit::now_micros())
         .await
         .map_err(|e| format!("cannot delete full rate-limit buckets: {e}"))?;
+    // Temporary files of writes that died with their process, and objects
+    // whose row is gone, once they are older than any write in flight.
+    if let Some(local) = state.storage.as_local() {
+        let db = state.db.clone();
+        match local
+            .sweep(stray_age(state), |key| {
+                let db = db.clone();
+                // On a database error keep the file: better an orphan than a lost object.
+                async move { db.key_exists(&key).await.unwrap_or(true) }
+            })
+            .await
+        {
+            Ok(n) => report.strays += n as u64,
+            Err(e) => tracing::warn!(error = %e, "cannot sweep storage for stray files"),
+        }
+    }
     state.metrics.retention(report.deleted, report.settled);
     Ok(report)
+}
+
+/// How old a temporary file or object without a row must be before the
+/// sweeper removes it: older than any request can be (a write in flight
+/// is younger).
+fn stray_age(state: &AppState) -> Duration {
+    (state.config.request_timeout * 2).max(Duration::from_secs(60))
+}
+
+/// Settles one export left `processing` (its request died): `completed` if
+/// its object is whole, else `failed` with the object removed. Returns the
+/// new status, or `None` when another writer settled it first.
+///
+/// # Errors
+///
+/// When storage or the database cannot be asked.
+pub async fn settle(state: &AppState, row: &ExportRow) -> Result<Option<ExportStatus>, String> {
+    let size = state.storage.size(&row.storage_key).await.map_err(|e| {
+        state.metrics.storage_error("size");
+        format!("cannot check the object: {e}")
+    })?;
+    let whole = size == u64::try_from(row.size_bytes).ok();
+    let to = if whole {
+        ExportStatus::Completed
+    } else {
+        ExportStatus::Failed
+    };
+    if !state
+        .db
+        .transition(&row.id, ExportStatus::Processing, to)
+        .await
+        .map_err(|e| format!("cannot update exports: {e}"))?
+    {
+        return Ok(None);
+    }
+    if !whole && let Err(e) = state.storage.delete(&row.storage_key).await {
+        tracing::warn!(error = %e, export_id = %row.id, "cannot remove a partial object");
+        state.metrics.storage_error("delete");
+    }
+    tracing::warn!(export_id = %row.id, status = to.as_str(), "settled an export left processing");
+    Ok(Some(to))
+}
+
+/// At start: settle rows left `processing` by a crash, then remove
+/// temporary files and objects no row names. Nothing else runs yet, so
+/// every temporary file is garbage, whatever its age.
+///
+/// # Errors
+///
+/// When the database or storage cannot be read.
+pub async fn recover(state: &AppState) -> Result<(), String> {
+    let rows = state
+        .db
+        .processing()
+        .await
+        .map_err(|e| format!("cannot read exports: {e}"))?;
+    for row in rows {
+        settle(state, &row).await?;
+    }
+    if let Some(local) = state.storage.as_local() {
+        let db = state.db.clone();
+        let removed = local
+            .sweep(Duration::ZERO, |key| {
+                let db = db.clone();
+                async move { db.key_exists(&key).await.unwrap_or(true) }
+            })
+            .await
+            .map_err(|e| format!("cannot sweep storage: {e}"))?;
+        if removed > 0 {
+            tracing::warn!(removed, "removed temporary and orphaned files");
+        }
+    }
+    Ok(())
 }

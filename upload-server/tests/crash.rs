@@ -36,6 +36,22 @@ async fn request(
     Ok((r.status, r.body))
 }
 
+/// An upload of `pdf` under Idempotency-Key `key`: status and body.
+async fn keyed(
+    port: u16,
+    path: &str,
+    token: &str,
+    key: &str,
+    pdf: &[u8],
+) -> std::io::Result<(u16, Vec<u8>)> {
+    let headers = format!(
+        "{}Content-Type: application/pdf\r\nIdempotency-Key: {key}\r\n",
+        http::bearer(token)
+    );
+    let r = http::request(&format!("127.0.0.1:{port}"), "POST", path, &headers, pdf).await?;
+    Ok((r.status, r.body))
+}
+
 /// A server on a scratch directory, alice's token and an artifact of hers.
 struct Started {
     dir: std::path::PathBuf,
@@ -48,7 +64,7 @@ struct Started {
 async fn started(prefix: &str) -> Started {
     let dir = scratch_dir(prefix);
     let port = free_port();
-    let server = start(&dir, port, SECRET, &[]);
+    let server = start(&dir, port, SECRET, &[("RATE_LIMIT_PER_MINUTE", "0")]);
     wait_ready(port).await;
     let token = upload_server::auth::Keys::from_secret(SECRET.as_bytes())
         .issue("alice", Duration::from_secs(600))
@@ -89,12 +105,20 @@ async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
         .map(|i| payload::pdf_of_at_least(200_000, i))
         .collect();
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    // Keys whose request the kill cut off, with their bytes: retried after.
+    let unanswered = Arc::new(Mutex::new(Vec::<(String, Vec<u8>)>::new()));
     let mut clients = Vec::new();
-    for pdf in pdfs {
-        let (token, path, acknowledged) = (token.clone(), path.clone(), acknowledged.clone());
+    for (c, pdf) in pdfs.into_iter().enumerate() {
+        let (token, path, acknowledged, unanswered) = (
+            token.clone(),
+            path.clone(),
+            acknowledged.clone(),
+            unanswered.clone(),
+        );
         clients.push(tokio::spawn(async move {
-            loop {
-                match request(port, "POST", &path, Some(&token), &pdf).await {
+            for i in 0.. {
+                let key = format!("c{c}-{i}");
+                match keyed(port, &path, &token, &key, &pdf).await {
                     Ok((201, body)) => {
                         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
                         acknowledged
@@ -102,7 +126,10 @@ async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
                             .unwrap()
                             .push(v["id"].as_str().unwrap().to_owned());
                     }
-                    Ok(_) | Err(_) => return,
+                    Ok(_) | Err(_) => {
+                        unanswered.lock().unwrap().push((key, pdf));
+                        return;
+                    }
                 }
             }
         }));
@@ -120,8 +147,21 @@ async fn sigkill_mid_upload_loses_nothing_and_leaves_nothing_half_written() {
         acknowledged.len()
     );
 
-    let mut server = start(&dir, port, SECRET, &[]);
+    let mut server = start(&dir, port, SECRET, &[("RATE_LIMIT_PER_MINUTE", "0")]);
     wait_ready(port).await;
+    // The clients retry what the kill cut off, with the same keys: each is
+    // stored (a fresh attempt, or the replay of one finished before the
+    // kill), and its download is its bytes.
+    let unanswered = unanswered.lock().unwrap().clone();
+    assert!(!unanswered.is_empty());
+    for (key, pdf) in &unanswered {
+        let (status, body) = keyed(port, &path, &token, key, pdf).await.unwrap();
+        assert_eq!(status, 201, "{key}: {}", String::from_utf8_lossy(&body));
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["sha256"], hex::encode(Sha256::digest(pdf)), "{key}");
+        let got = http::get(v["url"].as_str().unwrap()).await.unwrap();
+        assert_eq!(got.body, *pdf, "{key}");
+    }
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&format!("sqlite://{}/db.sqlite", dir.display()))
         .await

@@ -3,7 +3,6 @@
 //! HTTP, compare bytes; tampered and expired URLs are refused.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -17,62 +16,12 @@ use upload_server::{AppState, Config, app};
 
 mod common;
 use common::http;
+use common::s3fs::{ACCESS, S3, SECRET};
 
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]
     config: Config,
-}
-
-const ACCESS: &str = "rowpress-test";
-const SECRET: &str = "rowpress-test-secret-key";
-
-/// s3s-fs on a free port over a scratch directory; killed when dropped.
-struct S3 {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl S3 {
-    fn start() -> S3 {
-        let dir =
-            std::env::temp_dir().join(format!("rowpress-s3-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(dir.join("exports-bucket")).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut child = Command::new("s3s-fs")
-            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--access-key", ACCESS, "--secret-key", SECRET])
-            .arg(&dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("s3s-fs (cargo install --locked s3s-fs@0.14.1 --features binary; scripts/setup.sh does)");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return S3 { child, port, dir };
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("s3s-fs did not start on port {port}");
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for S3 {
-    fn drop(&mut self) {
-        self.stop();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 async fn server(s3: &S3, extra: &[&str]) -> (axum::Router, AppState, PathBuf) {

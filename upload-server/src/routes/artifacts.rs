@@ -1,10 +1,13 @@
 //! Table artifacts: create, list, fetch (the caller's own only).
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
-use exporter_core::Table;
-use serde_json::Value;
+use axum::http::{HeaderMap, StatusCode, header};
+use exporter_core::{ExportError, Table};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -13,13 +16,16 @@ use crate::api::{Artifact, ArtifactList, ErrorBody, NewArtifact};
 use crate::auth::AuthUser;
 use crate::db::{ArtifactRow, now_millis};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonBody, PathParams};
+use crate::extract::{PathParams, QueryParams};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(fetch))
 }
+
+/// Longest title, in characters.
+const MAX_TITLE: usize = 500;
 
 /// RFC 3339 time of Unix milliseconds.
 pub fn rfc3339(millis: i64) -> String {
@@ -28,76 +34,171 @@ pub fn rfc3339(millis: i64) -> String {
     humantime::format_rfc3339_millis(t).to_string()
 }
 
-fn view(row: &ArtifactRow, with_data: bool) -> Artifact {
-    Artifact {
-        id: row.id.clone(),
-        kind: row.kind.clone(),
-        title: row.title.clone(),
+fn view(row: ArtifactRow, with_data: bool) -> ApiResult<Artifact> {
+    // The stored text goes out as it is: no JSON tree is built for it.
+    let data = if with_data {
+        Some(RawValue::from_string(row.data).map_err(ApiError::internal)?)
+    } else {
+        None
+    };
+    Ok(Artifact {
+        id: row.id,
+        kind: crate::api::ArtifactType::Table,
+        title: row.title,
         created_at: rfc3339(row.created_at),
-        data: with_data.then(|| serde_json::from_str(&row.data).unwrap_or(Value::Null)),
-    }
+        data,
+    })
 }
 
 /// Stores a table; it is checked as every export checks it, so a stored
-/// table always exports.
+/// table always exports. The body is read up to MAX_ARTIFACT_BYTES and the
+/// table checked row by row up to MAX_ARTIFACT_CELLS (413 as soon as one
+/// is passed), on the bounded pool for heavy work; the table is kept as
+/// the JSON text it was sent as.
 #[utoipa::path(
     post, path = "/api/artifacts", tag = "artifacts",
     request_body = NewArtifact,
     responses(
         (status = 201, description = "Stored", body = Artifact),
+        (status = 400, description = "Not JSON, or a title that cannot be stored (NUL, over 500 characters)", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 422, description = "Not a valid table; the message names the row and column", body = ErrorBody),
+        (status = 408, description = "The body stopped arriving", body = ErrorBody),
+        (status = 413, description = "Over MAX_ARTIFACT_BYTES, or more cells than MAX_ARTIFACT_CELLS (`TOO_MANY_CELLS`)", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "Not a valid table (the message names the row and column), or a missing field", body = ErrorBody),
+        (status = 429, description = "The per-user rate limit; `Retry-After` says when to retry", body = ErrorBody),
+        (status = 503, description = "The database is down (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
 async fn create(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    JsonBody(body): JsonBody<NewArtifact>,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult<(StatusCode, Json<Artifact>)> {
-    if body.kind != "table" {
-        return Err(ApiError::Unprocessable(format!(
-            "artifact type {:?} is not supported; use \"table\"",
-            body.kind
-        )));
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            let v = v.trim();
+            v.eq_ignore_ascii_case("application/json")
+                || (v.len() > 5 && v[v.len() - 5..].eq_ignore_ascii_case("+json"))
+        });
+    if !json {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the body as JSON, with Content-Type: application/json".into(),
+        ));
     }
-    let data = body.data.to_string();
-    Table::from_json(&data)?;
-    let title = body.title.or_else(|| {
-        body.data
-            .get("title")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    });
+    state
+        .limiter
+        .check(&state.db, &format!("artifacts:{user}"))
+        .await?
+        .map_err(|wait| {
+            state.metrics.rate_limited();
+            ApiError::TooManyRequests(wait.as_secs())
+        })?;
+    let bytes =
+        crate::extract::read_limited(&headers, body, state.config.max_artifact_bytes).await?;
+    let max_cells = state.config.max_artifact_cells;
+    let (title, data) = state
+        .heavy(move || parse_artifact(bytes, max_cells))
+        .await??;
     let row = ArtifactRow {
         id: uuid::Uuid::now_v7().to_string(),
         user_id: user,
-        kind: body.kind,
+        kind: "table".into(),
         title,
         data,
         created_at: now_millis(),
     };
     state.db.insert_artifact(&row).await?;
-    Ok((StatusCode::CREATED, Json(view(&row, true))))
+    Ok((StatusCode::CREATED, Json(view(row, true)?)))
 }
 
-/// The caller's artifacts, newest first, without their tables.
+/// Reads `{type, title?, data}` and checks `data` as a table without
+/// building it: the title, and the table's JSON text cut out of `bytes`
+/// in place (no second copy).
+fn parse_artifact(bytes: bytes::Bytes, max_cells: usize) -> ApiResult<(Option<String>, String)> {
+    // The messages of the other JSON bodies (axum's `Json`).
+    let body: NewArtifact<'_> = serde_json::from_slice(&bytes).map_err(|e| {
+        if e.is_data() {
+            ApiError::Unprocessable(format!(
+                "failed to deserialize the JSON body into the target type: {e}"
+            ))
+        } else {
+            ApiError::BadRequest(format!("failed to parse the request body as JSON: {e}"))
+        }
+    })?;
+    let shape = Table::check_json(body.data.get(), max_cells).map_err(|e| match e {
+        ExportError::TooManyCells { .. } => ApiError::TooManyCells(e.to_string()),
+        other => ApiError::from(other),
+    })?;
+    let title = body.title.or(shape.title);
+    if let Some(t) = &title {
+        if t.contains('\0') {
+            return Err(ApiError::BadRequest(
+                "title must not contain NUL (U+0000)".into(),
+            ));
+        }
+        if t.chars().count() > MAX_TITLE {
+            return Err(ApiError::BadRequest(format!(
+                "title is over {MAX_TITLE} characters"
+            )));
+        }
+    }
+    let start = body.data.get().as_ptr() as usize - bytes.as_ptr() as usize;
+    let end = start + body.data.get().len();
+    let mut text = Vec::from(bytes);
+    text.truncate(end);
+    text.drain(..start);
+    let text = String::from_utf8(text).map_err(ApiError::internal)?;
+    Ok((title, text))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Page size, 1 to 500 (default 100).
+    limit: Option<i64>,
+    /// `nextCursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// The caller's artifacts, newest first, without their tables, a page at a
+/// time.
 #[utoipa::path(
     get, path = "/api/artifacts", tag = "artifacts",
+    params(ListQuery),
     responses(
-        (status = 200, description = "At most 500", body = ArtifactList),
+        (status = 200, description = "A page", body = ArtifactList),
+        (status = 400, description = "A bad cursor or limit", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 503, description = "The database is down (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
 async fn list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
+    QueryParams(q): QueryParams<ListQuery>,
 ) -> ApiResult<Json<ArtifactList>> {
-    let rows = state.db.artifacts(&user, 500).await?;
-    Ok(Json(ArtifactList {
-        items: rows.iter().map(|r| view(r, false)).collect(),
-    }))
+    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let after = crate::extract::parse_cursor(q.cursor.as_deref())?;
+    let mut rows = state.db.artifacts(&user, after, limit + 1).await?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_cursor = if more {
+        rows.last().map(|r| format!("{}_{}", r.created_at, r.id))
+    } else {
+        None
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| view(r, false))
+        .collect::<ApiResult<_>>()?;
+    Ok(Json(ArtifactList { items, next_cursor }))
 }
 
 /// One of the caller's artifacts, with its table.
@@ -108,6 +209,7 @@ async fn list(
         (status = 200, description = "The artifact", body = Artifact),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
+        (status = 503, description = "The database is down (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -116,10 +218,11 @@ async fn fetch(
     AuthUser(user): AuthUser,
     PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<Artifact>> {
+    let id = crate::extract::parse_id(&id, "artifact")?;
     let row = state
         .db
         .artifact(&user, &id)
         .await?
         .ok_or(ApiError::NotFound("artifact"))?;
-    Ok(Json(view(&row, true)))
+    Ok(Json(view(row, true)?))
 }

@@ -1,7 +1,7 @@
 //! Exports: upload the bytes made in the browser, or have the server render
 //! them; list, fetch with a fresh URL, delete; and the signed file download.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::body::Body;
@@ -20,10 +20,11 @@ use super::artifacts::rfc3339;
 use crate::AppState;
 use crate::api::{ErrorBody, Export, ExportList, RenderRequest};
 use crate::auth::AuthUser;
-use crate::db::{ArtifactRow, ExportRow, now_millis};
+use crate::db::{ArtifactRow, ExportRow, ExportSource, ExportStatus, now_millis};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, PathParams, QueryParams};
-use crate::storage::key_for;
+use crate::naming::{content_disposition, file_name};
+use crate::storage::{Object, key_for};
 use crate::validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -38,8 +39,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
-    /// `pdf`, `docx` or `xlsx`.
-    format: String,
+    /// The file's format.
+    #[param(inline)]
+    format: crate::api::ExportFormat,
 }
 
 fn parse_format(s: &str) -> ApiResult<Format> {
@@ -47,35 +49,8 @@ fn parse_format(s: &str) -> ApiResult<Format> {
         .map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
-/// A download name from the artifact title: no characters file systems or
-/// headers refuse.
-fn file_name(title: Option<&str>, format: &str) -> String {
-    let base: String = title
-        .unwrap_or("")
-        .chars()
-        .map(|c| {
-            if c.is_control() || "<>:\"/\\|?*".contains(c) {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    // Words of dots alone (`..`) go, and no name starts with a dot.
-    let base = base
-        .split_whitespace()
-        .filter(|w| !w.chars().all(|c| c == '.'))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let base: String = base.trim_start_matches('.').chars().take(120).collect();
-    format!(
-        "{}.{format}",
-        if base.is_empty() { "export" } else { &base }
-    )
-}
-
 async fn view(state: &AppState, row: &ExportRow, title: Option<&str>) -> ApiResult<Export> {
-    let url = if row.status == "completed" {
+    let url = if row.status == ExportStatus::Completed {
         let name = file_name(title, &row.format);
         Some(
             state
@@ -94,40 +69,16 @@ async fn view(state: &AppState, row: &ExportRow, title: Option<&str>) -> ApiResu
     Ok(Export {
         id: row.id.clone(),
         artifact_id: row.artifact_id.clone(),
-        format: row.format.clone(),
+        format: crate::api::ExportFormat::from_extension(&row.format).ok_or_else(|| {
+            ApiError::internal(format!("export {} has format {:?}", row.id, row.format))
+        })?,
         url,
-        status: row.status.clone(),
+        status: row.status,
+        source: row.source,
         created_at: rfc3339(row.created_at),
         size_bytes: row.size_bytes,
         sha256: row.sha256.clone(),
     })
-}
-
-/// Reads the body up to the limit: 413 at once on a larger Content-Length,
-/// else as soon as the stream passes the limit (never buffering more).
-async fn read_body(state: &AppState, headers: &HeaderMap, body: Body) -> ApiResult<Bytes> {
-    let max = state.config.max_upload_bytes;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max) {
-        return Err(ApiError::PayloadTooLarge(max));
-    }
-    axum::body::to_bytes(body, usize::try_from(max).unwrap_or(usize::MAX))
-        .await
-        .map_err(|e| {
-            let too_large = std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-                || e.to_string().contains("length limit");
-            if too_large {
-                ApiError::PayloadTooLarge(max)
-            } else if e.to_string().contains("timeout") {
-                ApiError::RequestTimeout
-            } else {
-                ApiError::BadRequest(format!("cannot read the upload: {e}"))
-            }
-        })
 }
 
 /// The idempotency key header, checked.
@@ -138,9 +89,9 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
             let s = v
                 .to_str()
                 .map_err(|_| ApiError::BadRequest("Idempotency-Key must be ASCII".into()))?;
-            if s.is_empty() || s.len() > 200 {
+            if s.is_empty() || s.len() > 200 || !s.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(ApiError::BadRequest(
-                    "Idempotency-Key must be 1 to 200 characters".into(),
+                    "Idempotency-Key must be 1 to 200 visible ASCII characters".into(),
                 ));
             }
             Ok(Some(s.to_owned()))
@@ -168,7 +119,7 @@ async fn limit(state: &AppState, user: &str, key: Option<&str>) -> ApiResult<()>
     params(
         ("id" = String, Path, description = "Artifact id"),
         FormatQuery,
-        ("Idempotency-Key" = Option<String>, Header, description = "1 to 200 ASCII characters; the same key with the same bytes returns the same export (header `Idempotent-Replayed: true`), with other bytes 409"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 200 visible ASCII characters. The same key again: the same bytes of a `completed` export replay it (header `Idempotent-Replayed: true`), other bytes are 409 `CONFLICT`; an attempt still in flight is 409 `IN_PROGRESS` with `Retry-After`; after a `failed` attempt the new bytes are a fresh attempt"),
     ),
     request_body(
         description = "The file's bytes, with the format's Content-Type (or application/octet-stream)",
@@ -180,16 +131,18 @@ async fn limit(state: &AppState, user: &str, key: Option<&str>) -> ApiResult<()>
         )
     ),
     responses(
-        (status = 201, description = "Stored (or replayed)", body = Export),
+        (status = 201, description = "Stored whole (size and SHA-256 checked against the stored copy), or replayed", body = Export),
         (status = 400, description = "Unknown format or bad Idempotency-Key", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
-        (status = 409, description = "The Idempotency-Key was used for other bytes", body = ErrorBody),
+        (status = 408, description = "The body stopped arriving", body = ErrorBody),
+        (status = 409, description = "`CONFLICT`: the Idempotency-Key was used for other bytes; `IN_PROGRESS`: an upload with this key is still being stored (`Retry-After`)", body = ErrorBody),
         (status = 413, description = "Larger than MAX_UPLOAD_BYTES", body = ErrorBody),
         (status = 415, description = "Content-Type does not match the format", body = ErrorBody),
         (status = 422, description = "The bytes are not a valid file of that format", body = ErrorBody),
         (status = 429, description = "The per-user rate limit; `Retry-After` says when to retry", body = ErrorBody),
-        (status = 503, description = "Storage or the database is down; the row is left failed", body = ErrorBody),
+        (status = 503, description = "Storage or the database is down; nothing is stored (`Retry-After`)", body = ErrorBody),
+        (status = 507, description = "Storage is full; nothing is stored (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -202,7 +155,8 @@ async fn upload(
     body: Body,
 ) -> ApiResult<Response> {
     let started = Instant::now();
-    let format = parse_format(&query.format)?;
+    let format = query.format.core();
+    let artifact_id = crate::extract::parse_id(&artifact_id, "artifact")?;
     let artifact = state
         .db
         .artifact(&user, &artifact_id)
@@ -212,8 +166,11 @@ async fn upload(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    // Media types are case-insensitive (RFC 9110 8.3.1).
     let essence = content_type.split(';').next().unwrap_or("").trim();
-    if essence != format.mime_type() && essence != "application/octet-stream" {
+    if !essence.eq_ignore_ascii_case(format.mime_type())
+        && !essence.eq_ignore_ascii_case("application/octet-stream")
+    {
         return Err(ApiError::UnsupportedMediaType(format!(
             "Content-Type {essence:?} does not match format {format}; send {}",
             format.mime_type()
@@ -221,17 +178,46 @@ async fn upload(
     }
     let key = idempotency_key(&headers)?;
     limit(&state, &user, key.as_deref()).await?;
-    let bytes = read_body(&state, &headers, body).await?;
-    validate::check(format, &bytes).map_err(|e| {
+    let bytes = crate::extract::read_limited(&headers, body, state.config.max_upload_bytes).await?;
+    let new = NewExport {
+        user,
+        artifact,
+        format,
+        source: ExportSource::Upload,
+        key,
+        started,
+    };
+    // Every byte has arrived: from here the upload is finished (validated,
+    // stored or refused) even if the client goes away meanwhile, so its
+    // retry finds it settled.
+    detached(&state, move |state| async move {
+        let checked = bytes.clone();
         state
-            .metrics
-            .export(format.extension(), "rejected", "upload");
-        ApiError::Unprocessable(e)
-    })?;
-    store(
-        &state, &user, &artifact, format, bytes, key, started, "upload",
-    )
+            .heavy(move || validate::check(format, &checked))
+            .await?
+            .map_err(|e| {
+                state
+                    .metrics
+                    .export(format.extension(), "rejected", "upload");
+                ApiError::Unprocessable(e)
+            })?;
+        commit(&state, new, bytes).await
+    })
     .await
+}
+
+/// Runs `work` in a task of its own and waits for it: a client that
+/// disconnects (which drops this request's future) does not cancel it
+/// halfway, which used to leave a row `processing` and a temporary file
+/// behind.
+async fn detached<F, Fut>(state: &AppState, work: F) -> ApiResult<Response>
+where
+    F: FnOnce(AppState) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<Response>> + Send + 'static,
+{
+    tokio::spawn(work(state.clone()))
+        .await
+        .map_err(ApiError::internal)?
 }
 
 /// Renders the artifact on the server with exporter-core and stores it: for
@@ -239,16 +225,19 @@ async fn upload(
 #[utoipa::path(
     post, path = "/api/artifacts/export", tag = "exports",
     request_body = RenderRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "As for uploads")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "As for uploads, except that a `completed` export of the same artifact and format is replayed (a render's bytes differ by their creation time)")),
     responses(
         (status = 201, description = "Rendered and stored", body = Export),
-        (status = 400, description = "Unknown format", body = ErrorBody),
+        (status = 400, description = "Unknown format or bad Idempotency-Key", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
-        (status = 409, description = "The Idempotency-Key was used for other bytes", body = ErrorBody),
-        (status = 422, description = "The table does not fit the format (the exporter's code and message)", body = ErrorBody),
+        (status = 409, description = "`CONFLICT`: the Idempotency-Key was used for another export; `IN_PROGRESS`: one with this key is being stored (`Retry-After`)", body = ErrorBody),
+        (status = 413, description = "The rendered file would be larger than MAX_UPLOAD_BYTES", body = ErrorBody),
+        (status = 415, description = "The body is not JSON", body = ErrorBody),
+        (status = 422, description = "The table does not fit the format (the exporter's code and message), or the body lacks a field", body = ErrorBody),
         (status = 429, description = "The per-user rate limit; `Retry-After` says when to retry", body = ErrorBody),
-        (status = 503, description = "Storage or the database is down", body = ErrorBody),
+        (status = 503, description = "Storage or the database is down (`Retry-After`)", body = ErrorBody),
+        (status = 507, description = "Storage is full (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -259,141 +248,305 @@ async fn render(
     JsonBody(req): JsonBody<RenderRequest>,
 ) -> ApiResult<Response> {
     let started = Instant::now();
-    let format = parse_format(&req.format)?;
+    let format = req.format.core();
+    let artifact_id = crate::extract::parse_id(&req.artifact_id, "artifact")?;
     let artifact = state
         .db
-        .artifact(&user, &req.artifact_id)
+        .artifact(&user, &artifact_id)
         .await?
         .ok_or(ApiError::NotFound("artifact"))?;
     let key = idempotency_key(&headers)?;
-    limit(&state, &user, key.as_deref()).await?;
-    let data = artifact.data.clone();
-    // Rendering is CPU work: keep it off the async runtime's threads.
-    let bytes = tokio::task::spawn_blocking(move || {
-        let table = Table::from_json(&data)?;
-        let created = i64::try_from(crate::auth::unix_now()).unwrap_or(0);
-        exporter_core::export(&table, &ExportOptions::new(format).created_at(created))
-    })
-    .await
-    .map_err(ApiError::internal)??;
-    store(
-        &state,
-        &user,
-        &artifact,
+    let new = NewExport {
+        user,
+        artifact,
         format,
-        Bytes::from(bytes),
+        source: ExportSource::Server,
         key,
         started,
-        "server",
-    )
+    };
+    // A render already made under this key is replayed without rendering.
+    if let Some(key) = &new.key
+        && let Some(replayed) = prior_attempt(&state, &new, key, None).await?
+    {
+        return Ok(replayed);
+    }
+    limit(&state, &new.user, new.key.as_deref()).await?;
+    detached(&state, move |state| async move {
+        let data = new.artifact.data.clone();
+        let max = state.config.max_upload_bytes;
+        // Rendering is CPU work: on the bounded blocking pool, never on the
+        // async runtime's threads.
+        let bytes = state
+            .heavy(move || {
+                let table = Table::from_json(&data)?;
+                let created = i64::try_from(crate::auth::unix_now()).unwrap_or(0);
+                exporter_core::export(&table, &ExportOptions::new(format).created_at(created))
+            })
+            .await??;
+        // Renders are held to the limit uploads are held to.
+        if bytes.len() as u64 > max {
+            return Err(ApiError::PayloadTooLarge(max));
+        }
+        commit(&state, new, Bytes::from(bytes)).await
+    })
     .await
 }
 
-/// Records the row (`processing`), stores the object, marks the row
-/// `completed`: a row is never `completed` without its object, and a
-/// failed store leaves it `failed`.
-#[allow(clippy::too_many_arguments)]
-async fn store(
-    state: &AppState,
-    user: &str,
-    artifact: &ArtifactRow,
+/// What a request to create an export brings.
+struct NewExport {
+    user: String,
+    artifact: ArtifactRow,
     format: Format,
-    bytes: Bytes,
-    idempotency_key: Option<String>,
+    source: ExportSource,
+    key: Option<String>,
     started: Instant,
-    source: &'static str,
-) -> ApiResult<Response> {
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    if let Some(key) = &idempotency_key
-        && let Some(existing) = state.db.export_by_idempotency_key(user, key).await?
+}
+
+/// Records the row (`processing`), stores the object (verified), moves the
+/// row to `completed`: a row is never `completed` without its whole object,
+/// and a failed store leaves it `failed` with no object.
+async fn commit(state: &AppState, new: NewExport, bytes: Bytes) -> ApiResult<Response> {
+    let sha256: [u8; 32] = Sha256::digest(&bytes).into();
+    let sha_hex = hex::encode(sha256);
+    if let Some(key) = &new.key
+        && let Some(replayed) = prior_attempt(state, &new, key, Some(&sha_hex)).await?
     {
-        return replay(state, existing, &sha256, artifact, source).await;
+        return Ok(replayed);
     }
+    let format = new.format;
     let id = uuid::Uuid::now_v7().to_string();
-    let storage_key = key_for(user, &id, format.extension());
+    let storage_key = key_for(&new.user, &id, format.extension());
     let now = now_millis();
     let row = ExportRow {
         id: id.clone(),
-        artifact_id: artifact.id.clone(),
-        user_id: user.to_owned(),
+        artifact_id: new.artifact.id.clone(),
+        user_id: new.user.clone(),
         format: format.extension().to_owned(),
         url: format!("/api/exports/{id}"),
-        status: "processing".into(),
+        status: ExportStatus::Processing,
         storage_key: storage_key.clone(),
         size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-        sha256: sha256.clone(),
-        idempotency_key: idempotency_key.clone(),
+        sha256: sha_hex.clone(),
+        idempotency_key: new.key.clone(),
         created_at: now,
         updated_at: now,
+        source: new.source,
     };
     if !state.db.insert_export(&row).await? {
-        // Another request with the same key won the race.
-        let key = idempotency_key.unwrap_or_default();
-        let existing = state
-            .db
-            .export_by_idempotency_key(user, &key)
-            .await?
-            .ok_or(ApiError::Conflict("Idempotency-Key is in use".into()))?;
-        return replay(state, existing, &sha256, artifact, source).await;
+        // Another request with the same key got in first: answer as its
+        // state says (in flight: 409 with Retry-After).
+        let key = new.key.as_deref().unwrap_or_default();
+        return match prior_attempt(state, &new, key, Some(&sha_hex)).await? {
+            Some(replayed) => Ok(replayed),
+            None => Err(ApiError::InProgress),
+        };
     }
     let size = bytes.len();
-    let name = file_name(artifact.title.as_deref(), format.extension());
-    if let Err(e) = state
-        .storage
-        .put(&storage_key, bytes, format.mime_type(), &name)
-        .await
-    {
-        tracing::error!(error = %e, export_id = %id, "storage write failed");
+    let source = new.source.as_str();
+    let name = file_name(new.artifact.title.as_deref(), format.extension());
+    let object = Object {
+        key: &storage_key,
+        bytes,
+        sha256,
+        content_type: format.mime_type(),
+        file_name: &name,
+    };
+    if let Err(e) = state.storage.put(object).await {
+        let full = crate::storage::is_full(&e);
+        tracing::error!(error = %e, export_id = %id, full, "storage write failed");
         state.metrics.storage_error("put");
         state.metrics.export(format.extension(), "failed", source);
-        if let Err(db) = state.db.set_status(&id, "failed").await {
-            tracing::error!(error = %db, export_id = %id, "cannot mark the export failed");
+        // A PUT whose answer was lost may have stored the object: remove it
+        // (retried in the background while storage is down).
+        discard(state, &id, &storage_key);
+        if let Err(db) = state
+            .db
+            .transition(&id, ExportStatus::Processing, ExportStatus::Failed)
+            .await
+        {
+            tracing::error!(error = %db, export_id = %id, "cannot mark the export failed yet");
+            fail_later(state, &id);
         }
+        return Err(if full {
+            ApiError::InsufficientStorage
+        } else {
+            ApiError::Unavailable("storage")
+        });
+    }
+    let settled = match transition_patiently(state, &id, ExportStatus::Completed).await {
+        Ok(true) => ExportStatus::Completed,
+        // The sweeper settled it first (a PROCESSING_TIMEOUT shorter than
+        // this write): trust the row, not this request.
+        Ok(false) => state
+            .db
+            .export_by_id(&id)
+            .await?
+            .map_or(ExportStatus::Failed, |r| r.status),
+        Err(e) => {
+            // Not known to be completed, and the database stayed away: the
+            // object goes, and the row is failed as soon as it can be.
+            tracing::error!(error = %e, export_id = %id, "cannot mark the export completed");
+            discard(state, &id, &storage_key);
+            fail_later(state, &id);
+            return Err(ApiError::from(e));
+        }
+    };
+    if settled != ExportStatus::Completed {
+        tracing::warn!(export_id = %id, "the export was settled failed while it was stored");
+        discard(state, &id, &storage_key);
         return Err(ApiError::Unavailable("storage"));
     }
-    state.db.set_status(&id, "completed").await?;
     state
         .metrics
         .export(format.extension(), "completed", source);
     state.metrics.stored(
         format.extension(),
         u64::try_from(size).unwrap_or(u64::MAX),
-        started.elapsed(),
+        new.started.elapsed(),
         source,
     );
     let row = ExportRow {
-        status: "completed".into(),
+        status: ExportStatus::Completed,
         ..row
     };
     tracing::info!(
         event = "artifact_exported",
-        user = %user,
-        artifact_id = %artifact.id,
+        user = %new.user,
+        artifact_id = %new.artifact.id,
         export_id = %id,
         format = %format,
         size_bytes = size,
-        duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        duration_ms = u64::try_from(new.started.elapsed().as_millis()).unwrap_or(u64::MAX),
         source,
     );
-    let body = view(state, &row, artifact.title.as_deref()).await?;
+    let body = view(state, &row, new.artifact.title.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-/// The same key again: the same export if the bytes are the same, else 409.
-async fn replay(
-    state: &AppState,
-    existing: ExportRow,
-    sha256: &str,
-    artifact: &ArtifactRow,
-    source: &str,
-) -> ApiResult<Response> {
-    if existing.sha256 != sha256 || existing.artifact_id != artifact.id {
-        return Err(ApiError::Conflict(
-            "this Idempotency-Key was used for a different upload".into(),
-        ));
+/// How long a request that has stored its object waits for the database to
+/// record it `completed` (the client's 201 waits with it).
+const DB_PATIENCE: Duration = Duration::from_secs(15);
+
+/// How long the background keeps trying to fail a row, or to remove an
+/// object, that could not be settled during its request.
+const BACKGROUND_PATIENCE: Duration = Duration::from_secs(600);
+
+/// `processing` -> `to`, retried while the database is unreachable, for
+/// up to [`DB_PATIENCE`].
+async fn transition_patiently(state: &AppState, id: &str, to: ExportStatus) -> sqlx::Result<bool> {
+    let deadline = Instant::now() + DB_PATIENCE;
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match state.db.transition(id, ExportStatus::Processing, to).await {
+            Err(e) if Instant::now() + wait < deadline => {
+                tracing::warn!(error = %e, export_id = %id, "database unavailable; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(2));
+            }
+            other => return other,
+        }
     }
-    state.metrics.export(&existing.format, "replayed", source);
-    let body = view(state, &existing, artifact.title.as_deref()).await?;
+}
+
+/// Marks `processing` export `id` failed in the background, retrying
+/// until the database answers, so a retry with its key is not told it is
+/// in progress until PROCESSING_TIMEOUT.
+fn fail_later(state: &AppState, id: &str) {
+    let (state, id) = (state.clone(), id.to_owned());
+    tokio::spawn(async move {
+        let deadline = Instant::now() + BACKGROUND_PATIENCE;
+        while Instant::now() < deadline {
+            match state
+                .db
+                .transition(&id, ExportStatus::Processing, ExportStatus::Failed)
+                .await
+            {
+                Ok(_) => return,
+                Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+            }
+        }
+        tracing::error!(export_id = %id, "gave up marking the export failed; the sweeper will");
+    });
+}
+
+/// Removes the object of export `id` that must not be kept, retrying in
+/// the background while storage is down.
+fn discard(state: &AppState, id: &str, key: &str) {
+    let (state, id, key) = (state.clone(), id.to_owned(), key.to_owned());
+    tokio::spawn(async move {
+        let deadline = Instant::now() + BACKGROUND_PATIENCE;
+        loop {
+            match state.storage.delete(&key).await {
+                Ok(()) => return,
+                Err(e) if Instant::now() >= deadline => {
+                    tracing::error!(error = %e, export_id = %id, "gave up removing an object that must not be kept");
+                    return;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+            }
+        }
+    });
+}
+
+/// What an earlier attempt with Idempotency-Key `key` means for this one:
+/// `Some` answer when it decides the request (a replay, a 409), `None` when
+/// this request is a fresh attempt (no earlier one, or it failed and its
+/// key was freed). `sha256` is the hex digest of an upload's bytes (`None`
+/// for a render, compared by artifact and format instead).
+async fn prior_attempt(
+    state: &AppState,
+    new: &NewExport,
+    key: &str,
+    sha256: Option<&str>,
+) -> ApiResult<Option<Response>> {
+    // Each turn settles one state; three are enough for failed -> freed.
+    for _ in 0..3 {
+        let Some(row) = state.db.export_by_idempotency_key(&new.user, key).await? else {
+            return Ok(None);
+        };
+        match row.status {
+            ExportStatus::Completed => {
+                let same = row.artifact_id == new.artifact.id
+                    && row.source == new.source
+                    && match new.source {
+                        ExportSource::Upload => sha256.is_none_or(|s| s == row.sha256),
+                        ExportSource::Server => row.format == new.format.extension(),
+                    };
+                if !same {
+                    return Err(ApiError::Conflict(
+                        "this Idempotency-Key was used for a different export".into(),
+                    ));
+                }
+                return replay(state, &row, &new.artifact).await.map(Some);
+            }
+            ExportStatus::Processing => {
+                let timeout =
+                    i64::try_from(state.config.processing_timeout.as_millis()).unwrap_or(i64::MAX);
+                if now_millis().saturating_sub(row.updated_at) < timeout {
+                    return Err(ApiError::InProgress);
+                }
+                // Abandoned by an instance that died: settle it as the
+                // sweeper would, then look again.
+                crate::sweep::settle(state, &row)
+                    .await
+                    .map_err(ApiError::internal)?;
+            }
+            ExportStatus::Failed => {
+                // A fresh attempt: free the key (one retry wins; the others
+                // find its new row and wait).
+                state.db.release_key(&row.id).await?;
+            }
+        }
+    }
+    Err(ApiError::InProgress)
+}
+
+/// The original 201 of a `completed` export, marked as a replay.
+async fn replay(state: &AppState, row: &ExportRow, artifact: &ArtifactRow) -> ApiResult<Response> {
+    state
+        .metrics
+        .export(&row.format, "replayed", row.source.as_str());
+    let body = view(state, row, artifact.title.as_deref()).await?;
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     response
         .headers_mut()
@@ -430,25 +583,14 @@ async fn list(
     AuthUser(user): AuthUser,
     QueryParams(q): QueryParams<ListQuery>,
 ) -> ApiResult<Json<ExportList>> {
+    let artifact_id = crate::extract::parse_id(&q.artifact_id, "artifact")?;
     let artifact = state
         .db
-        .artifact(&user, &q.artifact_id)
+        .artifact(&user, &artifact_id)
         .await?
         .ok_or(ApiError::NotFound("artifact"))?;
     let limit = q.limit.unwrap_or(20).clamp(1, 100);
-    let after = match q.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => {
-            let (at, id) = c
-                .split_once('_')
-                .ok_or_else(|| ApiError::BadRequest("bad cursor".into()))?;
-            Some((
-                at.parse::<i64>()
-                    .map_err(|_| ApiError::BadRequest("bad cursor".into()))?,
-                id.to_owned(),
-            ))
-        }
-    };
+    let after = crate::extract::parse_cursor(q.cursor.as_deref())?;
     let rows = state
         .db
         .exports(&user, &artifact.id, after, limit + 1)
@@ -488,6 +630,7 @@ async fn fetch(
     AuthUser(user): AuthUser,
     PathParams(id): PathParams<String>,
 ) -> ApiResult<Json<Export>> {
+    let id = crate::extract::parse_id(&id, "export")?;
     let row = state
         .db
         .export(&user, &id)
@@ -518,6 +661,7 @@ async fn remove(
     AuthUser(user): AuthUser,
     PathParams(id): PathParams<String>,
 ) -> ApiResult<StatusCode> {
+    let id = crate::extract::parse_id(&id, "export")?;
     let row = state
         .db
         .export(&user, &id)
@@ -567,15 +711,15 @@ async fn file(
     QueryParams(q): QueryParams<FileQuery>,
 ) -> ApiResult<Response> {
     let local = state.storage.as_local().ok_or(ApiError::NotFound("file"))?;
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return Err(ApiError::NotFound("file"));
-    }
+    let id = crate::extract::parse_id(&id, "file")?;
     let row = state
         .db
         .export_by_id(&id)
         .await?
         .ok_or(ApiError::NotFound("file"))?;
-    if row.status != "completed" || !local.check_signature(&row.storage_key, q.expires, &q.sig) {
+    if row.status != ExportStatus::Completed
+        || !local.check_signature(&row.storage_key, q.expires, &q.sig)
+    {
         return Err(ApiError::NotFound("file"));
     }
     let path = local.path(&row.storage_key).map_err(ApiError::internal)?;
@@ -585,12 +729,7 @@ async fn file(
     })?;
     let len = file.metadata().await.map_err(ApiError::internal)?.len();
     let format = parse_format(&row.format)?;
-    let title =
-        sqlx::query_scalar::<_, Option<String>>("SELECT title FROM artifacts WHERE id = $1")
-            .bind(&row.artifact_id)
-            .fetch_optional(&state.db.pool)
-            .await?
-            .flatten();
+    let title = state.db.artifact_title(&row.artifact_id).await?;
     let name = file_name(title.as_deref(), &row.format);
     let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
     let headers = [
@@ -605,102 +744,4 @@ async fn file(
         ),
     ];
     Ok((headers, body).into_response())
-}
-
-/// `attachment` with an ASCII fallback name and the UTF-8 one (RFC 6266).
-pub fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-/// At start: finish or fail rows left `processing` by a crash, then remove
-/// temporary files and objects no row names.
-///
-/// # Errors
-///
-/// When the database or storage cannot be read.
-pub async fn recover(state: &AppState) -> Result<(), String> {
-    let rows = state
-        .db
-        .processing()
-        .await
-        .map_err(|e| format!("cannot read exports: {e}"))?;
-    for row in rows {
-        let size = state
-            .storage
-            .size(&row.storage_key)
-            .await
-            .map_err(|e| format!("cannot read storage: {e}"))?;
-        let status = if size == u64::try_from(row.size_bytes).ok() {
-            "completed"
-        } else {
-            "failed"
-        };
-        if status == "failed" {
-            state
-                .storage
-                .delete(&row.storage_key)
-                .await
-                .map_err(|e| format!("cannot clean storage: {e}"))?;
-        }
-        state
-            .db
-            .set_status(&row.id, status)
-            .await
-            .map_err(|e| format!("cannot update exports: {e}"))?;
-        tracing::warn!(export_id = %row.id, status, "recovered an export left processing");
-    }
-    if let Some(local) = state.storage.as_local() {
-        let db = state.db.clone();
-        let removed = local
-            .sweep(|key| {
-                let db = db.clone();
-                // On a database error keep the file: better an orphan than a lost object.
-                async move { db.key_exists(&key).await.unwrap_or(true) }
-            })
-            .await
-            .map_err(|e| format!("cannot sweep storage: {e}"))?;
-        if removed > 0 {
-            tracing::warn!(removed, "removed temporary and orphaned files");
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_and_dispositions_are_safe() {
-        assert_eq!(
-            file_name(Some("Q3: sales/returns"), "pdf"),
-            "Q3 sales returns.pdf"
-        );
-        assert_eq!(file_name(Some("../../etc/passwd"), "pdf"), "etc passwd.pdf");
-        assert_eq!(file_name(None, "xlsx"), "export.xlsx");
-        assert_eq!(
-            content_disposition("Отчёт 1.pdf"),
-            "attachment; filename=\"_____ 1.pdf\"; filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%201.pdf"
-        );
-    }
 }

@@ -35,6 +35,7 @@ pub fn start(dir: &Path, port: u16, secret: &str, extra: &[(&str, &str)]) -> Chi
             format!("sqlite://{}/db.sqlite", dir.display()),
         )
         .env("EXPORT_STORAGE_PATH", dir.join("files"))
+        .env("EXPORT_BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("AUTH_SECRET", secret)
         .env("STATIC_DIR", "/nonexistent")
         .stdout(Stdio::null())

@@ -1,0 +1,104 @@
+//! Download names: from an artifact's title to a file name and its
+//! `Content-Disposition` header. Shared by the local download route and the
+//! S3 backend (which stores the header with the object).
+
+/// Whether `c` may not appear in a download name: controls, characters
+/// file systems refuse, and invisible format characters (bidi overrides,
+/// isolates and marks among them, which can make `exe.pdf` display as
+/// `fdp.exe`; zero-width characters; the BOM).
+fn refused(c: char) -> bool {
+    c.is_control()
+        || "<>:\"/\\|?*".contains(c)
+        || matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}')
+}
+
+/// A download name from the artifact title: no characters file systems or
+/// headers refuse, no invisible ones, at most 120 characters before the
+/// extension.
+pub fn file_name(title: Option<&str>, extension: &str) -> String {
+    let base: String = title
+        .unwrap_or("")
+        .chars()
+        .map(|c| if refused(c) { ' ' } else { c })
+        .collect();
+    // Words of dots alone (`..`) go, and no name starts with a dot.
+    let base = base
+        .split_whitespace()
+        .filter(|w| !w.chars().all(|c| c == '.'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let base: String = base.trim_start_matches('.').chars().take(120).collect();
+    format!(
+        "{}.{extension}",
+        if base.is_empty() { "export" } else { &base }
+    )
+}
+
+/// `attachment` with an ASCII fallback name and the UTF-8 one (RFC 6266).
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .chars()
+        .filter(|c| !refused(*c))
+        .collect::<String>()
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_and_dispositions_are_safe() {
+        assert_eq!(
+            file_name(Some("Q3: sales/returns"), "pdf"),
+            "Q3 sales returns.pdf"
+        );
+        assert_eq!(file_name(Some("../../etc/passwd"), "pdf"), "etc passwd.pdf");
+        assert_eq!(file_name(None, "xlsx"), "export.xlsx");
+        assert_eq!(
+            content_disposition("Отчёт 1.pdf"),
+            "attachment; filename=\"_____ 1.pdf\"; filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%201.pdf"
+        );
+    }
+
+    #[test]
+    fn bidi_and_invisible_characters_never_reach_the_name() {
+        // RIGHT-TO-LEFT OVERRIDE would show "invoice\u{202E}fdp.exe" as "invoiceexe.pdf".
+        let name = file_name(Some("invoice\u{202E}fdp.exe"), "pdf");
+        assert_eq!(name, "invoice fdp.exe.pdf");
+        for c in [
+            '\u{200E}', '\u{200F}', '\u{2066}', '\u{2069}', '\u{061C}', '\u{FEFF}', '\u{200B}',
+        ] {
+            let name = file_name(Some(&format!("a{c}b")), "pdf");
+            assert_eq!(name, "a b.pdf", "U+{:04X}", c as u32);
+            assert!(!content_disposition(&name).contains("%E2%80%8"));
+        }
+        assert!(!content_disposition("x\u{202E}y.pdf").contains("%E2%80%AE"));
+    }
+}
