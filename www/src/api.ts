@@ -21,6 +21,7 @@ export interface ExportRecord {
   format: Format;
   url: string | null;
   status: "processing" | "completed" | "failed";
+  source: "upload" | "server";
   createdAt: string;
   sizeBytes: number;
   sha256: string;
@@ -173,7 +174,19 @@ export async function devLogin(userId: string): Promise<string | null> {
   }
 }
 
-/** Whether a failed call should be retried later rather than reported. */
+/** Whether a failed call should be retried later rather than reported:
+ * the network, the server busy or down (503, 507 full, 429), a token to
+ * renew (401), or an upload with the same key still being stored (409
+ * IN_PROGRESS; another 409 means other bytes under the key, for good). */
 export function isTransient(e: unknown): boolean {
-  return e instanceof NetworkError || (e instanceof ApiError && (e.status === 503 || e.status === 502 || e.status === 504 || e.status === 401 || e.status === 429 || e.status === 408));
+  if (e instanceof NetworkError) return true;
+  if (!(e instanceof ApiError)) return false;
+  if (e.status === 409) return e.code === "IN_PROGRESS";
+  return [401, 408, 429, 502, 503, 504, 507].includes(e.status);
+}
+
+/** Whether the server has kept an upload's file: a 2xx alone does not say
+ * so, a `completed` export with a download URL does. */
+export function isKept(record: ExportRecord): boolean {
+  return record.status === "completed" && typeof record.url === "string" && record.url.length > 0;
 }

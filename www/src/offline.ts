@@ -1,7 +1,7 @@
 // What the app keeps in IndexedDB to work offline: the artifacts last seen
 // and telemetry events not yet sent; and the upload queue's sender.
 
-import { Api, type Artifact, type ArtifactSummary, isTransient } from "./api";
+import { Api, type Artifact, type ArtifactSummary, NetworkError, isKept, isTransient } from "./api";
 import { getAll, withStore } from "./idb";
 import { flush, type FlushReport, type PendingUpload, type SendResult } from "./queue";
 
@@ -39,14 +39,20 @@ export async function forgetAll(): Promise<void> {
   await withStore("artifacts", "readwrite", (s) => s.clear());
 }
 
-/** Sends one waiting upload; how it went decides whether it stays queued. */
+/** Sends one waiting upload; how it went decides whether it stays queued.
+ * Its bytes leave the queue only for a `completed` export with a URL: any
+ * other answer keeps them, to be sent again with the same key. */
 export async function sendUpload(api: Api, u: PendingUpload): Promise<SendResult> {
   try {
-    await api.upload(u.artifactId, u.format, u.bytes, u.key);
-    return { kind: "sent" };
+    const record = await api.upload(u.artifactId, u.format, u.bytes, u.key);
+    if (isKept(record)) return { kind: "sent" };
+    return { kind: "retry", reason: `the server has not kept the file yet (${record.status})`, backoff: true };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    return isTransient(e) ? { kind: "retry", reason } : { kind: "refused", reason };
+    if (!isTransient(e)) return { kind: "refused", reason };
+    // Offline: retried as soon as the network is back. The server busy or
+    // full: retried later and later.
+    return { kind: "retry", reason, backoff: !(e instanceof NetworkError) };
   }
 }
 

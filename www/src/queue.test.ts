@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { closeDb } from "./idb";
-import { enqueue, flush, pending, type PendingUpload, type SendResult } from "./queue";
+import { Api, ApiError, NetworkError } from "./api";
+import { sendUpload } from "./offline";
+import { backoffMs, enqueue, flush, pending, type PendingUpload, type SendResult } from "./queue";
 
 function item(key: string, createdAt: number, userId = "alice"): Omit<PendingUpload, "attempts"> {
   return {
@@ -89,5 +91,56 @@ describe("the offline upload queue", () => {
     const [a, b] = await Promise.all([flush("alice", send), flush("alice", send)]);
     expect(calls).toBe(1);
     expect(a).toBe(b);
+  });
+
+  it("waits after a retry the server asked for, longer each time", async () => {
+    await enqueue(item("k1", 1));
+    const busy = vi.fn(async (): Promise<SendResult> => ({ kind: "retry", reason: "507", backoff: true }));
+    await flush("alice", busy);
+    const [u] = await pending("alice");
+    expect(u.attempts).toBe(1);
+    expect(u.nextAttemptAt).toBeGreaterThan(Date.now() + 3_000);
+    // Not yet due: not sent.
+    await flush("alice", busy);
+    expect(busy).toHaveBeenCalledTimes(1);
+    expect(backoffMs(1, () => 0.5)).toBe(5_000);
+    expect(backoffMs(3, () => 0.5)).toBe(20_000);
+    expect(backoffMs(30, () => 0.5)).toBe(600_000);
+  });
+});
+
+describe("sending one upload", () => {
+  const upload = { ...item("k1", 1), attempts: 0 } as PendingUpload;
+  const api = new Api("token");
+  const record = (status: string, url: string | null) =>
+    ({ id: "e1", artifactId: "a1", format: "pdf", url, status, source: "upload", createdAt: "", sizeBytes: 4, sha256: "" }) as never;
+
+  it("counts as sent only a completed export with a URL", async () => {
+    vi.spyOn(api, "upload").mockResolvedValue(record("completed", "http://x/file"));
+    expect((await sendUpload(api, upload)).kind).toBe("sent");
+  });
+
+  it("keeps the bytes on a 2xx that is not a kept file", async () => {
+    for (const [status, url] of [["failed", null], ["processing", null], ["completed", null]] as const) {
+      vi.spyOn(api, "upload").mockResolvedValue(record(status, url));
+      expect(await sendUpload(api, upload)).toMatchObject({ kind: "retry", backoff: true });
+    }
+  });
+
+  it("retries a key in flight, a full or busy server, and refuses other bytes under a key", async () => {
+    const cases: [unknown, string, boolean?][] = [
+      [new ApiError(409, "IN_PROGRESS", "still being stored"), "retry", true],
+      [new ApiError(507, "STORAGE_FULL", "full"), "retry", true],
+      [new ApiError(503, "UNAVAILABLE", "down"), "retry", true],
+      [new NetworkError(), "retry", false],
+      [new ApiError(409, "CONFLICT", "other bytes"), "refused"],
+      [new ApiError(422, "UNPROCESSABLE", "not a PDF"), "refused"],
+    ];
+    for (const [error, kind, backoff] of cases) {
+      vi.spyOn(api, "upload").mockRejectedValue(error);
+      const got = await sendUpload(api, upload);
+      expect(got.kind).toBe(kind);
+      if (kind === "retry") expect((got as { backoff?: boolean }).backoff).toBe(backoff);
+    }
   });
 });

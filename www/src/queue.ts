@@ -19,6 +19,9 @@ export interface PendingUpload {
   /** Unix milliseconds when the export was made. */
   createdAt: number;
   attempts: number;
+  /** Unix milliseconds before which it is not sent again (backoff after
+   * the server asked for a retry). */
+  nextAttemptAt?: number;
   /** Set when the server refused the upload for good (it is not retried). */
   failed?: string;
 }
@@ -26,8 +29,16 @@ export interface PendingUpload {
 /** What a send attempt came to. */
 export type SendResult =
   | { kind: "sent" }
-  | { kind: "retry"; reason: string }
+  | { kind: "retry"; reason: string; backoff?: boolean }
   | { kind: "refused"; reason: string };
+
+/** How long to wait before the `attempts`-th retry the server asked for:
+ * 5 s doubling to 10 minutes, with a little jitter so tabs and devices do
+ * not come back at once. */
+export function backoffMs(attempts: number, random = Math.random): number {
+  const base = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 600_000);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
 
 export function newKey(): string {
   return crypto.randomUUID();
@@ -84,6 +95,7 @@ async function flushNow(userId: string, send: (u: PendingUpload) => Promise<Send
       report.refused++;
       continue;
     }
+    if (upload.nextAttemptAt !== undefined && upload.nextAttemptAt > Date.now()) continue;
     let result: SendResult;
     try {
       result = await send(upload);
@@ -95,13 +107,15 @@ async function flushNow(userId: string, send: (u: PendingUpload) => Promise<Send
       report.sent++;
     } else {
       const updated: PendingUpload = { ...upload, attempts: upload.attempts + 1 };
+      if (result.kind === "retry" && result.backoff) updated.nextAttemptAt = Date.now() + backoffMs(updated.attempts);
+      else delete updated.nextAttemptAt;
       if (result.kind === "refused") {
         updated.failed = result.reason;
         report.refused++;
       }
       await withStore("uploads", "readwrite", (s) => s.put(updated));
       // Offline again: the rest would fail the same way.
-      if (result.kind === "retry") break;
+      if (result.kind === "retry" && !result.backoff) break;
     }
   }
   report.waiting = (await pending(userId)).filter((u) => !u.failed).length;

@@ -47,7 +47,7 @@ describe("ArtifactPane", () => {
   it("starts an export once however often it is clicked, then uploads it", async () => {
     const api = fakeApi();
     const upload = vi.spyOn(api, "upload").mockResolvedValue({
-      id: "e1", artifactId: "a1", format: "pdf", url: "http://x/f", status: "completed", createdAt: "", sizeBytes: 4, sha256: "",
+      id: "e1", artifactId: "a1", format: "pdf", url: "http://x/f", status: "completed", createdAt: "", sizeBytes: 4, sha256: "", source: "upload",
     });
     render(<ArtifactPane api={api} artifact={artifact} online syncs={0} onQueued={() => {}} />);
     const button = screen.getByRole("button", { name: "Export PDF" });

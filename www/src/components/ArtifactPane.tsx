@@ -1,7 +1,7 @@
 import { CircleAlert, CircleCheck, CloudOff, X } from "lucide-react";
 import { useCallback, useRef, useState } from "react";
 import type { Format } from "rowpress";
-import { type Api, type Artifact, isTransient } from "../api";
+import { type Api, type Artifact, isKept, isTransient } from "../api";
 import { download, makeFile } from "../exporter";
 import { recordEvent } from "../offline";
 import { enqueue, newKey } from "../queue";
@@ -88,7 +88,8 @@ export function ArtifactPane({
       } else {
         try {
           const record = await api.upload(artifact.id, format, made.blob, key);
-          say("ok", `${name} downloaded and uploaded (${made.fileName}).`, record.url ?? undefined);
+          if (isKept(record)) say("ok", `${name} downloaded and uploaded (${made.fileName}).`, record.url ?? undefined);
+          else await queue();
         } catch (e) {
           if (isTransient(e)) await queue();
           else say("error", `${name} downloaded, but the upload was refused: ${e instanceof Error ? e.message : String(e)}`);
