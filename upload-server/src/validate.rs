@@ -1,21 +1,57 @@
-//! Checks that uploaded bytes really are the format they claim, before
-//! anything is stored: a PDF header and trailer; for DOCX and XLSX a zip
-//! with `[Content_Types].xml` and the format's main part, within limits
-//! that stop zip bombs and path tricks.
+//! Checks that uploaded bytes really are the format they claim, and carry
+//! nothing active, before anything is stored. Real parsers, not byte
+//! scans (issue #11 got PDFs with JavaScript, a "PDF" of a header and
+//! trailer, and macro-enabled packages past the old checks):
+//!
+//! - a PDF is parsed with lopdf: it must have a catalog and at least one
+//!   page, no encryption, no JavaScript, `/Launch`, embedded files,
+//!   `/RichMedia` or XFA anywhere in its objects, and nothing after the
+//!   final `%%EOF` but whitespace (no appended ZIP or HTML);
+//! - an OOXML package is read as a ZIP within limits (entries, expanded
+//!   size, compression ratio, no nested archives, no unsafe names), its
+//!   `[Content_Types].xml` and every relationships part parsed as XML: the
+//!   exact main content type, no macros, ActiveX, OLE objects or embedded
+//!   packages, and no external relationship but hyperlinks.
 
 use std::io::{Cursor, Read};
 
 use exporter_core::Format;
+use lopdf::{Document, Object};
+use quick_xml::events::Event;
 
-/// Most entries a DOCX/XLSX may have; ours have under 10.
-const MAX_ENTRIES: usize = 1000;
-/// Most uncompressed bytes all entries may declare.
-const MAX_UNCOMPRESSED: u64 = 2 << 30;
-/// Highest compression ratio of any entry: sheet XML reaches about 30,
-/// zip bombs thousands.
+/// Most entries a DOCX/XLSX may have; ours have under 20.
+const MAX_ENTRIES: usize = 500;
+/// Most bytes all entries may expand to.
+const MAX_UNCOMPRESSED: u64 = 1 << 30;
+/// Highest compression ratio of an entry of 64 KiB or more, and of the
+/// package as a whole: sheet XML reaches about 30, zip bombs thousands.
 const MAX_RATIO: u64 = 200;
+/// Largest XML part read to check it ([Content_Types].xml, `.rels`).
+const MAX_XML_PART: u64 = 1 << 20;
 
-/// `Ok` when `bytes` is a plausible file of `format`; else why not.
+/// PDF dictionary keys that carry active content or attachments.
+const PDF_KEYS: [&[u8]; 9] = [
+    b"JS",
+    b"JavaScript",
+    b"Launch",
+    b"EmbeddedFiles",
+    b"EmbeddedFile",
+    b"RichMedia",
+    b"RichMediaContent",
+    b"RichMediaSettings",
+    b"XFA",
+];
+/// PDF names (action, annotation and object types) of the same.
+const PDF_NAMES: [&[u8]; 6] = [
+    b"JavaScript",
+    b"Launch",
+    b"RichMedia",
+    b"EmbeddedFile",
+    b"FileAttachment",
+    b"Filespec",
+];
+
+/// `Ok` when `bytes` is a well-formed, inert file of `format`; else why not.
 ///
 /// # Errors
 ///
@@ -28,45 +64,33 @@ pub fn check(format: Format, bytes: &[u8]) -> Result<(), String> {
         Format::Pdf => check_pdf(bytes),
         Format::Docx => check_package(
             bytes,
-            "word/document.xml",
-            "wordprocessingml.document.main+xml",
-            "DOCX",
+            &Package {
+                name: "DOCX",
+                main_part: "word/document.xml",
+                main_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            },
         ),
         Format::Xlsx => check_package(
             bytes,
-            "xl/workbook.xml",
-            "spreadsheetml.sheet.main+xml",
-            "XLSX",
+            &Package {
+                name: "XLSX",
+                main_part: "xl/workbook.xml",
+                main_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            },
         ),
     }
 }
 
 fn check_pdf(bytes: &[u8]) -> Result<(), String> {
-    // ISO 32000: the file starts with the header and ends with the trailer.
+    // ISO 32000 7.5.2: the file starts with the header.
     if !(bytes.starts_with(b"%PDF-1.") || bytes.starts_with(b"%PDF-2.")) {
         return Err("not a PDF: it does not start with %PDF-".into());
     }
-    let tail = &bytes[bytes.len().saturating_sub(1024)..];
-    let Some(eof) = find_last(tail, b"%%EOF") else {
+    let Some(eof) = find_last(bytes, b"%%EOF") else {
         return Err("not a complete PDF: no %%EOF trailer at the end (truncated?)".into());
     };
-    let Some(startxref) = find_last(&tail[..eof], b"startxref") else {
-        return Err("not a complete PDF: no startxref before %%EOF".into());
-    };
-    let offset: usize = std::str::from_utf8(&tail[startxref + 9..eof])
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .ok_or("not a PDF: startxref has no offset")?;
-    let target = bytes.get(offset..).unwrap_or_default();
-    // The offset points at a cross-reference table or stream object.
-    let points_at_xref = target.starts_with(b"xref")
-        || target
-            .iter()
-            .take(32)
-            .position(|&b| b == b'o')
-            .is_some_and(|i| target[i..].starts_with(b"obj"));
-    if !points_at_xref {
-        return Err("not a PDF: startxref does not point at a cross-reference section".into());
+    if !bytes[eof + 5..].iter().all(u8::is_ascii_whitespace) {
+        return Err("not a PDF: data after the final %%EOF (another file appended?)".into());
     }
     let head = &bytes[..bytes.len().min(1024)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
@@ -76,14 +100,106 @@ fn check_pdf(bytes: &[u8]) -> Result<(), String> {
     {
         return Err("not a PDF: markup after the header".into());
     }
+    let doc = Document::load_mem(bytes).map_err(|e| format!("not a PDF: {e}"))?;
+    if doc.trailer.get(b"Encrypt").is_ok() {
+        return Err("encrypted PDFs are not accepted".into());
+    }
+    doc.catalog()
+        .map_err(|_| "not a PDF: no document catalog (/Root)".to_owned())?;
+    if doc.get_pages().is_empty() {
+        return Err("not a PDF: no pages".into());
+    }
+    for (id, object) in &doc.objects {
+        if let Some(what) = active(object, 0) {
+            return Err(format!(
+                "PDFs with {what} are not accepted (object {} {})",
+                id.0, id.1
+            ));
+        }
+    }
+    if let Some(what) = active(&Object::Dictionary(doc.trailer.clone()), 0) {
+        return Err(format!("PDFs with {what} are not accepted (trailer)"));
+    }
     Ok(())
+}
+
+/// The first active or embedded thing `object` holds, as `/Name`.
+fn active(object: &Object, depth: usize) -> Option<String> {
+    // Direct objects nest shallowly in real files; a deep one is refused
+    // rather than walked.
+    if depth > 64 {
+        return Some("objects nested over 64 deep".into());
+    }
+    let name = |n: &[u8]| format!("/{}", String::from_utf8_lossy(n));
+    match object {
+        Object::Name(n) if PDF_NAMES.contains(&n.as_slice()) => Some(name(n)),
+        Object::Array(items) => items.iter().find_map(|o| active(o, depth + 1)),
+        Object::Dictionary(d) => d.iter().find_map(|(k, v)| {
+            if PDF_KEYS.contains(&k.as_slice()) {
+                Some(name(k))
+            } else {
+                active(v, depth + 1)
+            }
+        }),
+        Object::Stream(s) => active(&Object::Dictionary(s.dict.clone()), depth + 1),
+        _ => None,
+    }
 }
 
 fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-fn check_package(bytes: &[u8], main_part: &str, main_type: &str, name: &str) -> Result<(), String> {
+/// What an OOXML package of one kind must be.
+struct Package {
+    name: &'static str,
+    main_part: &'static str,
+    main_type: &'static str,
+}
+
+/// Part names of active or embedded content.
+fn refused_part(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with("vbaproject.bin")
+        || lower.ends_with("vbadata.xml")
+        || lower.contains("/activex/")
+        || lower.contains("/embeddings/")
+        || lower.ends_with(".bin")
+}
+
+/// Content types of active or embedded content.
+fn refused_type(t: &str) -> bool {
+    let lower = t.to_ascii_lowercase();
+    [
+        "macroenabled",
+        "vbaproject",
+        "activex",
+        "oleobject",
+        "ms-office.vba",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+}
+
+/// Relationship types of active or embedded content (by their last word).
+fn refused_relationship(t: &str) -> bool {
+    let last = t.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    [
+        "vbaproject",
+        "activexcontrol",
+        "activexcontrolbinary",
+        "oleobject",
+        "package",
+        "control",
+        "attachedtemplate",
+        "frame",
+        "subdocument",
+    ]
+    .contains(&last.as_str())
+}
+
+fn check_package(bytes: &[u8], p: &Package) -> Result<(), String> {
+    let name = p.name;
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err(format!("not a {name}: not a zip package"));
     }
@@ -96,11 +212,10 @@ fn check_package(bytes: &[u8], main_part: &str, main_type: &str, name: &str) -> 
         ));
     }
     let mut total = 0u64;
-    let mut has_main = false;
-    let mut has_types = false;
+    let mut names = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
+        let mut entry = zip
+            .by_index(i)
             .map_err(|e| format!("not a {name}: broken zip entry ({e})"))?;
         let entry_name = entry
             .name()
@@ -113,43 +228,154 @@ fn check_package(bytes: &[u8], main_part: &str, main_type: &str, name: &str) -> 
         {
             return Err(format!("not a {name}: unsafe entry name {entry_name:?}"));
         }
-        total = total.saturating_add(entry.size());
+        let size = entry.size();
+        total = total.saturating_add(size);
         if total > MAX_UNCOMPRESSED {
             return Err(format!(
                 "not a {name}: more than {MAX_UNCOMPRESSED} bytes uncompressed"
             ));
         }
-        if entry.size() > 1 << 20 && entry.size() / entry.compressed_size().max(1) > MAX_RATIO {
+        if size >= 64 << 10 && size / entry.compressed_size().max(1) > MAX_RATIO {
             return Err(format!(
                 "not a {name}: entry {entry_name:?} compresses more than {MAX_RATIO}:1 (a zip bomb?)"
             ));
         }
-        has_main |= entry_name == main_part;
-        has_types |= entry_name == "[Content_Types].xml";
+        if refused_part(&entry_name) {
+            return Err(format!(
+                "{name} files with macros, ActiveX or embedded objects are not accepted ({entry_name})"
+            ));
+        }
+        // No archive inside the archive (a nested zip bomb, an executable).
+        let mut magic = [0u8; 4];
+        let got = read_up_to(&mut entry, &mut magic)
+            .map_err(|e| format!("not a {name}: unreadable entry {entry_name:?} ({e})"))?;
+        if got == 4 && (magic == *b"PK\x03\x04" || magic[..2] == *b"MZ" || magic == *b"\x7fELF") {
+            return Err(format!(
+                "not a {name}: entry {entry_name:?} is an archive or a program"
+            ));
+        }
+        names.push(entry_name);
     }
-    if !has_types {
-        return Err(format!("not a {name}: no [Content_Types].xml"));
-    }
-    if !has_main {
-        return Err(format!("not a {name}: no {main_part}"));
-    }
-    let types = zip
-        .by_name("[Content_Types].xml")
-        .map_err(|e| format!("not a {name}: {e}"))?;
-    if types.size() > 1 << 20 {
-        return Err(format!("not a {name}: [Content_Types].xml is too large"));
-    }
-    let mut text = String::new();
-    types
-        .take(1 << 20)
-        .read_to_string(&mut text)
-        .map_err(|e| format!("not a {name}: unreadable [Content_Types].xml ({e})"))?;
-    if !text.contains(main_type) {
+    let packed = bytes.len() as u64;
+    if total > 1 << 20 && total / packed.max(1) > MAX_RATIO {
         return Err(format!(
-            "not a {name}: [Content_Types].xml does not declare a {name} main part"
+            "not a {name}: expands more than {MAX_RATIO}:1 as a whole (a zip bomb?)"
         ));
     }
+    if !names.iter().any(|n| n == "[Content_Types].xml") {
+        return Err(format!("not a {name}: no [Content_Types].xml"));
+    }
+    if !names.iter().any(|n| n == p.main_part) {
+        return Err(format!("not a {name}: no {}", p.main_part));
+    }
+    let types = xml_part(&mut zip, "[Content_Types].xml", name)?;
+    let mut main_type = None;
+    for (element, attrs) in elements(&types, name, "[Content_Types].xml")? {
+        let content_type = attr(&attrs, "ContentType").unwrap_or_default();
+        if refused_type(content_type) {
+            return Err(format!(
+                "{name} files with macros, ActiveX or embedded objects are not accepted ({content_type})"
+            ));
+        }
+        if element == "Override"
+            && attr(&attrs, "PartName").map(|n| n.trim_start_matches('/')) == Some(p.main_part)
+        {
+            main_type = Some(content_type.to_owned());
+        }
+    }
+    if main_type.as_deref() != Some(p.main_type) {
+        return Err(format!(
+            "not a {name}: [Content_Types].xml does not declare {} as {}",
+            p.main_part, p.main_type
+        ));
+    }
+    for rels in names.iter().filter(|n| n.ends_with(".rels")) {
+        let text = xml_part(&mut zip, rels, name)?;
+        for (element, attrs) in elements(&text, name, rels)? {
+            if element != "Relationship" {
+                continue;
+            }
+            let kind = attr(&attrs, "Type").unwrap_or_default();
+            let external = attr(&attrs, "TargetMode") == Some("External");
+            if refused_relationship(kind) || (external && !kind.ends_with("/hyperlink")) {
+                return Err(format!(
+                    "{name} files with macros, embedded objects or external {} are not accepted ({rels})",
+                    kind.rsplit('/').next().unwrap_or("parts")
+                ));
+            }
+        }
+    }
     Ok(())
+}
+
+/// Reads into `buf` until it is full or the reader ends; how many bytes.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..])? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    Ok(got)
+}
+
+/// An XML part of the package, read whole up to [`MAX_XML_PART`].
+fn xml_part(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    part: &str,
+    name: &str,
+) -> Result<String, String> {
+    let entry = zip
+        .by_name(part)
+        .map_err(|e| format!("not a {name}: {part}: {e}"))?;
+    if entry.size() > MAX_XML_PART {
+        return Err(format!("not a {name}: {part} is too large"));
+    }
+    let mut text = String::new();
+    entry
+        .take(MAX_XML_PART)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("not a {name}: unreadable {part} ({e})"))?;
+    Ok(text)
+}
+
+type Attrs = Vec<(String, String)>;
+
+fn attr<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Every element of `xml` (local name) with its attributes, unescaped.
+fn elements(xml: &str, name: &str, part: &str) -> Result<Vec<(String, Attrs)>, String> {
+    let bad =
+        |e: &dyn std::fmt::Display| format!("not a {name}: {part} is not well-formed XML ({e})");
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().map_err(|e| bad(&e))? {
+            Event::Start(e) | Event::Empty(e) => {
+                let local = e.local_name().into_inner().to_owned();
+                let mut attrs = Vec::new();
+                for a in e.attributes() {
+                    let a = a.map_err(|e| bad(&e))?;
+                    let key = a.key.local_name().into_inner().to_owned();
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|e| bad(&e))?
+                        .into_owned();
+                    attrs.push((key, value));
+                }
+                out.push((local, attrs));
+            }
+            Event::DocType(_) => return Err(format!("not a {name}: {part} has a DOCTYPE")),
+            Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

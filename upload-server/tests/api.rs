@@ -1233,7 +1233,20 @@ async fn hostile_input_tried_and_counted(backend: Backend) {
         format!("{body}xref\n0 1\n0000000000 65535 f \ntrailer\n<<>>\nstartxref\n{at}\n%%EOF\n")
             .into_bytes()
     };
-    let upload_cases: Vec<(&str, &str, &str, Vec<u8>, StatusCode)> = vec![
+    let hostile = common::hostile::files();
+    let mut upload_cases: Vec<(&str, &str, &str, Vec<u8>, StatusCode)> = hostile
+        .into_iter()
+        .map(|(name, format, bytes)| {
+            (
+                name,
+                format.extension(),
+                format.mime_type(),
+                bytes,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        })
+        .collect();
+    upload_cases.extend(vec![
         (
             "truncated PDF",
             "pdf",
@@ -1304,7 +1317,7 @@ async fn hostile_input_tried_and_counted(backend: Backend) {
             pdf.clone(),
             StatusCode::BAD_REQUEST,
         ),
-    ];
+    ]);
     for (name, format, content_type, bytes, expected) in upload_cases {
         let (status, _) = s
             .upload("alice", &artifact, format, content_type, bytes, None)
@@ -1463,4 +1476,65 @@ async fn unknown_api_paths_are_json_404_even_with_the_app_served() {
     let (status, _) = get("/healthz").await;
     assert_eq!(status, StatusCode::OK);
     s.finish().await;
+}
+
+/// Every hostile file is refused by the validator itself (the API test
+/// above sends those within its upload limit), and a well-formed file of
+/// the same construction passes, so the refusals are for what each holds.
+#[test]
+fn the_validator_refuses_every_hostile_file() {
+    use common::hostile;
+    use upload_server::validate::check;
+    for (name, format, bytes) in hostile::files() {
+        let reason = check(format, &bytes).expect_err(name);
+        assert!(!reason.contains('\n'), "{name}: {reason}");
+        eprintln!("{name}: {reason}");
+    }
+    check(Format::Pdf, &hostile::pdf_with("", "", &[])).unwrap();
+    check(Format::Xlsx, &hostile::repack(Format::Xlsx, &[])).unwrap();
+    // 990 entries of 1 MiB, 1.1 MB packed, ~1 GiB expanded.
+    let mut entries: Vec<(String, Vec<u8>)> = (0..990)
+        .map(|i| (format!("xl/media/z{i}.xml"), vec![0u8; 1 << 20]))
+        .collect();
+    entries.push(("xl/workbook.xml".into(), b"<workbook/>".to_vec()));
+    let refs: Vec<(&str, Vec<u8>)> = entries
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.clone()))
+        .collect();
+    assert!(check(Format::Xlsx, &hostile::zip_of(&refs)).is_err());
+}
+
+/// Files Rowpress makes pass the validator: fonts embedded, many pages,
+/// every format, empty tables.
+#[test]
+fn every_file_rowpress_makes_passes_the_validator() {
+    use exporter_core::{ExportOptions, Table, export};
+    let rows: Vec<Value> = (0..3000)
+        .map(|i| json!([format!("Строка {i} 表 {i}"), i, i % 2 == 0, null]))
+        .collect();
+    let tables = [
+        json!({"headers": [], "rows": []}),
+        json!({"title": "Отчёт 表", "headers": ["Имя", "n", "ok", "x"], "rows": rows}),
+        TABLE(),
+    ];
+    let fonts = [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    ];
+    let mut checked = 0;
+    for table in &tables {
+        let t = Table::from_json(&table.to_string()).unwrap();
+        for format in Format::ALL {
+            let mut options = ExportOptions::new(format).created_at(1_700_000_000);
+            for f in fonts {
+                options =
+                    options.font(std::fs::read(f).expect("fonts-dejavu-core, fonts-noto-cjk"));
+            }
+            let bytes = export(&t, &options).unwrap();
+            upload_server::validate::check(format, &bytes)
+                .unwrap_or_else(|e| panic!("{format}: {e}"));
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 9);
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod hostile;
 pub mod http;
 pub mod payload;
 pub mod process;
