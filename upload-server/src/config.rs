@@ -150,10 +150,28 @@ pub struct Config {
     #[arg(long, env = "REQUEST_TIMEOUT", default_value = "120s", value_parser = parse_duration)]
     pub request_timeout: Duration,
 
-    /// Longest a client may take to send its request headers (then the
-    /// connection is closed). Headers are limited to 64 KiB.
+    /// Longest a client may take to send its request headers, counted from
+    /// the connection's start (then the connection is closed). Headers are
+    /// limited to 64 KiB.
     #[arg(long, env = "HEADER_READ_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub header_read_timeout: Duration,
+
+    /// Longest a connection may stay open with no request in flight
+    /// (HTTP/1.1 keep-alive and HTTP/2 alike; then it is closed).
+    #[arg(long, env = "KEEPALIVE_TIMEOUT", default_value = "75s", value_parser = parse_duration)]
+    pub keepalive_timeout: Duration,
+
+    /// Longest a response may wait for the client to read (a download to
+    /// a client that stopped reading; then the connection is closed).
+    #[arg(long, env = "WRITE_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub write_timeout: Duration,
+
+    /// Most connections open at once [default: three quarters of the
+    /// descriptors left after 64, at most 10,000]. At the cap a new
+    /// connection closes the oldest one that has not sent a byte, else the
+    /// oldest idle one; when all are busy it is refused.
+    #[arg(long, env = "MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
 
     /// Longest a client may pause while sending a body (then 408).
     #[arg(long, env = "BODY_IDLE_TIMEOUT", default_value = "30s", value_parser = parse_duration)]

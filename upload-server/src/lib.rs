@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod conns;
 pub mod db;
 pub mod error;
 pub mod extract;

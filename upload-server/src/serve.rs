@@ -1,8 +1,10 @@
 //! The HTTP server loop: axum's router on hyper, with the limits a public
 //! service needs so a slow or malicious client cannot hold a connection or
-//! a worker forever (header read timeout, header size, request timeout,
-//! body idle timeout), and graceful shutdown: on the signal, stop
-//! accepting and let requests in flight finish.
+//! a worker forever (a connection that says nothing, headers too slow or
+//! too large, a body that stalls, a request too long, a response nobody
+//! reads, a connection idle too long, more connections than descriptors:
+//! see `conns`), and graceful shutdown: on the signal, stop accepting and
+//! let requests in flight finish.
 
 use std::future::Future;
 use std::time::Duration;
@@ -19,6 +21,7 @@ use tower::ServiceExt;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::Config;
+use crate::conns::{self, GuardedBody, Limits, Registry, Watched};
 
 /// Header bytes a client may send (request line and headers).
 pub const MAX_HEADER_BYTES: usize = 64 * 1024;
@@ -53,12 +56,37 @@ pub async fn serve(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(config.header_read_timeout)
-        .max_buf_size(MAX_HEADER_BYTES);
+        .max_buf_size(MAX_HEADER_BYTES)
+        // A client that sends its whole request and closes (or half-closes)
+        // its side still has the request finished: without this hyper drops
+        // the handler at the EOF, mid-way, whenever it sees it first.
+        .half_close(true);
     builder
         .http2()
         .timer(TokioTimer::new())
         .max_header_list_size(u32::try_from(MAX_HEADER_BYTES).unwrap_or(u32::MAX))
         .keep_alive_interval(Some(Duration::from_secs(30)));
+    let limit = conns::descriptor_limit();
+    let max = config
+        .max_connections
+        .unwrap_or_else(|| conns::default_max(limit));
+    tracing::info!(max_connections = max, descriptors = ?limit, "connection cap");
+    let registry = Registry::new(Limits {
+        first_byte: config.header_read_timeout,
+        idle: config.keepalive_timeout,
+        write: config.write_timeout,
+        max,
+    });
+    let reaper = {
+        let registry = registry.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(250));
+            loop {
+                tick.tick().await;
+                registry.reap();
+            }
+        })
+    };
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -72,22 +100,45 @@ pub async fn serve(
                         continue;
                     }
                 };
-                let service = app
-                    .clone()
-                    .map_request(|req: Request<Incoming>| req.map(Body::new));
-                let conn = builder
-                    .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
-                    .into_owned();
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    if let Err(e) = conn.await {
-                        tracing::debug!(error = %e, "connection ended with an error");
+                let Some(conn) = registry.admit() else {
+                    // Every connection is busy: this one is closed at once.
+                    tracing::warn!(max, "connection cap reached; refusing a connection");
+                    continue;
+                };
+                let watched = conn.clone();
+                let app = app.clone();
+                let service = tower::service_fn(move |req: Request<Incoming>| {
+                    let guard = watched.begin();
+                    let call = app.clone().oneshot(req.map(Body::new));
+                    async move {
+                        let res = call.await?;
+                        Ok::<_, std::convert::Infallible>(
+                            res.map(|b| Body::new(GuardedBody::new(b, guard))),
+                        )
                     }
+                });
+                let io = TokioIo::new(Watched::new(stream, conn.clone()));
+                let served = builder
+                    .serve_connection_with_upgrades(io, TowerToHyperService::new(service))
+                    .into_owned();
+                let served = graceful.watch(served);
+                let (registry, close) = (registry.clone(), conn.closed());
+                tokio::spawn(async move {
+                    tokio::select! {
+                        ended = served => {
+                            if let Err(e) = ended {
+                                tracing::debug!(error = %e, "connection ended with an error");
+                            }
+                        }
+                        () = close.cancelled() => {}
+                    }
+                    registry.remove(&conn);
                 });
             }
             () = &mut shutdown => break,
         }
     }
+    reaper.abort();
     drop(listener);
     if tokio::time::timeout(DRAIN, graceful.shutdown())
         .await

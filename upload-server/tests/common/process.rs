@@ -27,7 +27,37 @@ pub fn free_port() -> u16 {
 /// Starts upload-server on `port`, keeping everything under `dir`, signing
 /// with `secret`, with `extra` environment on top.
 pub fn start(dir: &Path, port: u16, secret: &str, extra: &[(&str, &str)]) -> Child {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_upload-server"));
+    start_with(
+        Command::new(env!("CARGO_BIN_EXE_upload-server")),
+        dir,
+        port,
+        secret,
+        extra,
+    )
+}
+
+/// [`start`], with at most `descriptors` open files (`ulimit -n`).
+pub fn start_limited(
+    dir: &Path,
+    port: u16,
+    secret: &str,
+    extra: &[(&str, &str)],
+    descriptors: u32,
+) -> Child {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -n {descriptors} && exec \"$0\""))
+        .arg(env!("CARGO_BIN_EXE_upload-server"));
+    start_with(cmd, dir, port, secret, extra)
+}
+
+fn start_with(
+    mut cmd: Command,
+    dir: &Path,
+    port: u16,
+    secret: &str,
+    extra: &[(&str, &str)],
+) -> Child {
     cmd.env("BIND", format!("127.0.0.1:{port}"))
         .env("DATA_DIR", dir)
         .env(
@@ -40,6 +70,15 @@ pub fn start(dir: &Path, port: u16, secret: &str, extra: &[(&str, &str)]) -> Chi
         .env("STATIC_DIR", "/nonexistent")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+    // ROWPRESS_SERVER_LOG=FILE keeps the server's log, for debugging a test.
+    if let Some(log) = std::env::var_os("ROWPRESS_SERVER_LOG")
+        && let Ok(f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+    {
+        cmd.stdout(Stdio::from(f));
+    }
     for (k, v) in extra {
         cmd.env(k, v);
     }
