@@ -42,4 +42,7 @@ fi
 # releases need a newer rustc).
 command -v s3s-fs >/dev/null || cargo install --locked s3s-fs@0.14.1 --features binary
 
+# schemathesis tests the server against its own OpenAPI document.
+command -v st >/dev/null || python3 -m pip install --quiet schemathesis==4.32.5
+
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt

@@ -14,6 +14,8 @@ echo "== cargo test"
 cargo test --workspace --locked
 echo "== npm package"
 bash scripts/test-npm.sh
+echo "== OpenAPI: schemathesis against the real server"
+bash scripts/test-openapi.sh
 echo "== cluster: two instances, PostgreSQL + S3"
 bash scripts/test-cluster.sh
 echo "== web app"

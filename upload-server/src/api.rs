@@ -63,6 +63,15 @@ pub enum ArtifactType {
     Table,
 }
 
+impl ArtifactType {
+    /// The JSON and database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtifactType::Table => "table",
+        }
+    }
+}
+
 /// The events the web app reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -95,20 +95,28 @@ pub async fn read_limited(
     if declared.is_some_and(|n| n > max) {
         return Err(ApiError::PayloadTooLarge(max));
     }
-    axum::body::to_bytes(body, usize::try_from(max).unwrap_or(usize::MAX))
-        .await
-        .map_err(|e| {
-            let too_large = std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-                || e.to_string().contains("length limit");
-            if too_large {
-                ApiError::PayloadTooLarge(max)
-            } else if e.to_string().contains("timeout") {
+    let limit = usize::try_from(max).unwrap_or(usize::MAX);
+    // The declared length is allocated once (a growing buffer doubles, and
+    // copies, its way up: up to 3x a large body at the peak).
+    let mut out = Vec::with_capacity(declared.map_or(0, |n| usize::try_from(n).unwrap_or(0)));
+    let mut body = body;
+    while let Some(frame) = http_body_util::BodyExt::frame(&mut body).await {
+        let frame = frame.map_err(|e| {
+            if e.to_string().contains("timeout") {
                 ApiError::RequestTimeout
             } else {
                 ApiError::BadRequest(format!("cannot read the body: {e}"))
             }
-        })
+        })?;
+        let Ok(chunk) = frame.into_data() else {
+            continue; // trailers
+        };
+        if out.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(max));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(bytes::Bytes::from(out))
 }
 
 /// A page cursor, `{created_at}_{id}` as the previous page handed it out.

@@ -228,11 +228,11 @@ where
     params(("Idempotency-Key" = Option<String>, Header, description = "As for uploads, except that a `completed` export of the same artifact and format is replayed (a render's bytes differ by their creation time)")),
     responses(
         (status = 201, description = "Rendered and stored", body = Export),
-        (status = 400, description = "Unknown format or bad Idempotency-Key", body = ErrorBody),
+        (status = 400, description = "Bad Idempotency-Key, or a body that is not JSON", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
         (status = 409, description = "`CONFLICT`: the Idempotency-Key was used for another export; `IN_PROGRESS`: one with this key is being stored (`Retry-After`)", body = ErrorBody),
-        (status = 413, description = "The rendered file would be larger than MAX_UPLOAD_BYTES", body = ErrorBody),
+        (status = 413, description = "The rendered file would be larger than MAX_UPLOAD_BYTES, or the body is", body = ErrorBody),
         (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "The table does not fit the format (the exporter's code and message), or the body lacks a field", body = ErrorBody),
         (status = 429, description = "The per-user rate limit; `Retry-After` says when to retry", body = ErrorBody),
@@ -572,9 +572,10 @@ pub struct ListQuery {
     params(ListQuery),
     responses(
         (status = 200, description = "A page", body = ExportList),
-        (status = 400, description = "A bad cursor", body = ErrorBody),
+        (status = 400, description = "A bad cursor, limit or artifactId parameter", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
+        (status = 503, description = "The database or storage is down (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -622,6 +623,7 @@ async fn list(
         (status = 200, description = "The export", body = Export),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such export of the caller's", body = ErrorBody),
+        (status = 503, description = "The database or storage is down (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -652,7 +654,7 @@ async fn fetch(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such export of the caller's", body = ErrorBody),
-        (status = 503, description = "Storage is down; nothing was deleted", body = ErrorBody),
+        (status = 503, description = "Storage or the database is down; nothing was deleted (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -702,7 +704,9 @@ pub struct FileQuery {
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             )),
+        (status = 400, description = "`expires` or `sig` missing or malformed", body = ErrorBody),
         (status = 404, description = "Unknown, expired or wrongly signed (the same answer for each)", body = ErrorBody),
+        (status = 503, description = "The database is down (`Retry-After`)", body = ErrorBody),
     )
 )]
 async fn file(
