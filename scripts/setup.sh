@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(
-  qpdf poppler-utils
+  qpdf poppler-utils curl
   libreoffice-writer-nogui libreoffice-calc-nogui
   fonts-dejavu-core fonts-noto-cjk
   chromium chromium-driver nodejs npm
@@ -43,6 +43,8 @@ fi
 command -v s3s-fs >/dev/null || cargo install --locked s3s-fs@0.14.1 --features binary
 
 # schemathesis tests the server against its own OpenAPI document.
-command -v st >/dev/null || python3 -m pip install --quiet schemathesis==4.32.5
+python3 -c 'import schemathesis' 2>/dev/null ||
+  python3 -m pip install --quiet schemathesis==4.32.5 ||
+  python3 -m pip install --quiet --break-system-packages schemathesis==4.32.5
 
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
