@@ -18,8 +18,13 @@ fn table_export(args: &[&str], stdin: Option<&[u8]>) -> (i32, Vec<u8>, String) {
         .spawn()
         .unwrap();
     let mut input = child.stdin.take().unwrap();
-    if let Some(bytes) = stdin {
-        input.write_all(bytes).unwrap();
+    if let Some(bytes) = stdin
+        && let Err(e) = input.write_all(bytes)
+    {
+        // The program may refuse its arguments and exit before reading
+        // its input (then the pipe is closed): what it answered is checked
+        // by the caller.
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
     }
     drop(input);
     let out = child.wait_with_output().unwrap();
