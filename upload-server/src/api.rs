@@ -35,22 +35,22 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
-    /// The format of a file extension (`pdf`, `docx`, `xlsx`).
-    pub fn from_extension(extension: &str) -> Option<ExportFormat> {
-        match extension {
-            "pdf" => Some(ExportFormat::Pdf),
-            "docx" => Some(ExportFormat::Docx),
-            "xlsx" => Some(ExportFormat::Xlsx),
-            _ => None,
-        }
-    }
-
     /// The core's format.
     pub fn core(self) -> exporter_core::Format {
         match self {
             ExportFormat::Pdf => exporter_core::Format::Pdf,
             ExportFormat::Docx => exporter_core::Format::Docx,
             ExportFormat::Xlsx => exporter_core::Format::Xlsx,
+        }
+    }
+}
+
+impl From<exporter_core::Format> for ExportFormat {
+    fn from(format: exporter_core::Format) -> ExportFormat {
+        match format {
+            exporter_core::Format::Pdf => ExportFormat::Pdf,
+            exporter_core::Format::Docx => ExportFormat::Docx,
+            exporter_core::Format::Xlsx => ExportFormat::Xlsx,
         }
     }
 }

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use crate::db::Db;
+use crate::error::ApiError;
 
 /// One minute, in microseconds: the bucket's size in time.
 const WINDOW_MICROS: i64 = 60_000_000;
@@ -45,6 +46,19 @@ impl RateLimiter {
                 Some(tat) => Err(wait(tat, now, interval)),
             },
         )
+    }
+
+    /// [`RateLimiter::check`] as a request's answer: `Ok` with a token
+    /// taken, else 429 with `Retry-After` (counted in the metrics).
+    ///
+    /// # Errors
+    ///
+    /// [`ApiError::TooManyRequests`], or the database's error.
+    pub async fn enforce(&self, state: &crate::AppState, bucket: &str) -> Result<(), ApiError> {
+        self.check(&state.db, bucket).await?.map_err(|wait| {
+            state.metrics.rate_limited();
+            ApiError::TooManyRequests(wait.as_secs())
+        })
     }
 
     /// Microseconds one export costs; `None` when the limit is off.

@@ -94,12 +94,8 @@ async fn create(
     }
     state
         .limiter
-        .check(&state.db, &format!("artifacts:{user}"))
-        .await?
-        .map_err(|wait| {
-            state.metrics.rate_limited();
-            ApiError::TooManyRequests(wait.as_secs())
-        })?;
+        .enforce(&state, &format!("artifacts:{user}"))
+        .await?;
     let bytes =
         crate::extract::read_limited(&headers, body, state.config.max_artifact_bytes).await?;
     let max_cells = state.config.max_artifact_cells;

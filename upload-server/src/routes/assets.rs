@@ -106,12 +106,8 @@ async fn event(
 ) -> ApiResult<StatusCode> {
     state
         .events_limiter
-        .check(&state.db, &format!("events:{user}"))
-        .await?
-        .map_err(|wait| {
-            state.metrics.rate_limited();
-            ApiError::TooManyRequests(wait.as_secs())
-        })?;
+        .enforce(&state, &format!("events:{user}"))
+        .await?;
     let short = |s: &str, what: &str| {
         if s.len() > 200 {
             Err(ApiError::BadRequest(format!("{what} is over 200 bytes")))

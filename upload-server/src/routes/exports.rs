@@ -69,9 +69,11 @@ async fn view(state: &AppState, row: &ExportRow, title: Option<&str>) -> ApiResu
     Ok(Export {
         id: row.id.clone(),
         artifact_id: row.artifact_id.clone(),
-        format: crate::api::ExportFormat::from_extension(&row.format).ok_or_else(|| {
-            ApiError::internal(format!("export {} has format {:?}", row.id, row.format))
-        })?,
+        format: parse_format(&row.format)
+            .map_err(|_| {
+                ApiError::internal(format!("export {} has format {:?}", row.id, row.format))
+            })?
+            .into(),
         url,
         status: row.status,
         source: row.source,
@@ -106,10 +108,7 @@ async fn limit(state: &AppState, user: &str, key: Option<&str>) -> ApiResult<()>
     {
         return Ok(());
     }
-    state.limiter.check(&state.db, user).await?.map_err(|wait| {
-        state.metrics.rate_limited();
-        ApiError::TooManyRequests(wait.as_secs())
-    })
+    state.limiter.enforce(state, user).await
 }
 
 /// Stores the bytes of a file made in the browser, after checking they
