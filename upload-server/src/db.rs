@@ -151,8 +151,11 @@ pub struct ArtifactRow {
     pub kind: String,
     /// Title, from the request or the table.
     pub title: Option<String>,
-    /// The table as JSON text.
+    /// The table as JSON text, for artifacts made before tables were kept
+    /// in storage; empty when `data_key` names it.
     pub data: String,
+    /// The storage key of the table's JSON text.
+    pub data_key: Option<String>,
     /// Unix milliseconds.
     pub created_at: i64,
 }
@@ -265,12 +268,13 @@ const EXPORT_COLUMNS: &str = "id, artifact_id, user_id, format, url, status, sto
 impl Db {
     /// Inserts an artifact.
     pub async fn insert_artifact(&self, row: &ArtifactRow) -> sqlx::Result<()> {
-        sqlx::query("INSERT INTO artifacts (id, user_id, type, title, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        sqlx::query("INSERT INTO artifacts (id, user_id, type, title, data, data_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(&row.id)
             .bind(&row.user_id)
             .bind(&row.kind)
             .bind(&row.title)
             .bind(&row.data)
+            .bind(&row.data_key)
             .bind(row.created_at)
             .execute(&self.pool)
             .await
@@ -279,7 +283,7 @@ impl Db {
 
     /// The user's artifact `id`, if it exists.
     pub async fn artifact(&self, user: &str, id: &str) -> sqlx::Result<Option<ArtifactRow>> {
-        sqlx::query_as("SELECT id, user_id, type, title, data, created_at FROM artifacts WHERE id = $1 AND user_id = $2")
+        sqlx::query_as("SELECT id, user_id, type, title, data, data_key, created_at FROM artifacts WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user)
             .fetch_optional(&self.pool)
@@ -306,7 +310,7 @@ impl Db {
         limit: i64,
     ) -> sqlx::Result<Vec<ArtifactRow>> {
         let (at, id) = after.unwrap_or((i64::MAX, String::new()));
-        sqlx::query_as("SELECT id, user_id, type, title, '' AS data, created_at FROM artifacts WHERE user_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3)) ORDER BY created_at DESC, id DESC LIMIT $4")
+        sqlx::query_as("SELECT id, user_id, type, title, '' AS data, data_key, created_at FROM artifacts WHERE user_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3)) ORDER BY created_at DESC, id DESC LIMIT $4")
             .bind(user)
             .bind(at)
             .bind(id)
@@ -544,13 +548,18 @@ impl Db {
         .await
     }
 
-    /// Whether some row names storage key `key`.
+    /// Whether some row names storage key `key`: an export's object, or an
+    /// artifact's table.
     pub async fn key_exists(&self, key: &str) -> sqlx::Result<bool> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM exports WHERE storage_key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?;
+        let sql = if key.starts_with("artifacts/") {
+            "SELECT id FROM artifacts WHERE data_key = $1"
+        } else {
+            "SELECT id FROM exports WHERE storage_key = $1"
+        };
+        let row: Option<(String,)> = sqlx::query_as(sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.is_some())
     }
 

@@ -14,6 +14,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ChecksumMode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use bytes::Bytes;
 
 use crate::config::Config;
 use crate::storage::{Object, Storage};
@@ -113,6 +114,37 @@ impl Storage for S3Storage {
             )));
         }
         Ok(())
+    }
+
+    async fn get(&self, key: &str) -> io::Result<Option<Bytes>> {
+        let answer = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await;
+        let object = match answer {
+            Ok(o) => o,
+            Err(e)
+                if e.as_service_error().is_some_and(
+                    aws_sdk_s3::operation::get_object::GetObjectError::is_no_such_key,
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(other(aws_sdk_s3::error::DisplayErrorContext(e))),
+        };
+        let expected = object.content_length().and_then(|n| u64::try_from(n).ok());
+        let bytes = object.body.collect().await.map_err(other)?.into_bytes();
+        // A body cut short is an error, never a shorter table.
+        if expected.is_some_and(|n| n != bytes.len() as u64) {
+            return Err(io::Error::other(format!(
+                "{key}: got {} of {expected:?} bytes",
+                bytes.len()
+            )));
+        }
+        Ok(Some(bytes))
     }
 
     async fn delete(&self, key: &str) -> io::Result<()> {

@@ -41,6 +41,9 @@ pub trait Storage: Send + Sync {
     /// there, with the given size and SHA-256, or not there. A full store
     /// is an error of kind [`io::ErrorKind::StorageFull`].
     async fn put(&self, object: Object<'_>) -> io::Result<()>;
+    /// The bytes of `key`, if it exists (artifacts' tables: exports are
+    /// downloaded through [`Storage::download_url`]).
+    async fn get(&self, key: &str) -> io::Result<Option<Bytes>>;
     /// Removes `key`; removing what is not there is not an error.
     async fn delete(&self, key: &str) -> io::Result<()>;
     /// The size of `key`, if it exists.
@@ -74,6 +77,14 @@ pub fn is_full(e: &io::Error) -> bool {
 pub fn key_for(user: &str, export_id: &str, format: &str) -> String {
     format!("exports/{user}/{export_id}.{format}")
 }
+
+/// The storage key of an artifact's table (its JSON text).
+pub fn artifact_key(user: &str, artifact_id: &str) -> String {
+    format!("artifacts/{user}/{artifact_id}.json")
+}
+
+/// The top-level folders of keys, which the sweep walks.
+const PREFIXES: [&str; 2] = ["exports", "artifacts"];
 
 /// Files under a root directory.
 pub struct LocalStorage {
@@ -152,8 +163,25 @@ impl LocalStorage {
         Fut: std::future::Future<Output = bool>,
     {
         let mut removed = 0;
-        let exports = self.root.join("exports");
-        let Ok(mut users) = tokio::fs::read_dir(&exports).await else {
+        for prefix in PREFIXES {
+            removed += self.sweep_under(prefix, min_age, &is_known).await?;
+        }
+        Ok(removed)
+    }
+
+    /// [`LocalStorage::sweep`] of the keys under `prefix`.
+    async fn sweep_under<F, Fut>(
+        &self,
+        prefix: &str,
+        min_age: Duration,
+        is_known: &F,
+    ) -> io::Result<usize>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let mut removed = 0;
+        let Ok(mut users) = tokio::fs::read_dir(self.root.join(prefix)).await else {
             return Ok(0);
         };
         let now = SystemTime::now();
@@ -175,7 +203,7 @@ impl LocalStorage {
                     continue;
                 }
                 let name = file.file_name().to_string_lossy().into_owned();
-                let key = format!("exports/{}/{name}", user.file_name().to_string_lossy());
+                let key = format!("{prefix}/{}/{name}", user.file_name().to_string_lossy());
                 if name.ends_with(".tmp") || !is_known(key).await {
                     match tokio::fs::remove_file(file.path()).await {
                         Ok(()) => removed += 1,
@@ -291,6 +319,14 @@ impl Storage for LocalStorage {
             .map_err(io::Error::other)?;
         self.write_failed.store(result.is_err(), Ordering::Relaxed);
         result
+    }
+
+    async fn get(&self, key: &str) -> io::Result<Option<Bytes>> {
+        match tokio::fs::read(self.path(key)?).await {
+            Ok(bytes) => Ok(Some(Bytes::from(bytes))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     async fn delete(&self, key: &str) -> io::Result<()> {

@@ -324,7 +324,7 @@ async fn bad_uploads_store_nothing(backend: Backend) {
         );
     }
     assert_eq!(s.export_count().await, 0);
-    let files = files(&s.dir.join("files"));
+    let files = files(&s.dir.join("files/exports"));
     assert!(files.is_empty(), "{files:?}");
     s.finish().await;
 }
@@ -1060,7 +1060,7 @@ async fn hostile_input_tried_and_counted(backend: Backend) {
         .await;
     let other_id = other["id"].as_str().unwrap().to_owned();
     let rows_before = s.export_count().await;
-    let files_before = files(&s.dir.join("files")).len();
+    let files_before = files(&s.dir.join("files/exports")).len();
     let mut tally: Vec<(&str, String, StatusCode, bool)> = Vec::new();
 
     // Auth.
@@ -1354,7 +1354,7 @@ async fn hostile_input_tried_and_counted(backend: Backend) {
     ));
 
     let rows_lost_or_added = (s.export_count().await - rows_before).abs();
-    let files_added = files(&s.dir.join("files")).len() as i64 - files_before as i64;
+    let files_added = files(&s.dir.join("files/exports")).len() as i64 - files_before as i64;
     println!("| Category | Attack | Status | Refused |");
     println!("|---|---|---:|---|");
     for (cat, name, status, ok) in &tally {
@@ -1422,7 +1422,8 @@ async fn retention_retries_a_failed_delete(backend: Backend) {
     let r = upload_server::sweep::sweep_once(&s.state).await.unwrap();
     assert_eq!((r.deleted, r.retry), (1, 0));
     assert_eq!(s.export_count().await, 0);
-    assert!(files(&root).is_empty(), "{:?}", files(&root));
+    let exports = root.join("exports");
+    assert!(files(&exports).is_empty(), "{:?}", files(&exports));
     s.finish().await;
 }
 

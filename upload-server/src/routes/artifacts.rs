@@ -1,13 +1,13 @@
 //! Table artifacts: create, list, fetch (the caller's own only).
 
 use axum::Json;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use exporter_core::{ExportError, Table};
 use serde::Deserialize;
-use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,6 +18,7 @@ use crate::auth::AuthUser;
 use crate::db::{ArtifactRow, now_millis};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParams, QueryParams};
+use crate::storage::{Object, artifact_key};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -35,27 +36,73 @@ pub fn rfc3339(millis: i64) -> String {
     humantime::format_rfc3339_millis(t).to_string()
 }
 
-fn view(row: ArtifactRow, with_data: bool) -> ApiResult<Artifact> {
-    // The stored text goes out as it is: no JSON tree is built for it.
-    let data = if with_data {
-        Some(RawValue::from_string(row.data).map_err(ApiError::internal)?)
-    } else {
-        None
-    };
-    Ok(Artifact {
-        id: row.id,
+/// An artifact's metadata (its table goes out through [`with_table`]).
+fn view(row: &ArtifactRow) -> Artifact {
+    Artifact {
+        id: row.id.clone(),
         kind: crate::api::ArtifactType::Table,
-        title: row.title,
+        title: row.title.clone(),
         created_at: rfc3339(row.created_at),
-        data,
-    })
+        data: None,
+    }
+}
+
+/// The JSON body of `artifact` with `table` (its stored JSON text) as its
+/// `data`, in three chunks: the table goes out as it is stored, neither
+/// parsed nor copied.
+fn with_table(artifact: &Artifact, table: Bytes) -> ApiResult<Body> {
+    let mut head = serde_json::to_vec(artifact).map_err(ApiError::internal)?;
+    // `data` is None, so skipped: the object ends in its closing brace,
+    // which the table's member replaces.
+    if head.pop() != Some(b'}') {
+        return Err(ApiError::internal("an artifact is not a JSON object"));
+    }
+    head.extend_from_slice(b",\"data\":");
+    let chunks = [Bytes::from(head), table, Bytes::from_static(b"}")];
+    Ok(Body::from_stream(futures_util::stream::iter(
+        chunks.map(Ok::<_, std::convert::Infallible>),
+    )))
+}
+
+/// A 200/201 answer of an artifact with its table.
+fn artifact_response(status: StatusCode, artifact: &Artifact, table: Bytes) -> ApiResult<Response> {
+    Ok((
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        with_table(artifact, table)?,
+    )
+        .into_response())
+}
+
+/// The table of `row`, as the JSON text it was stored as: from storage,
+/// or from the row for artifacts made before tables were kept there.
+///
+/// # Errors
+///
+/// 503 when storage cannot be read, 500 when the object is missing.
+pub async fn table_text(state: &AppState, row: &ArtifactRow) -> ApiResult<Bytes> {
+    let Some(key) = &row.data_key else {
+        return Ok(Bytes::from(row.data.clone()));
+    };
+    match state.storage.get(key).await {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(ApiError::internal(format!(
+            "artifact {}: its table {key} is missing from storage",
+            row.id
+        ))),
+        Err(e) => {
+            tracing::error!(error = %e, artifact_id = %row.id, "cannot read an artifact's table");
+            state.metrics.storage_error("get");
+            Err(ApiError::Unavailable("storage"))
+        }
+    }
 }
 
 /// Stores a table; it is checked as every export checks it, so a stored
 /// table always exports. The body is read up to MAX_ARTIFACT_BYTES and the
 /// table checked row by row up to MAX_ARTIFACT_CELLS (413 as soon as one
 /// is passed), on the bounded pool for heavy work; the table is kept as
-/// the JSON text it was sent as.
+/// the JSON text it was sent as, in storage beside the exports.
 #[utoipa::path(
     post, path = "/api/artifacts", tag = "artifacts",
     request_body = NewArtifact,
@@ -68,7 +115,8 @@ fn view(row: ArtifactRow, with_data: bool) -> ApiResult<Artifact> {
         (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "Not a valid table (the message names the row and column), or a missing field", body = ErrorBody),
         (status = 429, description = "The per-user rate limit; `Retry-After` says when to retry", body = ErrorBody),
-        (status = 503, description = "The database is down (`Retry-After`)", body = ErrorBody),
+        (status = 503, description = "The database or storage is down (`Retry-After`)", body = ErrorBody),
+        (status = 507, description = "Storage is full; nothing is stored (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -102,26 +150,50 @@ async fn create(
     let (title, data) = state
         .heavy(move || parse_artifact(bytes, max_cells))
         .await??;
+    let id = uuid::Uuid::now_v7().to_string();
+    let data_key = artifact_key(&user, &id);
+    // The table is stored first, verified, then its row: a row never names
+    // a table that is not kept whole. (Kept out of the row, the table is
+    // not copied by the database driver: 4.1x its size at the peak before.)
+    let table = Bytes::from(data.into_bytes());
+    let sha256: [u8; 32] = Sha256::digest(&table).into();
+    let object = Object {
+        key: &data_key,
+        bytes: table.clone(),
+        sha256,
+        content_type: "application/json",
+        file_name: "table.json",
+    };
+    if let Err(e) = state.storage.put(object).await {
+        let full = crate::storage::is_full(&e);
+        tracing::error!(error = %e, artifact_id = %id, full, "storage write failed");
+        state.metrics.storage_error("put");
+        return Err(if full {
+            ApiError::InsufficientStorage
+        } else {
+            ApiError::Unavailable("storage")
+        });
+    }
     let row = ArtifactRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id,
         user_id: user,
         kind: "table".into(),
         title,
-        data,
+        data: String::new(),
+        data_key: Some(data_key),
         created_at: now_millis(),
     };
-    state.db.insert_artifact(&row).await?;
-    // Written into a buffer of the right size: axum's `Json` grows its
-    // buffer by doubling, which held 3x a large table at the peak.
-    let capacity = row.data.len() + row.title.as_ref().map_or(0, |t| 6 * t.len()) + 256;
-    let mut out = Vec::with_capacity(capacity);
-    serde_json::to_writer(&mut out, &view(row, true)?).map_err(ApiError::internal)?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::CONTENT_TYPE, "application/json")],
-        out,
-    )
-        .into_response())
+    if let Err(e) = state.db.insert_artifact(&row).await {
+        // No row, so no object: removed now, or by the sweep if storage
+        // fails this too.
+        if let Some(key) = &row.data_key
+            && let Err(e) = state.storage.delete(key).await
+        {
+            tracing::warn!(error = %e, artifact_id = %row.id, "cannot remove the table of an artifact not recorded");
+        }
+        return Err(e.into());
+    }
+    artifact_response(StatusCode::CREATED, &view(&row), table)
 }
 
 /// Reads `{type, title?, data}` and checks `data` as a table without
@@ -201,10 +273,7 @@ async fn list(
     } else {
         None
     };
-    let items = rows
-        .into_iter()
-        .map(|r| view(r, false))
-        .collect::<ApiResult<_>>()?;
+    let items = rows.into_iter().map(|r| view(&r)).collect();
     Ok(Json(ArtifactList { items, next_cursor }))
 }
 
@@ -216,7 +285,7 @@ async fn list(
         (status = 200, description = "The artifact", body = Artifact),
         (status = 401, description = "No valid token", body = ErrorBody),
         (status = 404, description = "No such artifact of the caller's", body = ErrorBody),
-        (status = 503, description = "The database is down (`Retry-After`)", body = ErrorBody),
+        (status = 503, description = "The database or storage is down (`Retry-After`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -224,12 +293,13 @@ async fn fetch(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     PathParams(id): PathParams<String>,
-) -> ApiResult<Json<Artifact>> {
+) -> ApiResult<Response> {
     let id = crate::extract::parse_id(&id, "artifact")?;
     let row = state
         .db
         .artifact(&user, &id)
         .await?
         .ok_or(ApiError::NotFound("artifact"))?;
-    Ok(Json(view(row, true)?))
+    let table = table_text(&state, &row).await?;
+    artifact_response(StatusCode::OK, &view(&row), table)
 }

@@ -270,16 +270,18 @@ async fn render(
         return Ok(replayed);
     }
     limit(&state, &new.user, new.key.as_deref()).await?;
+    let data = super::artifacts::table_text(&state, &new.artifact).await?;
     detached(&state, move |state| async move {
-        let data = new.artifact.data.clone();
         let max = state.config.max_upload_bytes;
         // Rendering is CPU work: on the bounded blocking pool, never on the
         // async runtime's threads.
         let bytes = state
             .heavy(move || {
-                let table = Table::from_json(&data)?;
+                let text = std::str::from_utf8(&data).map_err(ApiError::internal)?;
+                let table = Table::from_json(text)?;
                 let created = i64::try_from(crate::auth::unix_now()).unwrap_or(0);
-                exporter_core::export(&table, &ExportOptions::new(format).created_at(created))
+                let options = ExportOptions::new(format).created_at(created);
+                Ok::<_, ApiError>(exporter_core::export(&table, &options)?)
             })
             .await??;
         // Renders are held to the limit uploads are held to.
