@@ -33,6 +33,21 @@ const MAX_WIDTH: f64 = 60.0;
 const XF_HEADER: u8 = 1;
 const XF_TITLE: u8 = 2;
 const XF_WRAP: u8 = 3;
+const XF_HEADER_WRAP: u8 = 4;
+const XF_TITLE_WRAP: u8 = 5;
+
+/// The cell format of text in `plain` style, or its wrapping twin when the
+/// text holds a line break (Excel shows a break only in a wrapped cell).
+fn wrapping(s: &str, plain: u8) -> u8 {
+    if !s.contains(['\n', '\r']) {
+        return plain;
+    }
+    match plain {
+        XF_HEADER => XF_HEADER_WRAP,
+        XF_TITLE => XF_TITLE_WRAP,
+        _ => XF_WRAP,
+    }
+}
 
 pub(crate) fn write(
     table: &dyn Rows,
@@ -100,14 +115,14 @@ pub(crate) fn write(
         out.extend_from_slice(b"<sheetData>");
         if let Some(title) = title.filter(|_| columns > 0) {
             out.extend_from_slice(b"<row r=\"1\" ht=\"20\" customHeight=\"1\">");
-            push_string_cell(out, "A1", title, XF_TITLE);
+            push_string_cell(out, "A1", title, wrapping(title, XF_TITLE));
             out.extend_from_slice(b"</row>");
         }
         if columns > 0 {
             let r = header_row.to_string();
             push(out, &["<row r=\"", &r, "\">"]);
             for (c, header) in table.headers().iter().enumerate() {
-                push_string_cell(out, &format!("{}{r}", refs[c]), header, XF_HEADER);
+                push_string_cell(out, &format!("{}{r}", refs[c]), header, wrapping(header, XF_HEADER));
             }
             out.extend_from_slice(b"</row>");
         }
@@ -129,8 +144,7 @@ pub(crate) fn write(
                     Cell::Null => {}
                     Cell::String(s) if s.is_empty() => {}
                     Cell::String(s) => {
-                        let xf = if s.contains('\n') { XF_WRAP } else { 0 };
-                        push_string_cell(out, &cell_ref, s, xf);
+                        push_string_cell(out, &cell_ref, s, wrapping(s, 0));
                     }
                     Cell::Bool(b) => {
                         push(out, &["<c r=\"", &cell_ref, "\" t=\"b\"><v>", if *b { "1" } else { "0" }, "</v></c>"]);
@@ -188,9 +202,10 @@ fn push_string_cell(out: &mut Vec<u8>, cell_ref: &str, s: &str, xf: u8) {
 }
 
 /// Escapes text the way Excel reads it back exactly: XML's five, then
-/// characters XML cannot carry (or would normalise, like CR) as `_xHHHH_`,
-/// and a literal `_xHHHH_` guarded by escaping its underscore
-/// (ECMA-376 Part 1, 22.9.2.19 ST_Xstring).
+/// characters XML cannot carry as `_xHHHH_`, and a literal `_xHHHH_`
+/// guarded by escaping its underscore (ECMA-376 Part 1, 22.9.2.19
+/// ST_Xstring). Line ends (CRLF, CR) are written as LF, as Excel's own
+/// cells hold them: `_x000D_` showed raw in openpyxl, exceljs and Gnumeric.
 fn push_spreadsheet_text(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -200,8 +215,10 @@ fn push_spreadsheet_text(out: &mut Vec<u8>, s: &str) {
             '<' => Some("&lt;".into()),
             '>' => Some("&gt;".into()),
             '\t' | '\n' => None,
+            '\r' if bytes.get(i + 1) == Some(&b'\n') => Some("".into()),
+            '\r' => Some("\n".into()),
             '_' if looks_like_escape(&bytes[i..]) => Some("_x005F_".into()),
-            c if c == '\r' || !is_xml_char(c) => Some(format!("_x{:04X}_", u32::from(c)).into()),
+            c if !is_xml_char(c) => Some(format!("_x{:04X}_", u32::from(c)).into()),
             _ => None,
         };
         if let Some(escape) = escape {
@@ -445,12 +462,13 @@ const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
 
 /// Cell formats: 0 plain, 1 header (bold, filled, bottom border), 2 title
-/// (bold 14 pt), 3 wrapped text (cells with line breaks). No colour or font
+/// (bold 14 pt), 3 wrapped text (cells with line breaks), 4 and 5 the
+/// header and title wrapped. No colour or font
 /// refers to the theme: the package has no theme part, and Excel reports a
 /// problem with files whose styles name theme colours without one
 /// (exceljs/exceljs#425).
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFD9E2F3"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left/><right/><top/><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium2" defaultPivotStyle="PivotStyleLight16"/></styleSheet>"#;
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFD9E2F3"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left/><right/><top/><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1"/></xf><xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment wrapText="1"/></xf><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment wrapText="1"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium2" defaultPivotStyle="PivotStyleLight16"/></styleSheet>"#;
 
 #[cfg(test)]
 mod tests {
@@ -491,9 +509,12 @@ mod tests {
     fn text_escapes_as_excel_reads_it() {
         let mut out = Vec::new();
         push_spreadsheet_text(&mut out, "a&b<c>\u{1}\r\n\t_x0041_ _x12_ \u{FFFE}");
+        let mut lines = Vec::new();
+        push_spreadsheet_text(&mut lines, "a\r\nb\rc\n\r\r\nd");
+        assert_eq!(String::from_utf8(lines).unwrap(), "a\nb\nc\n\n\nd");
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a&amp;b&lt;c&gt;_x0001__x000D_\n\t_x005F_x0041_ _x12_ _xFFFE_"
+            "a&amp;b&lt;c&gt;_x0001_\n\t_x005F_x0041_ _x12_ _xFFFE_"
         );
     }
 }

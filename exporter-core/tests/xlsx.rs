@@ -80,8 +80,81 @@ fn control_characters_survive_as_excel_escapes() {
     );
     assert_eq!(
         range.get_value((1, 1)),
-        Some(&Data::String("cr\r\nlf \u{fffe} _x0041_".into()))
+        Some(&Data::String("cr\nlf \u{fffe} _x0041_".into()))
     );
+}
+
+/// The part `name` of a package, as text.
+fn part(bytes: &[u8], name: &str) -> String {
+    common::unzip(bytes)
+        .into_iter()
+        .find(|(n, _, _)| n == name)
+        .map(|(_, _, d)| String::from_utf8(d).unwrap())
+        .unwrap_or_else(|| panic!("no part {name}"))
+}
+
+#[test]
+fn line_ends_are_written_as_excel_holds_them() {
+    // Excel's own cells hold LF; `_x000D_` (CR) shows raw in openpyxl,
+    // exceljs and Gnumeric (issue #12).
+    let table = Table::from_json(
+        r#"{"title": "T\r\nU", "headers": ["h\r\ni"], "rows": [["a\r\nb\rc\n\nd"]]}"#,
+    )
+    .unwrap();
+    let bytes = export(&table, &ExportOptions::new(Format::Xlsx)).unwrap();
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(!sheet.contains("_x000D_"), "{sheet}");
+    let mut book = read(&bytes);
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    assert_eq!(range.get_value((0, 0)), Some(&Data::String("T\nU".into())));
+    assert_eq!(range.get_value((1, 0)), Some(&Data::String("h\ni".into())));
+    assert_eq!(
+        range.get_value((2, 0)),
+        Some(&Data::String("a\nb\nc\n\nd".into()))
+    );
+}
+
+/// The `cellXfs` entries of styles.xml, in order.
+fn cell_formats(bytes: &[u8]) -> Vec<String> {
+    let styles = part(bytes, "xl/styles.xml");
+    let xfs = styles.split("<cellXfs").nth(1).unwrap();
+    let xfs = xfs.split("</cellXfs>").next().unwrap();
+    xfs.split("<xf ").skip(1).map(str::to_owned).collect()
+}
+
+/// The style index of cell `cell_ref` in the sheet XML.
+fn style_of(sheet: &str, cell_ref: &str) -> usize {
+    let start = sheet
+        .find(&format!("<c r=\"{cell_ref}\""))
+        .unwrap_or_else(|| panic!("no cell {cell_ref}"));
+    let tag = &sheet[start..start + sheet[start..].find('>').unwrap()];
+    tag.split(" s=\"")
+        .nth(1)
+        .map_or(0, |s| s.split('"').next().unwrap().parse().unwrap())
+}
+
+#[test]
+fn title_and_headers_with_line_breaks_wrap() {
+    let table = Table::from_json(
+        r#"{"title": "Sales\nby region", "headers": ["Net\namount", "Plain"], "rows": [["x\ny", "z"]]}"#,
+    )
+    .unwrap();
+    let bytes = export(&table, &ExportOptions::new(Format::Xlsx)).unwrap();
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    let xfs = cell_formats(&bytes);
+    for cell in ["A1", "A2", "A3"] {
+        let xf = &xfs[style_of(&sheet, cell)];
+        assert!(xf.contains(r#"wrapText="1""#), "{cell}: {xf}");
+    }
+    // The title and header keep their fonts when they wrap.
+    assert_eq!(
+        xfs[style_of(&sheet, "A2")].split(" xfId").next(),
+        xfs[style_of(&sheet, "B2")].split(" xfId").next()
+    );
+    assert_ne!(style_of(&sheet, "A1"), style_of(&sheet, "A2"));
+    let plain = &xfs[style_of(&sheet, "B2")];
+    assert!(!plain.contains("wrapText"), "{plain}");
 }
 
 #[test]

@@ -171,14 +171,15 @@ pub fn libreoffice_to_pdf(path: &Path, outdir: &Path) -> PathBuf {
     pdf
 }
 
-/// What calamine should read back from an XLSX cell holding `cell`.
+/// What calamine should read back from an XLSX cell holding `cell`: the
+/// value, with line ends (CRLF, CR) as LF, as Excel's own cells hold them.
 pub fn calamine_value(cell: &Cell) -> calamine::Data {
     match cell {
         Cell::Null => calamine::Data::Empty,
         Cell::Bool(b) => calamine::Data::Bool(*b),
         Cell::Number(n) => calamine::Data::Float(*n),
         Cell::String(s) if s.is_empty() => calamine::Data::Empty,
-        Cell::String(s) => calamine::Data::String(s.clone()),
+        Cell::String(s) => calamine::Data::String(s.replace("\r\n", "\n").replace('\r', "\n")),
     }
 }
 
