@@ -79,7 +79,9 @@ pub enum ExportError {
         message: String,
     },
     /// Text longer than the format allows in one cell.
-    #[error("{location}: {length} characters, but {format} holds at most {max} in a cell")]
+    #[error(
+        "{location}: {length} UTF-16 units ({format} counts an emoji or other character beyond U+FFFF as 2), but {format} holds at most {max} in a cell"
+    )]
     CellTooLong {
         /// Where the text is.
         location: Location,

@@ -328,7 +328,9 @@ impl ExportOptions {
             if !(315_532_800..=253_402_300_799).contains(&t) {
                 return Err(invalid(
                     "createdAt",
-                    format!("{t} is not between 1980 and 9999 (unix seconds)"),
+                    format!(
+                        "{t} is outside 315532800 to 253402300799 seconds since 1970 (1980-01-01 to 9999-12-31 UTC), the times every format holds"
+                    ),
                 ));
             }
         }

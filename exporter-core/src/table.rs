@@ -144,6 +144,7 @@ impl Table {
     /// );
     /// ```
     pub fn from_json(json: &str) -> Result<Table> {
+        let json = without_bom(json);
         let mut deserializer = serde_json::Deserializer::from_str(json);
         let table = Table::from_deserializer(&mut deserializer)?;
         deserializer.end().map_err(|err| ExportError::InvalidJson {
@@ -200,6 +201,7 @@ impl Table {
     /// # Ok::<(), exporter_core::ExportError>(())
     /// ```
     pub fn check_json(json: &str, max_cells: usize) -> Result<TableShape> {
+        let json = without_bom(json);
         let found = RefCell::new(None);
         let mut deserializer = serde_json::Deserializer::from_str(json);
         let parsed = (&mut deserializer)
@@ -334,6 +336,12 @@ fn check_number(n: f64, location: Location) -> Result<()> {
             message: format!("{n} is not a finite number; use null or a string"),
         })
     }
+}
+
+/// `json` without a leading UTF-8 byte order mark, which Windows editors
+/// (and Excel's "CSV UTF-8") write and JSON parsers refuse.
+fn without_bom(json: &str) -> &str {
+    json.strip_prefix('\u{FEFF}').unwrap_or(json)
 }
 
 type Found<'a> = &'a RefCell<Option<ExportError>>;
@@ -635,16 +643,44 @@ impl<'de> Visitor<'de> for RowSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         self.cells
             .reserve(seq.size_hint().unwrap_or(0).min(1 << 14));
-        while let Some(cell) = seq.next_element_seed(CellSeed {
-            found: self.found,
-            location: Location::Cell {
+        loop {
+            let location = Location::Cell {
                 row: self.row,
                 column: self.cells.len() + 1,
-            },
-        })? {
-            self.cells.push(cell);
+            };
+            let seed = CellSeed {
+                found: self.found,
+                location,
+            };
+            match seq.next_element_seed(seed) {
+                Ok(Some(cell)) => self.cells.push(cell),
+                Ok(None) => return Ok(()),
+                Err(err) => {
+                    // The parser's own error inside a cell (a bad escape,
+                    // a lone surrogate) names the cell too.
+                    if self.found.borrow().is_none() {
+                        *self.found.borrow_mut() = Some(ExportError::InvalidJson {
+                            message: format!("{location}: {}", explain_parse_error(&err)),
+                        });
+                    }
+                    return Err(err);
+                }
+            }
         }
-        Ok(())
+    }
+}
+
+/// The parser's message, with what to do where it is obscure: serde_json
+/// reports a lone UTF-16 surrogate (`"x\ud800y"`, which JavaScript strings
+/// can hold) as the end of a hex escape.
+fn explain_parse_error(err: &dyn fmt::Display) -> String {
+    let message = err.to_string();
+    if message.contains("surrogate") || message.contains("end of hex escape") {
+        format!(
+            "a \\u escape that is not a whole character, such as a lone UTF-16 surrogate (JavaScript strings can hold one, no file can); replace it with U+FFFD or remove it ({message})"
+        )
+    } else {
+        message
     }
 }
 

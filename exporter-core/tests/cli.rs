@@ -155,3 +155,30 @@ fn help_documents_every_option() {
         assert!(help.contains(flag), "{flag} not in --help");
     }
 }
+
+#[test]
+fn creation_times_out_of_range_are_explained_in_seconds() {
+    for t in ["0", "-1"] {
+        let (code, out, err) = table_export(
+            &["-", "-f", "xlsx", "-o", "-", "--created-at", t],
+            Some(TABLE.as_bytes()),
+        );
+        assert_eq!(code, 1, "{t}: {err}");
+        assert!(out.is_empty());
+        assert_eq!(
+            err.trim_end(),
+            format!(
+                "error: option createdAt: {t} is outside 315532800 to 253402300799 seconds since 1970 (1980-01-01 to 9999-12-31 UTC), the times every format holds"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_starts_a_table_file() {
+    let mut input = "\u{FEFF}".as_bytes().to_vec();
+    input.extend_from_slice(TABLE.as_bytes());
+    let (code, out, err) = table_export(&["-", "-f", "xlsx", "-o", "-"], Some(&input));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(b"PK\x03\x04"));
+}

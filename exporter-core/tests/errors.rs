@@ -101,6 +101,16 @@ fn malformed_tables() {
             "INVALID_JSON",
         ),
         (
+            r#"{"headers": ["a", "b"], "rows": [["ok", "x\ud800y"]]}"#,
+            "invalid table JSON: row 1, column 2: a \\u escape that is not a whole character, such as a lone UTF-16 surrogate (JavaScript strings can hold one, no file can); replace it with U+FFFD or remove it (unexpected end of hex escape at line 1 column 49)",
+            "INVALID_JSON",
+        ),
+        (
+            r#"{"headers": ["a"], "rows": [[1], ["\q"]]}"#,
+            "invalid table JSON: row 2, column 1: invalid escape at line 1 column 37",
+            "INVALID_JSON",
+        ),
+        (
             r#"{"headers": ["a"], "rows": []} trailing"#,
             "invalid table JSON: trailing characters at line 1 column 32",
             "INVALID_JSON",
@@ -112,6 +122,21 @@ fn malformed_tables() {
         assert_eq!(&got_code, code, "for {json}");
         assert!(!got.contains('\n'));
     }
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    // Windows editors and Excel's "CSV UTF-8" start files with one.
+    let json = "\u{FEFF}{\"headers\": [\"a\"], \"rows\": [[1]]}";
+    let table = Table::from_json(json).unwrap();
+    assert_eq!(table.cell(0, 0), &Cell::Number(1.0));
+    assert_eq!(Table::check_json(json, 10).unwrap().cells, 1);
+    // Only at the start: elsewhere it is text, or not JSON.
+    let (message, _) = json_err("{\"headers\": [\"a\"], \"rows\": [[1]]}\u{FEFF}");
+    assert!(
+        message.starts_with("invalid table JSON: trailing characters"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -146,7 +171,7 @@ fn excel_limits_name_the_cell() {
     let err = export(&t, &ExportOptions::new(Format::Xlsx)).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "row 2, column 2: 32768 characters, but Excel holds at most 32767 in a cell"
+        "row 2, column 2: 32768 UTF-16 units (Excel counts an emoji or other character beyond U+FFFF as 2), but Excel holds at most 32767 in a cell"
     );
     assert_eq!(err.code(), "CELL_TOO_LONG");
     // The same text is fine where there is no such limit.
@@ -157,7 +182,7 @@ fn excel_limits_name_the_cell() {
     let err = export(&t, &ExportOptions::new(Format::Xlsx)).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "header of column 1: 32768 characters, but Excel holds at most 32767 in a cell"
+        "header of column 1: 32768 UTF-16 units (Excel counts an emoji or other character beyond U+FFFF as 2), but Excel holds at most 32767 in a cell"
     );
 
     let headers: Vec<String> = (0..16_385).map(|i| format!("c{i}")).collect();
@@ -239,7 +264,9 @@ fn bad_options() {
             let err = export(&t_table(), &ExportOptions::new(format).created_at(t)).unwrap_err();
             assert_eq!(
                 err.to_string(),
-                format!("option createdAt: {t} is not between 1980 and 9999 (unix seconds)"),
+                format!(
+                    "option createdAt: {t} is outside 315532800 to 253402300799 seconds since 1970 (1980-01-01 to 9999-12-31 UTC), the times every format holds"
+                ),
                 "{format}"
             );
         }

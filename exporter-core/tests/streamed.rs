@@ -133,7 +133,7 @@ fn excel_limits_are_checked_before_anything_is_written() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "row 2, column 1: 32768 characters, but Excel holds at most 32767 in a cell"
+        "row 2, column 1: 32768 UTF-16 units (Excel counts an emoji or other character beyond U+FFFF as 2), but Excel holds at most 32767 in a cell"
     );
     let err = streamed(&head(&["a"]), &JsonRows::new(&["[1e308]"]), Format::Xlsx).unwrap_err();
     assert_eq!(err.code(), "INVALID_NUMBER");

@@ -65,7 +65,12 @@ struct Cli {
     /// Creation time written into the file, in seconds since 1970-01-01 UTC;
     /// the same time and input give the same bytes. Defaults to
     /// $SOURCE_DATE_EPOCH, else the current time.
-    #[arg(long, env = "SOURCE_DATE_EPOCH", value_name = "UNIX_SECONDS")]
+    #[arg(
+        long,
+        env = "SOURCE_DATE_EPOCH",
+        value_name = "UNIX_SECONDS",
+        allow_negative_numbers = true
+    )]
     created_at: Option<i64>,
 }
 
