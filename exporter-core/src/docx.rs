@@ -3,13 +3,14 @@
 //! parts stored uncompressed; see docs/decisions.md).
 
 use crate::Progress;
-use crate::error::{ExportError, Result};
+use crate::error::{ExportError, Location, Result};
 use crate::layout::{self, ColumnNeeds};
 use crate::opc;
 use crate::options::{ExportOptions, Orientation};
 use crate::pdf::Helvetica;
 use crate::table::{Cell, Table};
 use crate::text::{self, push_xml_escaped};
+use crate::warning::{Warning, Warnings};
 use crate::zip_parts::Package;
 
 const FORMAT: &str = "Word";
@@ -36,6 +37,7 @@ pub(crate) fn write(
         });
     }
     let title = options.effective_title(table.title());
+    warn_of_dropped(title, table, &mut progress.warnings)?;
     let needs = layout::column_needs(table, &Helvetica);
     let (landscape, widths) = page_and_columns(options, &needs);
 
@@ -144,6 +146,43 @@ fn page_and_columns(options: &ExportOptions, needs: &[ColumnNeeds]) -> (bool, Ve
     )
 }
 
+/// Warns of each piece of text holding characters XML cannot carry (a
+/// control character, U+FFFE, U+FFFF), which the document cannot hold and
+/// [`push_xml_escaped`] drops; when strict, the error.
+fn warn_of_dropped(title: Option<&str>, table: &Table, warnings: &mut Warnings) -> Result<()> {
+    let mut check = |s: &str, location: Location| {
+        let mut dropped = s.chars().filter(|&c| !text::is_xml_char(c));
+        let Some(first) = dropped.next() else {
+            return Ok(());
+        };
+        let code = u32::from(first);
+        let more = dropped.count();
+        let others = if more > 0 {
+            format!(" and {more} more such")
+        } else {
+            String::new()
+        };
+        warnings.keep(
+            Warning {
+                location,
+                code: "INVALID_CHARACTER",
+                message: format!(
+                    "Word cannot hold the character U+{code:04X}{others}; dropped (XLSX and CSV keep it)"
+                ),
+            },
+            || ExportError::InvalidCharacter {
+                location,
+                code,
+                format: FORMAT,
+            },
+        )
+    };
+    if let Some(title) = title {
+        check(title, Location::Title)?;
+    }
+    table.for_each_text(check)
+}
+
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn twips(points: f32) -> u32 {
     (points * 20.0).round().max(0.0) as u32
@@ -153,10 +192,10 @@ fn push_cell(out: &mut Vec<u8>, cell: &Cell) {
     match cell {
         Cell::Null => out.extend_from_slice(b"<w:tc><w:p/></w:tc>"),
         Cell::String(s) if s.is_empty() => out.extend_from_slice(b"<w:tc><w:p/></w:tc>"),
-        Cell::Number(n) => {
+        Cell::Number(_) | Cell::Integer(_) => {
             // Numbers align right, as in a spreadsheet.
             out.extend_from_slice(b"<w:tc><w:p><w:pPr><w:jc w:val=\"right\"/></w:pPr><w:r><w:t>");
-            out.extend_from_slice(text::format_number(*n).as_bytes());
+            out.extend_from_slice(text::cell_text(cell).as_bytes());
             out.extend_from_slice(b"</w:t></w:r></w:p></w:tc>");
         }
         other => {

@@ -149,6 +149,19 @@ pub enum ExportError {
         /// Where it is.
         location: Location,
     },
+    /// A character the format cannot store (a control character or a
+    /// noncharacter in Word), refused under
+    /// [`ExportOptions::strict`](crate::ExportOptions::strict); otherwise
+    /// it is dropped with a warning.
+    #[error("{location}: {format} cannot hold the character U+{code:04X}; remove it")]
+    InvalidCharacter {
+        /// Where the text is.
+        location: Location,
+        /// The character's code point.
+        code: u32,
+        /// The format's name.
+        format: &'static str,
+    },
     /// A font file that cannot be read.
     #[error("font {index}: {message}")]
     InvalidFont {
@@ -199,6 +212,7 @@ impl ExportError {
             ExportError::TooManyCells { .. } => "TOO_MANY_CELLS",
             ExportError::InvalidSheetName { .. } => "INVALID_SHEET_NAME",
             ExportError::MissingGlyph { .. } => "MISSING_GLYPH",
+            ExportError::InvalidCharacter { .. } => "INVALID_CHARACTER",
             ExportError::InvalidFont { .. } => "INVALID_FONT",
             ExportError::InvalidOption { .. } => "INVALID_OPTION",
             ExportError::Internal { .. } => "INTERNAL",

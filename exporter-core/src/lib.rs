@@ -31,6 +31,7 @@ mod pdf;
 mod rows;
 mod table;
 mod text;
+mod warning;
 mod xlsx;
 mod zip_parts;
 
@@ -38,6 +39,7 @@ pub use error::{ExportError, Location, Result};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
 pub use rows::{RowSource, StreamedTable, read_row};
 pub use table::{Cell, Table, TableShape};
+pub use warning::{Exported, MAX_WARNINGS, Warning};
 
 /// Exports `table` in the format and with the options of `options`.
 ///
@@ -83,6 +85,32 @@ pub fn export_with_progress(
     options: &ExportOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
+    export_with_warnings(table, options, progress).map(|out| out.bytes)
+}
+
+/// Like [`export_with_progress`], returning with the file the values it
+/// kept another way than given (see [`Warning`]); with
+/// [`ExportOptions::strict`] the first of them is an error instead.
+///
+/// # Errors
+///
+/// As [`export`].
+///
+/// # Examples
+///
+/// ```
+/// use exporter_core::{export_with_warnings, ExportOptions, Format, Table};
+/// let table = Table::from_json(r#"{"headers": ["big"], "rows": [[1e308]]}"#)?;
+/// let out = export_with_warnings(&table, &ExportOptions::new(Format::Xlsx), &mut |_, _| {})?;
+/// assert_eq!(out.warnings[0].code, "INVALID_NUMBER");
+/// assert!(out.bytes.starts_with(b"PK"));
+/// # Ok::<(), exporter_core::ExportError>(())
+/// ```
+pub fn export_with_warnings(
+    table: &Table,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Exported> {
     run(
         table.row_count(),
         options,
@@ -135,6 +163,19 @@ pub fn export_streamed(
     options: &ExportOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<u8>> {
+    export_streamed_with_warnings(table, options, progress).map(|out| out.bytes)
+}
+
+/// [`export_streamed`] with the warnings of [`export_with_warnings`].
+///
+/// # Errors
+///
+/// As [`export_streamed`].
+pub fn export_streamed_with_warnings(
+    table: &StreamedTable<'_>,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Exported> {
     match options.format {
         Format::Xlsx => run(
             rows::Rows::row_count(table),
@@ -142,7 +183,7 @@ pub fn export_streamed(
             progress,
             |progress| xlsx::write(table, options, progress),
         ),
-        Format::Docx | Format::Pdf => export_with_progress(&table.to_table()?, options, progress),
+        Format::Docx | Format::Pdf => export_with_warnings(&table.to_table()?, options, progress),
     }
 }
 
@@ -153,20 +194,27 @@ fn run(
     options: &ExportOptions,
     callback: &mut dyn FnMut(usize, usize),
     write: impl FnOnce(&mut Progress<'_>) -> Result<Vec<u8>>,
-) -> Result<Vec<u8>> {
+) -> Result<Exported> {
     let mut progress = Progress::new(rows, callback);
+    progress.warnings.strict = options.strict;
     options.check_common()?;
     let bytes = write(&mut progress)?;
     progress.finish();
-    Ok(bytes)
+    Ok(Exported {
+        bytes,
+        warnings: progress.warnings.list,
+        more_warnings: progress.warnings.more,
+    })
 }
 
-/// Reports rows done to the caller's callback, at most ~100 times.
+/// What a writer reports back as it goes: rows done, to the caller's
+/// callback at most ~100 times, and the values it kept another way.
 pub(crate) struct Progress<'a> {
     total: usize,
     step: usize,
     next: usize,
     callback: &'a mut dyn FnMut(usize, usize),
+    pub(crate) warnings: warning::Warnings,
 }
 
 impl<'a> Progress<'a> {
@@ -177,6 +225,7 @@ impl<'a> Progress<'a> {
             step,
             next: step,
             callback,
+            warnings: warning::Warnings::default(),
         }
     }
 

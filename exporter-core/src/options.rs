@@ -201,6 +201,7 @@ pub struct ExportOptions {
     pub(crate) fonts: Vec<Arc<[u8]>>,
     pub(crate) sheet_name: Option<String>,
     pub(crate) created_at: Option<i64>,
+    pub(crate) strict: bool,
 }
 
 impl ExportOptions {
@@ -216,6 +217,7 @@ impl ExportOptions {
             fonts: Vec::new(),
             sheet_name: None,
             created_at: None,
+            strict: false,
         }
     }
 
@@ -274,6 +276,25 @@ impl ExportOptions {
     /// requires one, uses 1980-01-01).
     pub fn created_at(mut self, unix_seconds: i64) -> ExportOptions {
         self.created_at = Some(unix_seconds);
+        self
+    }
+
+    /// Refuses what would otherwise be a warning: a value the format cannot
+    /// hold as given is then the error of the warning's code instead of
+    /// being kept another way (see [`Warning`](crate::Warning)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::{export, ExportOptions, Format, Table};
+    /// let table = Table::from_json(r#"{"headers": ["id"], "rows": [[12345678901234567890]]}"#)?;
+    /// assert!(export(&table, &ExportOptions::new(Format::Xlsx)).is_ok());
+    /// let err = export(&table, &ExportOptions::new(Format::Xlsx).strict(true)).unwrap_err();
+    /// assert_eq!(err.code(), "INVALID_NUMBER");
+    /// # Ok::<(), exporter_core::ExportError>(())
+    /// ```
+    pub fn strict(mut self, strict: bool) -> ExportOptions {
+        self.strict = strict;
         self
     }
 

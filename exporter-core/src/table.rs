@@ -14,6 +14,7 @@ const MAX_EXACT_INTEGER: u64 = 1 << 53;
 
 /// One cell of a table.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Cell {
     /// An empty cell (`null` in JSON, or missing at the end of a short row).
     Null,
@@ -23,6 +24,10 @@ pub enum Cell {
     Number(f64),
     /// Text.
     String(String),
+    /// An integer beyond 2^53, as its decimal digits (with a leading `-`
+    /// when negative): as a 64-bit float it would lose digits. PDF, DOCX
+    /// and CSV write the digits; XLSX writes them as text, with a warning.
+    Integer(String),
 }
 
 impl From<&str> for Cell {
@@ -129,9 +134,9 @@ impl Table {
     /// # Errors
     ///
     /// [`ExportError::InvalidJson`] for malformed JSON or a missing field,
-    /// [`ExportError::InvalidCell`] for an object or array in a cell,
-    /// [`ExportError::InvalidNumber`] for an integer beyond 2^53, and the
-    /// errors of [`Table::new`].
+    /// [`ExportError::InvalidCell`] for an object or array in a cell, and
+    /// the errors of [`Table::new`]. An integer beyond 2^53 is kept as its
+    /// digits ([`Cell::Integer`]).
     ///
     /// # Examples
     ///
@@ -690,19 +695,12 @@ struct CellSeed<'a> {
 }
 
 impl CellSeed<'_> {
-    fn integer<E: de::Error>(&self, magnitude: u64, display: &dyn fmt::Display) -> Result<Cell, E> {
+    fn integer(magnitude: u64, display: &dyn fmt::Display) -> Cell {
         if magnitude > MAX_EXACT_INTEGER {
-            return Err(fail(
-                self.found,
-                ExportError::InvalidNumber {
-                    location: self.location,
-                    message: format!(
-                        "the integer {display} is beyond 2^53 and would lose digits as a number; pass it as a string"
-                    ),
-                },
-            ));
+            // Kept as its digits: every format can show them exactly.
+            return Cell::Integer(display.to_string());
         }
-        Ok(Cell::Number(magnitude_as_f64(magnitude)))
+        Cell::Number(magnitude_as_f64(magnitude))
     }
 
     fn wrong<E: de::Error>(&self, found: &str) -> E {
@@ -742,15 +740,14 @@ impl<'de> Visitor<'de> for CellSeed<'_> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Cell, E> {
-        let cell = self.integer(v.unsigned_abs(), &v)?;
-        Ok(match cell {
+        Ok(match CellSeed::integer(v.unsigned_abs(), &v) {
             Cell::Number(n) if v < 0 => Cell::Number(-n),
             other => other,
         })
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Cell, E> {
-        self.integer(v, &v)
+        Ok(CellSeed::integer(v, &v))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Cell, E> {

@@ -7,14 +7,15 @@ use crate::table::Cell;
 
 /// The text a cell shows in PDF and DOCX: strings as they are, numbers as
 /// JavaScript's `String(n)` writes them (so a JS caller sees what it passed),
-/// booleans as `true`/`false`, null as nothing.
+/// integers beyond 2^53 as their digits, booleans as `true`/`false`, null
+/// as nothing.
 pub(crate) fn cell_text(cell: &Cell) -> Cow<'_, str> {
     match cell {
         Cell::Null => Cow::Borrowed(""),
         Cell::Bool(true) => Cow::Borrowed("true"),
         Cell::Bool(false) => Cow::Borrowed("false"),
         Cell::Number(n) => Cow::Owned(format_number(*n)),
-        Cell::String(s) => Cow::Borrowed(s),
+        Cell::String(s) | Cell::Integer(s) => Cow::Borrowed(s),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::options::ExportOptions;
 use crate::rows::Rows;
 use crate::table::Cell;
 use crate::text::{self, is_xml_char};
+use crate::warning::{Warning, Warnings};
 use crate::zip_parts::Package;
 use crate::{Progress, opc};
 
@@ -60,7 +61,7 @@ pub(crate) fn write(
     let sheet_name = sheet_name(options.sheet_name.as_deref(), title)?;
     // Every cell is checked in this pass, before anything is written, so an
     // error never leaves half a workbook behind.
-    let widths = measure(table)?;
+    let widths = measure(table, &mut progress.warnings)?;
     let columns = table.headers().len();
     let refs: Vec<String> = (0..columns).map(column_name).collect();
     // 1-based row numbers of the header and the last row.
@@ -129,6 +130,7 @@ pub(crate) fn write(
         let mut number = ryu::Buffer::new();
         let mut integer = itoa::Buffer::new();
         let mut cell_ref = String::with_capacity(16);
+        let strict = progress.warnings.strict;
         table.each_row(&mut |row, cells| {
             let out = &mut w.buf;
             let r = integer.format(header_row + 1 + row).to_owned();
@@ -137,6 +139,11 @@ pub(crate) fn write(
                 // Checked again: a source read twice must not slip in a
                 // cell the first pass never saw.
                 check_cell(cell, row, c)?;
+                if strict {
+                    // measure() warned of the first pass's cells; a cell
+                    // that changed since must not slip past strict.
+                    warn_of(cell, row, c, &mut Warnings::strict())?;
+                }
                 cell_ref.clear();
                 cell_ref.push_str(&refs[c]);
                 cell_ref.push_str(&r);
@@ -149,6 +156,12 @@ pub(crate) fn write(
                     Cell::Bool(b) => {
                         push(out, &["<c r=\"", &cell_ref, "\" t=\"b\"><v>", if *b { "1" } else { "0" }, "</v></c>"]);
                     }
+                    // Kept as text (measure() warned): as a number Excel
+                    // would change it.
+                    Cell::Number(n) if !excel_holds(*n) => {
+                        push_string_cell(out, &cell_ref, &text::format_number(*n), 0);
+                    }
+                    Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, 0),
                     Cell::Number(n) => {
                         // Shortest digits that read back as the same double.
                         #[allow(clippy::cast_possible_truncation)]
@@ -297,27 +310,64 @@ fn check_len(s: &str, location: Location) -> Result<()> {
 
 /// Checks one body cell (0-based `row` and `column`) against Excel's limits.
 fn check_cell(cell: &Cell, row: usize, column: usize) -> Result<()> {
-    let location = || Location::Cell {
+    match cell {
+        Cell::String(s) => check_len(
+            s,
+            Location::Cell {
+                row: row + 1,
+                column: column + 1,
+            },
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Whether Excel holds `n` as a number unchanged.
+fn excel_holds(n: f64) -> bool {
+    let a = n.abs();
+    a == 0.0 || (MIN_NUMBER..=MAX_NUMBER).contains(&a)
+}
+
+/// Warns of a body cell (0-based `row` and `column`) that is written as
+/// text because Excel's numbers cannot hold it; when strict, the error.
+fn warn_of(cell: &Cell, row: usize, column: usize, warnings: &mut Warnings) -> Result<()> {
+    let location = Location::Cell {
         row: row + 1,
         column: column + 1,
     };
-    match cell {
-        Cell::String(s) => check_len(s, location()),
-        Cell::Number(n) => {
-            let a = n.abs();
-            if a > MAX_NUMBER || (a != 0.0 && a < MIN_NUMBER) {
-                return Err(ExportError::InvalidNumber {
-                    location: location(),
-                    message: format!(
-                        "{} is outside the range Excel holds (±2.2251e-308 to ±9.99999999999999e+307); pass it as a string",
-                        text::format_number(*n)
-                    ),
-                });
-            }
-            Ok(())
+    let (message, error) = match cell {
+        Cell::Number(n) if !excel_holds(*n) => {
+            let shown = text::format_number(*n);
+            (
+                format!(
+                    "{shown} is outside the range Excel holds (±2.2251e-308 to ±9.99999999999999e+307); written as text"
+                ),
+                format!(
+                    "{shown} is outside the range Excel holds (±2.2251e-308 to ±9.99999999999999e+307); pass it as a string"
+                ),
+            )
         }
-        Cell::Null | Cell::Bool(_) => Ok(()),
-    }
+        Cell::Integer(digits) => (
+            format!(
+                "the integer {digits} is beyond 2^53, which Excel's numbers cannot hold exactly; written as text"
+            ),
+            format!(
+                "the integer {digits} is beyond 2^53 and would lose digits as a number in Excel; pass it as a string"
+            ),
+        ),
+        _ => return Ok(()),
+    };
+    warnings.keep(
+        Warning {
+            location,
+            code: "INVALID_NUMBER",
+            message,
+        },
+        || ExportError::InvalidNumber {
+            location,
+            message: error,
+        },
+    )
 }
 
 /// The worksheet name: the caller's, checked against Excel's rules, or one
@@ -374,9 +424,10 @@ pub(crate) fn sheet_name(explicit: Option<&str>, title: Option<&str>) -> Result<
     }
 }
 
-/// Checks every body cell and measures the column widths, in Excel
-/// character units, from the longest line in each column.
-fn measure(table: &dyn Rows) -> Result<Vec<f64>> {
+/// Checks every body cell, warns of those kept as text, and measures the
+/// column widths, in Excel character units, from the longest line in each
+/// column.
+fn measure(table: &dyn Rows, warnings: &mut Warnings) -> Result<Vec<f64>> {
     let mut widths: Vec<f64> = table
         .headers()
         .iter()
@@ -385,6 +436,7 @@ fn measure(table: &dyn Rows) -> Result<Vec<f64>> {
     table.each_row(&mut |r, cells| {
         for (c, cell) in cells.iter().enumerate() {
             check_cell(cell, r, c)?;
+            warn_of(cell, r, c, warnings)?;
             let w = match cell {
                 Cell::String(s) => text_width(s),
                 Cell::Null => 0.0,

@@ -151,6 +151,7 @@ fn help_documents_every_option() {
         "--sheet-name",
         "--created-at",
         "SOURCE_DATE_EPOCH",
+        "--strict",
     ] {
         assert!(help.contains(flag), "{flag} not in --help");
     }
@@ -181,4 +182,41 @@ fn a_byte_order_mark_starts_a_table_file() {
     let (code, out, err) = table_export(&["-", "-f", "xlsx", "-o", "-"], Some(&input));
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with(b"PK\x03\x04"));
+}
+
+#[test]
+fn values_kept_another_way_are_warnings_and_strict_refuses_them() {
+    let table = r#"{"headers": ["id", "x"], "rows": [["a", 1], ["b", 12345678901234567890]]}"#;
+    let (code, out, err) = table_export(&["-", "-f", "xlsx", "-o", "-"], Some(table.as_bytes()));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(b"PK\x03\x04"));
+    assert_eq!(
+        err,
+        "warning: row 2, column 2: the integer 12345678901234567890 is beyond 2^53, which Excel's numbers cannot hold exactly; written as text\n"
+    );
+    let dir = Scratch::new("cli-strict");
+    let target = dir.path("t.xlsx");
+    let (code, _, err) = table_export(
+        &[
+            "-",
+            "-f",
+            "xlsx",
+            "-o",
+            target.to_str().unwrap(),
+            "--strict",
+        ],
+        Some(table.as_bytes()),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "error: row 2, column 2: the integer 12345678901234567890 is beyond 2^53 and would lose digits as a number in Excel; pass it as a string\n"
+    );
+    assert!(!target.exists(), "no file is written when refused");
+    // PDF holds the digits: no warning, strict or not.
+    let (code, _, err) = table_export(
+        &["-", "-f", "pdf", "-o", "-", "--strict"],
+        Some(table.as_bytes()),
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
 }

@@ -1,6 +1,6 @@
 //! Every bad input gets one pinned, one-line message and its stable code.
 
-use exporter_core::{Cell, ExportOptions, Format, Margins, Table, export};
+use exporter_core::{Cell, ExportOptions, Format, Margins, Table, export, export_with_warnings};
 
 fn json_err(json: &str) -> (String, &'static str) {
     let e = Table::from_json(json).unwrap_err();
@@ -74,16 +74,6 @@ fn malformed_tables() {
             r#"{"headers": ["a"], "rows": [[1]"#,
             "invalid table JSON: EOF while parsing a list at line 1 column 31",
             "INVALID_JSON",
-        ),
-        (
-            r#"{"headers": ["a"], "rows": [[12345678901234567890]]}"#,
-            "row 1, column 1: the integer 12345678901234567890 is beyond 2^53 and would lose digits as a number; pass it as a string",
-            "INVALID_NUMBER",
-        ),
-        (
-            r#"{"headers": ["a"], "rows": [[-9007199254740993]]}"#,
-            "row 1, column 1: the integer -9007199254740993 is beyond 2^53 and would lose digits as a number; pass it as a string",
-            "INVALID_NUMBER",
         ),
         (
             r#"{"headers": [1], "rows": []}"#,
@@ -204,14 +194,119 @@ fn excel_limits_name_the_cell() {
         "the table has 1048575 rows, but Excel holds at most 1048574 rows below the title and headers"
     );
     assert_eq!(err.code(), "TOO_MANY_ROWS");
+}
 
-    let t = Table::new(vec!["a".into()], vec![vec![Cell::Number(1e-310)]]).unwrap();
-    let err = export(&t, &ExportOptions::new(Format::Xlsx)).unwrap_err();
+/// `export_with_warnings` of `table` to `format`: the file's bytes and the
+/// warnings as lines.
+fn with_warnings(table: &Table, format: Format) -> (Vec<u8>, Vec<String>) {
+    let out = export_with_warnings(table, &ExportOptions::new(format), &mut |_, _| {}).unwrap();
+    assert_eq!(out.more_warnings, 0);
+    (
+        out.bytes,
+        out.warnings.iter().map(ToString::to_string).collect(),
+    )
+}
+
+#[test]
+fn big_integers_keep_their_digits() {
+    let t = Table::from_json(
+        r#"{"headers": ["id", "n"], "rows": [[12345678901234567890, 9007199254740992], [-9007199254740993, 1]]}"#,
+    )
+    .unwrap();
+    // 2^53 itself is exact; past it the digits are kept as they were given.
+    assert_eq!(t.cell(0, 0), &Cell::Integer("12345678901234567890".into()));
+    assert_eq!(t.cell(0, 1), &Cell::Number(9_007_199_254_740_992.0));
+    assert_eq!(t.cell(1, 0), &Cell::Integer("-9007199254740993".into()));
+    let (_, warnings) = with_warnings(&t, Format::Xlsx);
+    assert_eq!(
+        warnings,
+        [
+            "row 1, column 1: the integer 12345678901234567890 is beyond 2^53, which Excel's numbers cannot hold exactly; written as text",
+            "row 2, column 1: the integer -9007199254740993 is beyond 2^53, which Excel's numbers cannot hold exactly; written as text",
+        ]
+    );
+    for format in [Format::Pdf, Format::Docx] {
+        assert_eq!(
+            with_warnings(&t, format).1,
+            Vec::<String>::new(),
+            "{format}"
+        );
+    }
+    let err = export(&t, &ExportOptions::new(Format::Xlsx).strict(true)).unwrap_err();
     assert_eq!(err.code(), "INVALID_NUMBER");
-    assert!(
-        err.to_string()
-            .starts_with("row 1, column 1: 1e-310 is outside the range Excel holds"),
-        "{err}"
+    assert_eq!(
+        err.to_string(),
+        "row 1, column 1: the integer 12345678901234567890 is beyond 2^53 and would lose digits as a number in Excel; pass it as a string"
+    );
+    // Strict changes nothing where the format holds the value.
+    assert!(export(&t, &ExportOptions::new(Format::Pdf).strict(true)).is_ok());
+}
+
+#[test]
+fn numbers_beyond_excel_are_text_in_xlsx() {
+    let t = Table::new(
+        vec!["a".into()],
+        vec![
+            vec![Cell::Number(1e-310)],
+            vec![Cell::Number(-1e308)],
+            vec![Cell::Number(0.0)],
+        ],
+    )
+    .unwrap();
+    let (_, warnings) = with_warnings(&t, Format::Xlsx);
+    assert_eq!(
+        warnings,
+        [
+            "row 1, column 1: 1e-310 is outside the range Excel holds (±2.2251e-308 to ±9.99999999999999e+307); written as text",
+            "row 2, column 1: -1e+308 is outside the range Excel holds (±2.2251e-308 to ±9.99999999999999e+307); written as text",
+        ]
+    );
+    let err = export(&t, &ExportOptions::new(Format::Xlsx).strict(true)).unwrap_err();
+    assert_eq!(err.code(), "INVALID_NUMBER");
+    assert_eq!(
+        err.to_string(),
+        "row 1, column 1: 1e-310 is outside the range Excel holds (±2.2251e-308 to ±9.99999999999999e+307); pass it as a string"
+    );
+}
+
+#[test]
+fn characters_word_cannot_hold_are_dropped_with_a_warning() {
+    let t = Table::from_json(
+        r#"{"title": "T\u0001", "headers": ["ok", "h\u0007"], "rows": [["fine\ttab\nline", "a\u0000b\u0008c\uFFFE"]]}"#,
+    )
+    .unwrap();
+    let (_, warnings) = with_warnings(&t, Format::Docx);
+    assert_eq!(
+        warnings,
+        [
+            "title: Word cannot hold the character U+0001; dropped (XLSX and CSV keep it)",
+            "header of column 2: Word cannot hold the character U+0007; dropped (XLSX and CSV keep it)",
+            "row 1, column 2: Word cannot hold the character U+0000 and 2 more such; dropped (XLSX and CSV keep it)",
+        ]
+    );
+    // XLSX keeps them (as _xHHHH_ escapes): nothing to warn of.
+    assert!(with_warnings(&t, Format::Xlsx).1.is_empty());
+    let err = export(&t, &ExportOptions::new(Format::Docx).strict(true)).unwrap_err();
+    assert_eq!(err.code(), "INVALID_CHARACTER");
+    assert_eq!(
+        err.to_string(),
+        "title: Word cannot hold the character U+0001; remove it"
+    );
+}
+
+#[test]
+fn warnings_past_the_limit_are_counted() {
+    let rows = (0..250).map(|_| vec![Cell::Number(1e-320)]).collect();
+    let t = Table::new(vec!["a".into()], rows).unwrap();
+    let out = export_with_warnings(&t, &ExportOptions::new(Format::Xlsx), &mut |_, _| {}).unwrap();
+    assert_eq!(out.warnings.len(), exporter_core::MAX_WARNINGS);
+    assert_eq!(out.more_warnings, 150);
+    assert_eq!(
+        out.warnings.last().unwrap().location,
+        exporter_core::Location::Cell {
+            row: 100,
+            column: 1
+        }
     );
 }
 

@@ -19,6 +19,8 @@ fn cell() -> impl Strategy<Value = Cell> {
         any::<bool>().prop_map(Cell::Bool),
         (-1e15f64..1e15).prop_map(Cell::Number),
         any::<i32>().prop_map(|i| Cell::Number(f64::from(i))),
+        (9_007_199_254_740_993u64..=u64::MAX).prop_map(|n| Cell::Integer(n.to_string())),
+        (i64::MIN..=-9_007_199_254_740_993i64).prop_map(|n| Cell::Integer(n.to_string())),
         ".{0,40}".prop_map(Cell::String),
         "[ -~]{0,60}".prop_map(Cell::String),
         "[\\x00-\\x1f=+@-]{0,8}[a-z ]{0,8}".prop_map(Cell::String),
@@ -119,6 +121,8 @@ impl JsonRows {
                 serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, Into::into)
             }
             Cell::String(s) => serde_json::Value::String(s.clone()),
+            Cell::Integer(digits) => serde_json::from_str(digits).unwrap(),
+            other => panic!("no JSON known for {other:?}"),
         };
         JsonRows(
             (0..table.row_count())

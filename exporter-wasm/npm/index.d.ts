@@ -59,6 +59,7 @@ export type ErrorCode =
   | "TOO_MANY_CELLS"
   | "INVALID_SHEET_NAME"
   | "MISSING_GLYPH"
+  | "INVALID_CHARACTER"
   | "INVALID_FONT"
   | "INVALID_OPTION"
   | "INTERNAL"

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, ValueEnum};
-use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export};
+use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_with_warnings};
 
 /// Turn a table in JSON into a PDF, DOCX or XLSX file.
 ///
@@ -22,6 +22,12 @@ use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export}
 /// On any error the program prints one line `error: ...` naming the row,
 /// column or option at fault, exits with status 1, and leaves no output
 /// file behind.
+///
+/// A value the format cannot hold as given but that can be kept another
+/// way (an integer beyond 2^53 or a number outside Excel's range as text in
+/// XLSX, a control character Word cannot hold dropped) is kept, and one
+/// line `warning: row 3, column 2: ...` per value goes to standard error;
+/// --strict makes the first of them an error instead.
 ///
 /// Example: table-export sales.json --format pdf --output sales.pdf --font DejaVuSans.ttf
 #[derive(Parser, Debug)]
@@ -72,6 +78,11 @@ struct Cli {
         allow_negative_numbers = true
     )]
     created_at: Option<i64>,
+
+    /// Refuse, as an error, any value the format cannot hold as given,
+    /// instead of keeping it another way with a warning.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -158,7 +169,8 @@ fn run(cli: &Cli) -> Result<(), String> {
             CliOrientation::Portrait => Orientation::Portrait,
             CliOrientation::Landscape => Orientation::Landscape,
         })
-        .created_at(created_at);
+        .created_at(created_at)
+        .strict(cli.strict);
     if let Some(title) = &cli.title {
         options = options.title(title);
     }
@@ -171,7 +183,18 @@ fn run(cli: &Cli) -> Result<(), String> {
         options = options.font(data);
     }
 
-    let bytes = export(&table, &options).map_err(|e| e.to_string())?;
+    let out = export_with_warnings(&table, &options, &mut |_, _| {}).map_err(|e| e.to_string())?;
+    for warning in &out.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if out.more_warnings > 0 {
+        eprintln!(
+            "warning: {} more values were kept the same ways (only the first {} are listed)",
+            out.more_warnings,
+            out.warnings.len()
+        );
+    }
+    let bytes = out.bytes;
     if cli.output == "-" {
         let mut out = io::stdout().lock();
         out.write_all(&bytes)

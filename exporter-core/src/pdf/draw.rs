@@ -136,7 +136,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             let row = slice.row as usize;
             for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
                 let cell = self.table.cell(row, c);
-                let numeric = matches!(cell, Cell::Number(_));
+                let numeric = matches!(cell, Cell::Number(_) | Cell::Integer(_));
                 self.cell(
                     &mut content,
                     &mut state,

@@ -180,6 +180,9 @@ pub fn calamine_value(cell: &Cell) -> calamine::Data {
         Cell::Number(n) => calamine::Data::Float(*n),
         Cell::String(s) if s.is_empty() => calamine::Data::Empty,
         Cell::String(s) => calamine::Data::String(s.replace("\r\n", "\n").replace('\r', "\n")),
+        // Beyond 2^53: its digits, as text.
+        Cell::Integer(digits) => calamine::Data::String(digits.clone()),
+        other => panic!("no XLSX value known for {other:?}"),
     }
 }
 
@@ -195,7 +198,8 @@ pub fn shown(cell: &Cell) -> String {
                 format!("{n}")
             }
         }
-        Cell::String(s) => s.clone(),
+        Cell::String(s) | Cell::Integer(s) => s.clone(),
+        other => panic!("no text known for {other:?}"),
     }
 }
 

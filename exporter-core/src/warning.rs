@@ -1,0 +1,93 @@
+//! Values a format cannot hold as given but that were kept another way,
+//! and the list an export gathers of them.
+
+use std::fmt;
+
+use crate::error::{ExportError, Location, Result};
+
+/// Most warnings an export lists; past it they are only counted, so a
+/// column of a million such values does not make a million messages.
+pub const MAX_WARNINGS: usize = 100;
+
+/// A value one format cannot hold as given, kept another way: where it is
+/// and what was done. [`ExportOptions::strict`](crate::ExportOptions::strict)
+/// makes each the error of the same [`code`](Warning::code).
+///
+/// # Examples
+///
+/// ```
+/// use exporter_core::{export_with_warnings, ExportOptions, Format, Table};
+/// let table = Table::from_json(r#"{"headers": ["id"], "rows": [[12345678901234567890]]}"#)?;
+/// let out = export_with_warnings(&table, &ExportOptions::new(Format::Xlsx), &mut |_, _| {})?;
+/// assert_eq!(
+///     out.warnings[0].to_string(),
+///     "row 1, column 1: the integer 12345678901234567890 is beyond 2^53, which Excel's numbers cannot hold exactly; written as text"
+/// );
+/// // PDF, DOCX and CSV write the digits as they are: nothing to warn of.
+/// let out = export_with_warnings(&table, &ExportOptions::new(Format::Pdf), &mut |_, _| {})?;
+/// assert!(out.warnings.is_empty());
+/// # Ok::<(), exporter_core::ExportError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where the value is.
+    pub location: Location,
+    /// The code of the error `strict` makes of it (`INVALID_NUMBER`, ...).
+    pub code: &'static str,
+    /// What was done, one lower-case line.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// A file and what was kept another way in it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Exported {
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// The first [`MAX_WARNINGS`] warnings, in the order of the table.
+    pub warnings: Vec<Warning>,
+    /// How many more there were.
+    pub more_warnings: usize,
+}
+
+/// Gathers an export's warnings, or turns the first into an error when
+/// strict.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings {
+    pub(crate) strict: bool,
+    pub(crate) list: Vec<Warning>,
+    pub(crate) more: usize,
+}
+
+impl Warnings {
+    /// A list that turns every warning into its error.
+    pub(crate) fn strict() -> Warnings {
+        Warnings {
+            strict: true,
+            ..Warnings::default()
+        }
+    }
+
+    /// Records `warning`; when strict, returns `error()` instead.
+    pub(crate) fn keep(
+        &mut self,
+        warning: Warning,
+        error: impl FnOnce() -> ExportError,
+    ) -> Result<()> {
+        if self.strict {
+            return Err(error());
+        }
+        if self.list.len() < MAX_WARNINGS {
+            self.list.push(warning);
+        } else {
+            self.more += 1;
+        }
+        Ok(())
+    }
+}
