@@ -59,6 +59,17 @@ pub enum ExportError {
         /// What was found instead (`"an object"`, `"an array"`).
         found: String,
     },
+    /// A row given as an object has a key that no column has (a typo would
+    /// otherwise drop the value silently).
+    #[error(
+        "row {row}: {key:?} is not the key of any column; add a column with that key, or remove it from the row"
+    )]
+    UnknownKey {
+        /// 1-based row number.
+        row: usize,
+        /// The key.
+        key: String,
+    },
     /// A row has more cells than there are headers.
     #[error("row {row} has {cells} cells but there are only {headers} headers")]
     RowTooLong {
@@ -203,6 +214,7 @@ impl ExportError {
             ExportError::InvalidJson { .. } => "INVALID_JSON",
             ExportError::MissingHeaders { .. } => "MISSING_HEADERS",
             ExportError::InvalidCell { .. } => "INVALID_CELL",
+            ExportError::UnknownKey { .. } => "UNKNOWN_KEY",
             ExportError::RowTooLong { .. } => "ROW_TOO_LONG",
             ExportError::InvalidNumber { .. } => "INVALID_NUMBER",
             ExportError::CellTooLong { .. } => "CELL_TOO_LONG",

@@ -22,6 +22,7 @@
 //! naming the row, column or option at fault. Nothing panics on bad input,
 //! and a failed export returns no bytes at all.
 
+mod columns;
 mod docx;
 mod error;
 mod layout;

@@ -68,7 +68,7 @@ where
     D::Error: std::fmt::Display,
 {
     cells.clear();
-    read_row_with(deserializer, row + 1, cells)
+    read_row_with(deserializer, row + 1, None, cells)
 }
 
 /// A table's title and headers, with its rows read from a [`RowSource`]

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::columns::{Column, ColumnsSeed, Keys};
 use crate::error::{ExportError, Location, Result};
 
 /// Largest integer a 64-bit float holds exactly (2^53); beyond it JSON
@@ -86,6 +87,8 @@ pub struct Table {
     title: Option<String>,
     headers: Vec<String>,
     rows: Vec<Vec<Cell>>,
+    /// The columns' keys, when given with `columns`: rows may then be objects.
+    keys: Option<Keys>,
 }
 
 impl Table {
@@ -114,6 +117,7 @@ impl Table {
             title: None,
             headers,
             rows,
+            keys: None,
         };
         table.check()?;
         for (r, row) in table.rows.iter().enumerate() {
@@ -129,12 +133,16 @@ impl Table {
     }
 
     /// Reads a table from its JSON form:
-    /// `{"title"?: string, "headers": [string], "rows": [[string|number|boolean|null]]}`.
+    /// `{"title"?: string, "headers": [string], "rows": [[string|number|boolean|null]]}`,
+    /// or with `"columns": [{"header": string, "key"?: string}]` instead of
+    /// `headers`, when rows may also be objects keyed by the columns' keys
+    /// (`{"id": "A-1", "qty": 3}`; a key not given is an empty cell).
     ///
     /// # Errors
     ///
     /// [`ExportError::InvalidJson`] for malformed JSON or a missing field,
-    /// [`ExportError::InvalidCell`] for an object or array in a cell, and
+    /// [`ExportError::InvalidCell`] for an object or array in a cell,
+    /// [`ExportError::UnknownKey`] for a row object's key no column has, and
     /// the errors of [`Table::new`]. An integer beyond 2^53 is kept as its
     /// digits ([`Cell::Integer`]).
     ///
@@ -255,6 +263,40 @@ impl Table {
         Ok(())
     }
 
+    /// Reads one body row for a [`StreamedTable`](crate::StreamedTable)
+    /// headed by this table into `cells` (cleared first): an array, or,
+    /// when this table was given `columns` with keys, an object keyed by
+    /// them. `row` is 0-based. Same rules and errors as
+    /// [`Table::from_json`].
+    ///
+    /// # Errors
+    ///
+    /// As [`read_row`](crate::read_row), and [`ExportError::UnknownKey`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::{Cell, Table};
+    /// let head = Table::from_json(r#"{"columns": [{"header": "Id", "key": "id"}, {"header": "Qty", "key": "qty"}], "rows": []}"#)?;
+    /// let mut cells = Vec::new();
+    /// head.read_body_row(&mut serde_json::Deserializer::from_str(r#"{"qty": 3}"#), 0, &mut cells)?;
+    /// assert_eq!(cells, [Cell::Null, Cell::from(3)]);
+    /// # Ok::<(), exporter_core::ExportError>(())
+    /// ```
+    pub fn read_body_row<'de, D>(
+        &self,
+        deserializer: D,
+        row: usize,
+        cells: &mut Vec<Cell>,
+    ) -> Result<()>
+    where
+        D: Deserializer<'de>,
+        D::Error: fmt::Display,
+    {
+        cells.clear();
+        read_row_with(deserializer, row + 1, self.keys.as_ref(), cells)
+    }
+
     /// The title, if any.
     pub fn title(&self) -> Option<&str> {
         self.title.as_deref()
@@ -370,31 +412,85 @@ impl<'de> Visitor<'de> for TableVisitor<'_> {
         f.write_str("a table object with `headers` and `rows`")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Table, A::Error> {
-        let mut title: Option<Option<String>> = None;
-        let mut headers = None;
-        let mut rows = None;
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "title" if title.is_none() => title = Some(map.next_value()?),
-                "headers" if headers.is_none() => headers = Some(map.next_value_seed(HeadersSeed)?),
-                "rows" if rows.is_none() => {
-                    rows = Some(map.next_value_seed(RowsSeed { found: self.found })?)
-                }
-                "title" | "headers" | "rows" => {
-                    return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
-                }
-                _ => {
-                    map.next_value::<de::IgnoredAny>()?;
-                }
-            }
-        }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Table, A::Error> {
+        let found = self.found;
+        let head = visit_table(map, found, |map, keys| {
+            map.next_value_seed(RowsSeed { found, keys })
+        })?;
         Ok(Table {
-            title: title.flatten(),
-            headers: headers.ok_or_else(|| de::Error::missing_field("headers"))?,
-            rows: rows.ok_or_else(|| de::Error::missing_field("rows"))?,
+            title: head.title,
+            headers: head.headers,
+            rows: head.rows,
+            keys: head.keys,
         })
     }
+}
+
+/// A table object's fields, read in any order.
+struct Head<R> {
+    title: Option<String>,
+    headers: Vec<String>,
+    keys: Option<Keys>,
+    rows: R,
+}
+
+/// Reads the fields of a table object: `title`, `headers` or `columns`,
+/// and `rows` through `read_rows`, which gets the keys of columns read
+/// before it (rows given as objects need them). Other fields are ignored.
+fn visit_table<'de, A, R>(
+    mut map: A,
+    found: Found<'_>,
+    mut read_rows: impl FnMut(&mut A, Option<&Keys>) -> Result<R, A::Error>,
+) -> Result<Head<R>, A::Error>
+where
+    A: MapAccess<'de>,
+{
+    let mut title: Option<Option<String>> = None;
+    let mut headers: Option<Vec<String>> = None;
+    let mut columns: Option<Vec<Column>> = None;
+    let mut keys: Option<Keys> = None;
+    let mut rows = None;
+    while let Some(field) = map.next_key::<String>()? {
+        match field.as_str() {
+            "title" if title.is_none() => title = Some(map.next_value()?),
+            "headers" if headers.is_none() => headers = Some(map.next_value_seed(HeadersSeed)?),
+            "columns" if columns.is_none() => {
+                let read = map.next_value_seed(ColumnsSeed)?;
+                keys = Keys::of(&read).map_err(|(column, message)| {
+                    fail(
+                        found,
+                        ExportError::InvalidJson {
+                            message: format!("column {column}: {message}"),
+                        },
+                    )
+                })?;
+                columns = Some(read);
+            }
+            "rows" if rows.is_none() => rows = Some(read_rows(&mut map, keys.as_ref())?),
+            "title" | "headers" | "columns" | "rows" => {
+                return Err(de::Error::custom(format_args!("duplicate field `{field}`")));
+            }
+            _ => {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+    }
+    let headers = match (headers, columns) {
+        (Some(headers), None) => headers,
+        (None, Some(columns)) => columns.into_iter().map(|c| c.header).collect(),
+        (Some(_), Some(_)) => {
+            return Err(de::Error::custom(
+                "give either `headers` or `columns`, not both",
+            ));
+        }
+        (None, None) => return Err(de::Error::missing_field("headers")),
+    };
+    Ok(Head {
+        title: title.flatten(),
+        headers,
+        keys,
+        rows: rows.ok_or_else(|| de::Error::missing_field("rows"))?,
+    })
 }
 
 /// What [`Table::check_json`] found: a valid table's title and size.
@@ -425,34 +521,20 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
         f.write_str("a table object with `headers` and `rows`")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut title: Option<Option<String>> = None;
-        let mut headers: Option<Vec<String>> = None;
-        let mut rows = None;
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "title" if title.is_none() => title = Some(map.next_value()?),
-                "headers" if headers.is_none() => headers = Some(map.next_value_seed(HeadersSeed)?),
-                "rows" if rows.is_none() => {
-                    rows = Some(map.next_value_seed(CheckRowsSeed {
-                        found: self.found,
-                        max_cells: self.max_cells,
-                    })?);
-                }
-                "title" | "headers" | "rows" => {
-                    return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
-                }
-                _ => {
-                    map.next_value::<de::IgnoredAny>()?;
-                }
-            }
-        }
-        let headers = headers.ok_or_else(|| de::Error::missing_field("headers"))?;
-        let (rows, cells, highs) = rows.ok_or_else(|| de::Error::missing_field("rows"))?;
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let (found, max_cells) = (self.found, self.max_cells);
+        let head = visit_table(map, found, |map, keys| {
+            map.next_value_seed(CheckRowsSeed {
+                found,
+                max_cells,
+                keys,
+            })
+        })?;
+        let (rows, cells, highs) = head.rows;
         Ok((
             TableShape {
-                title: title.flatten(),
-                columns: headers.len(),
+                title: head.title,
+                columns: head.headers.len(),
                 rows,
                 cells,
             },
@@ -463,12 +545,13 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
 
 /// Reads `rows` one at a time into one reused buffer: counts rows and
 /// cells, keeps the record row lengths.
-struct CheckRowsSeed<'a> {
+struct CheckRowsSeed<'a, 'k> {
     found: Found<'a>,
     max_cells: usize,
+    keys: Option<&'k Keys>,
 }
 
-impl<'de> DeserializeSeed<'de> for CheckRowsSeed<'_> {
+impl<'de> DeserializeSeed<'de> for CheckRowsSeed<'_, '_> {
     type Value = (usize, usize, Highs);
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -476,7 +559,7 @@ impl<'de> DeserializeSeed<'de> for CheckRowsSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for CheckRowsSeed<'_> {
+impl<'de> Visitor<'de> for CheckRowsSeed<'_, '_> {
     type Value = (usize, usize, Highs);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -491,6 +574,7 @@ impl<'de> Visitor<'de> for CheckRowsSeed<'_> {
             let seed = RowSeed {
                 found: self.found,
                 row: rows + 1,
+                keys: self.keys,
                 cells: &mut cells,
             };
             if seq.next_element_seed(seed)?.is_none() {
@@ -560,11 +644,12 @@ impl<'de> de::Deserialize<'de> for HeaderText {
     }
 }
 
-struct RowsSeed<'a> {
+struct RowsSeed<'a, 'k> {
     found: Found<'a>,
+    keys: Option<&'k Keys>,
 }
 
-impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_> {
     type Value = Vec<Vec<Cell>>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -572,7 +657,7 @@ impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for RowsSeed<'_> {
+impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
     type Value = Vec<Vec<Cell>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -586,6 +671,7 @@ impl<'de> Visitor<'de> for RowsSeed<'_> {
             let seed = RowSeed {
                 found: self.found,
                 row: rows.len() + 1,
+                keys: self.keys,
                 cells: &mut cells,
             };
             if seq.next_element_seed(seed)?.is_none() {
@@ -601,6 +687,7 @@ impl<'de> Visitor<'de> for RowsSeed<'_> {
 pub(crate) fn read_row_with<'de, D>(
     deserializer: D,
     row: usize,
+    keys: Option<&Keys>,
     cells: &mut Vec<Cell>,
 ) -> Result<()>
 where
@@ -611,6 +698,7 @@ where
     let seed = RowSeed {
         found: &found,
         row,
+        keys,
         cells,
     };
     seed.deserialize(deserializer).map_err(|err| {
@@ -624,25 +712,85 @@ where
 
 /// Reads a row's cells into `cells`, so a caller reading many rows can
 /// reuse one buffer.
-struct RowSeed<'a, 'c> {
+struct RowSeed<'a, 'k, 'c> {
     found: Found<'a>,
     row: usize,
+    /// The columns' keys, when rows may be objects.
+    keys: Option<&'k Keys>,
     cells: &'c mut Vec<Cell>,
 }
 
-impl<'de> DeserializeSeed<'de> for RowSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for RowSeed<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_seq(self)
+        // An array, or an object keyed by the columns' keys.
+        d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for RowSeed<'_, '_> {
+impl<'de> Visitor<'de> for RowSeed<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "row {} as an array of cells", self.row)
+        if self.keys.is_some() {
+            write!(
+                f,
+                "row {} as an array of cells or an object keyed by the columns' keys",
+                self.row
+            )
+        } else {
+            write!(f, "row {} as an array of cells", self.row)
+        }
+    }
+
+    /// A row given as an object: each value goes to the column with its
+    /// key; a key no column has is an error (a typo must not drop data);
+    /// a key not given is an empty cell.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let row = self.row;
+        let Some(keys) = self.keys else {
+            return Err(fail(
+                self.found,
+                ExportError::InvalidJson {
+                    message: format!(
+                        "row {row} is an object, which needs `columns` with a `key` for each of its values, given before `rows`"
+                    ),
+                },
+            ));
+        };
+        let mut seen: Vec<bool> = Vec::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let Some(c) = keys.column(&key) else {
+                return Err(fail(
+                    self.found,
+                    ExportError::UnknownKey {
+                        row,
+                        key: key.into_owned(),
+                    },
+                ));
+            };
+            if seen.len() <= c {
+                seen.resize(c + 1, false);
+            }
+            if std::mem::replace(&mut seen[c], true) {
+                return Err(fail(
+                    self.found,
+                    ExportError::InvalidJson {
+                        message: format!("row {row}: key {key:?} is given twice"),
+                    },
+                ));
+            }
+            let cell = map.next_value_seed(CellSeed {
+                found: self.found,
+                location: Location::Cell { row, column: c + 1 },
+            })?;
+            if self.cells.len() <= c {
+                self.cells.resize(c + 1, Cell::Null);
+            }
+            self.cells[c] = cell;
+        }
+        Ok(())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {

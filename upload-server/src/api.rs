@@ -80,16 +80,69 @@ pub enum EventName {
     ArtifactExported,
 }
 
-/// The table an artifact holds (the same JSON `rowpress` exports).
+/// The table an artifact holds (the same JSON `rowpress` exports): with
+/// `headers`, or with `columns` whose keys name the values of rows given
+/// as objects.
 #[derive(ToSchema)]
 #[allow(dead_code)]
-pub struct TableData {
+#[serde(untagged)]
+pub enum TableData {
+    /// Headers, and rows as arrays.
+    Headers(HeadersTable),
+    /// Columns, and rows as arrays or objects keyed by the columns' keys.
+    Columns(ColumnsTable),
+}
+
+/// A table with `headers`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct HeadersTable {
     /// Optional title, used for the document title and file name.
     title: Option<String>,
     /// One header per column.
     headers: Vec<String>,
     /// Rows of cells; a short row is padded with empty cells.
     rows: Vec<Vec<Option<Cell>>>,
+}
+
+/// A column of a table given with `columns`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Column {
+    /// Its header.
+    header: String,
+    /// Its key in rows given as objects.
+    key: Option<String>,
+}
+
+/// A row given as an object: each value (a cell, or null for an empty
+/// one) under its column's key; a key not given is an empty cell, a key no
+/// column has is refused (422 `UNKNOWN_KEY`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct RecordRow(std::collections::HashMap<String, Cell>);
+
+/// A row: an array of cells, or an object keyed by the columns' keys.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+pub enum Row {
+    /// Cells by position.
+    Cells(Vec<Option<Cell>>),
+    /// Cells by key.
+    Record(RecordRow),
+}
+
+/// A table with `columns`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ColumnsTable {
+    /// Optional title, used for the document title and file name.
+    title: Option<String>,
+    /// One per column, in order.
+    columns: Vec<Column>,
+    /// Rows; a short array row is padded with empty cells.
+    rows: Vec<Row>,
 }
 
 /// `POST /api/artifacts` body.

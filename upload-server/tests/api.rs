@@ -29,7 +29,8 @@ on_both!(
     rate_limit_answers_429,
     rate_limit_is_exact_under_concurrency,
     hostile_input_tried_and_counted,
-    retention_retries_a_failed_delete
+    retention_retries_a_failed_delete,
+    tables_with_columns_and_records
 );
 
 async fn auth_is_required(backend: Backend) {
@@ -1538,4 +1539,52 @@ fn every_file_rowpress_makes_passes_the_validator() {
         }
     }
     assert_eq!(checked, 9);
+}
+
+async fn tables_with_columns_and_records(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let data = json!({
+        "title": "Invoices",
+        "columns": [{"header": "Invoice", "key": "id"}, {"header": "Amount", "key": "amount"}],
+        "rows": [{"id": "INV-1", "amount": 2825.78}, {"amount": 3}, ["INV-3", 4]]
+    });
+    let (status, body) = s
+        .json(
+            "POST",
+            "/api/artifacts",
+            Some("alice"),
+            Some(json!({"type": "table", "data": data})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["title"], "Invoices");
+    assert_eq!(body["data"], data);
+    let id = body["id"].as_str().unwrap();
+    let (status, export) = s
+        .json(
+            "POST",
+            "/api/artifacts/export",
+            Some("alice"),
+            Some(json!({"artifactId": id, "format": "xlsx"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{export}");
+    // A key no column has is refused before anything is stored.
+    let (status, body) = s
+        .json(
+            "POST",
+            "/api/artifacts",
+            Some("alice"),
+            Some(json!({"type": "table", "data": {"columns": [{"header": "A", "key": "a"}], "rows": [{"a": 1}, {"b": 2}]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["code"], "UNKNOWN_KEY");
+    assert_eq!(
+        body["error"]["message"],
+        "row 2: \"b\" is not the key of any column; add a column with that key, or remove it from the row"
+    );
+    let (_, list) = s.json("GET", "/api/artifacts", Some("alice"), None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    s.finish().await;
 }

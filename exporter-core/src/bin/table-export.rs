@@ -17,7 +17,13 @@ use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_
 ///    "rows": [["A-1", 3, true], ["A-2", null, false]]}
 ///
 /// `title` is optional; each cell is a string, number, boolean or null; a
-/// row shorter than `headers` is padded with empty cells.
+/// row shorter than `headers` is padded with empty cells. An array of
+/// records (as most APIs return) takes `columns` instead of `headers`:
+///
+///   {"columns": [{"header": "Order", "key": "id"}, {"header": "Qty", "key": "qty"}],
+///    "rows": [{"id": "A-1", "qty": 3}, {"id": "A-2"}]}
+///
+/// A key not given is an empty cell; a key no column has is an error.
 ///
 /// On any error the program prints one line `error: ...` naming the row,
 /// column or option at fault, exits with status 1, and leaves no output

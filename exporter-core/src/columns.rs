@@ -1,0 +1,142 @@
+//! Columns given as objects (`{"header", "key"}`) instead of bare headers,
+//! and the keys by which rows given as objects are read.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// A column of a table given with `columns`: its header and the key its
+/// cells have in rows given as objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Column {
+    pub(crate) header: String,
+    pub(crate) key: Option<String>,
+}
+
+/// The keys of a table's columns, for reading rows given as objects.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Keys {
+    index: HashMap<String, usize>,
+}
+
+impl Keys {
+    /// The keys of `columns`; `None` when no column has one.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the 1-based column whose key repeats an earlier one.
+    pub(crate) fn of(columns: &[Column]) -> Result<Option<Keys>, (usize, String)> {
+        let mut index = HashMap::new();
+        for (c, column) in columns.iter().enumerate() {
+            if let Some(key) = &column.key
+                && let Some(first) = index.insert(key.clone(), c)
+            {
+                return Err((
+                    c + 1,
+                    format!(
+                        "key {key:?} is also the key of column {}; keys must differ",
+                        first + 1
+                    ),
+                ));
+            }
+        }
+        Ok((!index.is_empty()).then_some(Keys { index }))
+    }
+
+    /// The 0-based column of `key`.
+    pub(crate) fn column(&self, key: &str) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+}
+
+/// Reads `columns`: an array of `{"header": string, "key"?: string}`.
+/// Fields a later version reads (`type`, `format`, `align`, `width`) are
+/// refused by name rather than ignored, so a table does not silently
+/// export differently than it asks.
+pub(crate) struct ColumnsSeed;
+
+impl<'de> DeserializeSeed<'de> for ColumnsSeed {
+    type Value = Vec<Column>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Column>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ColumnsSeed {
+    type Value = Vec<Column>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`columns` as an array of {\"header\", \"key\"} objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Column>, A::Error> {
+        let mut columns = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 14));
+        while let Some(column) = seq.next_element_seed(ColumnSeed {
+            column: columns.len() + 1,
+        })? {
+            columns.push(column);
+        }
+        Ok(columns)
+    }
+}
+
+struct ColumnSeed {
+    /// 1-based, for messages.
+    column: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ColumnSeed {
+    type Value = Column;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Column, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ColumnSeed {
+    type Value = Column;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "column {} as an object with a `header` string",
+            self.column
+        )
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Column, A::Error> {
+        let column = self.column;
+        let mut header: Option<String> = None;
+        let mut key: Option<Option<String>> = None;
+        while let Some(field) = map.next_key::<String>()? {
+            match field.as_str() {
+                "header" if header.is_none() => header = Some(map.next_value()?),
+                "key" if key.is_none() => key = Some(map.next_value()?),
+                "header" | "key" => {
+                    return Err(de::Error::custom(format_args!(
+                        "column {column}: duplicate field `{field}`"
+                    )));
+                }
+                "type" | "format" | "align" | "width" => {
+                    return Err(de::Error::custom(format_args!(
+                        "column {column}: `{field}` is not supported by this version yet; remove it"
+                    )));
+                }
+                _ => {
+                    return Err(de::Error::custom(format_args!(
+                        "column {column}: unknown field `{field}`; a column has `header` and `key`"
+                    )));
+                }
+            }
+        }
+        let header = header.ok_or_else(|| {
+            de::Error::custom(format_args!("column {column}: missing field `header`"))
+        })?;
+        Ok(Column {
+            header,
+            key: key.flatten(),
+        })
+    }
+}
