@@ -1,12 +1,21 @@
 /** One cell: text, a finite number, a boolean, or empty. */
 export type Cell = string | number | boolean | null;
 
-/** The table: optional title, one header per column, rows of cells (a short row is padded). */
-export interface TableData {
-  title?: string;
-  headers: string[];
-  rows: Cell[][];
+/** A column given with `columns`: its header, and its key in rows given as objects. */
+export interface Column {
+  header: string;
+  key?: string;
 }
+
+/**
+ * The table: optional title, one header per column, rows of cells (a short
+ * row is padded). With `columns` instead of `headers`, a row may also be an
+ * object keyed by the columns' keys (`{ id: "A-1", qty: 3 }`): a key not
+ * given is an empty cell, a key no column has is an `UNKNOWN_KEY` error.
+ */
+export type TableData =
+  | { title?: string; headers: string[]; rows: Cell[][] }
+  | { title?: string; columns: Column[]; rows: (Cell[] | Record<string, Cell>)[] };
 
 export type Format = "pdf" | "docx" | "xlsx";
 export type PageSize = "a4" | "letter" | "legal";
@@ -43,6 +52,34 @@ export interface ExportOptions {
   createdAt?: Date | number;
   /** Called as rows are written: at least every 1% of the rows, and at the end. */
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
+  /**
+   * Refuse, with the error of the warning's code, any value the format
+   * cannot hold as given, instead of keeping it another way. Default false.
+   */
+  strict?: boolean;
+  /**
+   * Called, before the export returns, once for each value the format could
+   * not hold as given and kept another way (a number outside Excel's range
+   * written as text in XLSX, a control character Word cannot hold dropped):
+   * the first 100, then once with `MORE_WARNINGS` and the count of the rest.
+   */
+  onWarning?: (warning: ExportWarning) => void;
+}
+
+/** Codes of warnings: each is the code of the error `strict` makes of it. */
+export type WarningCode = "INVALID_NUMBER" | "INVALID_CHARACTER" | "MORE_WARNINGS";
+
+/** A value kept another way than given. */
+export interface ExportWarning {
+  code: WarningCode;
+  /** One line naming where and what was done: `row 3, column 2: ...`. */
+  message: string;
+  /** 1-based body row (row 1 is the first after the headers), when in a cell. */
+  row?: number;
+  /** 1-based column, when in a cell or header. */
+  column?: number;
+  /** With `MORE_WARNINGS`: how many were not listed. */
+  count?: number;
 }
 
 /** Stable codes of the errors Rowpress throws. */
@@ -50,6 +87,7 @@ export type ErrorCode =
   | "INVALID_JSON"
   | "MISSING_HEADERS"
   | "INVALID_CELL"
+  | "UNKNOWN_KEY"
   | "ROW_TOO_LONG"
   | "INVALID_NUMBER"
   | "CELL_TOO_LONG"

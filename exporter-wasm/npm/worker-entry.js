@@ -1,5 +1,6 @@
 // The module Web Worker behind exportInWorker: gathers a table sent in
-// chunks, exports it, posts progress and then the bytes (transferred).
+// chunks, exports it, posts progress and warnings, then the bytes
+// (transferred).
 import init, * as wasm from "./web/rowpress.js";
 import { makeExportTable } from "./common.js";
 
@@ -29,6 +30,7 @@ self.onmessage = async (event) => {
     const bytes = exportTable(job.table, {
       ...job.options,
       onProgress: (done, total) => self.postMessage({ type: "progress", id, done, total }),
+      onWarning: (warning) => self.postMessage({ type: "warning", id, warning }),
     });
     self.postMessage({ type: "done", id, bytes }, [bytes.buffer]);
   } catch (error) {

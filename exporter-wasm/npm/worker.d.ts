@@ -1,11 +1,21 @@
 import type { ExportOptions, TableData } from "./index.js";
 
-export type { Cell, ErrorCode, ExportOptions, Format, RowpressError, TableData } from "./index.js";
+export type {
+  Cell,
+  Column,
+  ErrorCode,
+  ExportOptions,
+  ExportWarning,
+  Format,
+  RowpressError,
+  TableData,
+  WarningCode,
+} from "./index.js";
 
 /**
  * Exports in a Web Worker: the page's main thread never blocks. The table is
- * sent in chunks; the bytes come back transferred. `onProgress` receives the
- * worker's progress events.
+ * sent in chunks; the bytes come back transferred. `onProgress` and
+ * `onWarning` receive the worker's progress events and warnings.
  * @throws {RowpressError} (the promise rejects)
  */
 export function exportInWorker(table: TableData, options: ExportOptions): Promise<Uint8Array>;

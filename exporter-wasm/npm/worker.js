@@ -24,6 +24,8 @@ function getWorker() {
     if (!job) return;
     if (message.type === "progress") {
       job.onProgress?.(message.done, message.total);
+    } else if (message.type === "warning") {
+      job.onWarning?.(message.warning);
     } else if (message.type === "done") {
       jobs.delete(message.id);
       job.resolve(message.bytes);
@@ -50,13 +52,15 @@ export async function exportInWorker(table, options) {
   if (options === null || typeof options !== "object") {
     throw rowpressError("INVALID_OPTION", "option options: must be an object with at least `format`");
   }
-  const { onProgress, ...rest } = options;
-  if (onProgress !== undefined && typeof onProgress !== "function") {
-    throw rowpressError("INVALID_OPTION", "option onProgress: must be a function");
+  const { onProgress, onWarning, ...rest } = options;
+  for (const [name, f] of [["onProgress", onProgress], ["onWarning", onWarning]]) {
+    if (f !== undefined && typeof f !== "function") {
+      throw rowpressError("INVALID_OPTION", `option ${name}: must be a function`);
+    }
   }
   const id = nextId++;
   const w = getWorker();
-  const result = new Promise((resolve, reject) => jobs.set(id, { resolve, reject, onProgress }));
+  const result = new Promise((resolve, reject) => jobs.set(id, { resolve, reject, onProgress, onWarning }));
   const { rows, ...head } = table;
   w.postMessage({ type: "begin", id, table: head, options: rest });
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {

@@ -1,6 +1,6 @@
 //! The wasm-bindgen layer of Rowpress: JavaScript values in, a call of
-//! [`exporter_core::export_with_progress`], bytes or a JS `Error` out. No
-//! export logic lives here.
+//! [`exporter_core::export_with_warnings`], bytes (and warnings, to
+//! `onWarning`) or a JS `Error` out. No export logic lives here.
 //!
 //! Errors thrown to JavaScript are `Error`s named `RowpressError` with the
 //! core's one-line message and its stable `code` (`ROW_TOO_LONG`,
@@ -8,8 +8,8 @@
 //! `INVALID_OPTION`.
 
 use exporter_core::{
-    Cell, ExportError, ExportOptions, Format, Margins, Orientation, PageSize, RowSource,
-    StreamedTable, Table, export_streamed, export_with_progress, read_row,
+    Cell, ExportError, ExportOptions, Exported, Format, Location, Margins, Orientation, PageSize,
+    RowSource, StreamedTable, Table, export_streamed_with_warnings, export_with_warnings,
 };
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -39,7 +39,7 @@ pub fn start() {
 /// A `RowpressError` with the core's message and code.
 #[wasm_bindgen(js_name = exportTable, skip_typescript)]
 pub fn export_table(table: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue> {
-    let (options, on_progress) = read_options(&options)?;
+    let (options, callbacks) = read_options(&options)?;
     if let Some((head, rows)) = head_and_rows(&table)? {
         // The rows stay in JavaScript and are converted one at a time as
         // they are written (XLSX), or read into a table for the layout of
@@ -49,35 +49,40 @@ pub fn export_table(table: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue
         } else {
             PEAK_BYTES_PER_CELL
         };
-        let source = JsRows(rows);
+        let source = JsRows { head: &head, rows };
         let cells = source.row_count().saturating_mul(head.column_count());
         reserve(cells.saturating_mul(per_cell));
         let streamed = StreamedTable::new(&head, &source).map_err(core_error)?;
-        return with_progress(on_progress, |progress| {
-            export_streamed(&streamed, &options, progress)
+        return with_callbacks(&callbacks, |progress| {
+            export_streamed_with_warnings(&streamed, &options, progress)
         });
     }
     reserve(cell_count(&table).saturating_mul(PEAK_BYTES_PER_CELL));
     let table = Table::from_deserializer(serde_wasm_bindgen::Deserializer::from(table))
         .map_err(core_error)?;
-    with_progress(on_progress, |progress| {
-        export_with_progress(&table, &options, progress)
+    with_callbacks(&callbacks, |progress| {
+        export_with_warnings(&table, &options, progress)
     })
 }
 
-/// The rows of a JavaScript table, read one at a time.
-struct JsRows(Array);
+/// The rows of a JavaScript table, read one at a time (arrays, or objects
+/// keyed by the head's columns).
+struct JsRows<'a> {
+    head: &'a Table,
+    rows: Array,
+}
 
-impl RowSource for JsRows {
+impl RowSource for JsRows<'_> {
     fn row_count(&self) -> usize {
-        self.0.length() as usize
+        self.rows.length() as usize
     }
 
     fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> exporter_core::Result<()> {
         // Row indices come from row_count, so they fit in u32.
         #[allow(clippy::cast_possible_truncation)]
-        let value = self.0.get(row as u32);
-        read_row(serde_wasm_bindgen::Deserializer::from(value), row, cells)
+        let value = self.rows.get(row as u32);
+        self.head
+            .read_body_row(serde_wasm_bindgen::Deserializer::from(value), row, cells)
     }
 }
 
@@ -95,7 +100,7 @@ fn head_and_rows(table: &JsValue) -> Result<Option<(Table, Array)>, JsValue> {
         return Ok(None);
     }
     let head = Object::new();
-    for field in ["title", "headers"] {
+    for field in ["title", "headers", "columns"] {
         let value = Reflect::get(table, &JsValue::from_str(field))?;
         if !value.is_undefined() {
             Reflect::set(&head, &JsValue::from_str(field), &value)?;
@@ -119,9 +124,9 @@ pub fn export_table_json(json: &str, options: JsValue) -> Result<Vec<u8>, JsValu
     // JSON text is about 10 bytes a cell.
     reserve(json.len().saturating_mul(PEAK_BYTES_PER_CELL) / 10);
     let table = Table::from_json(json).map_err(core_error)?;
-    let (options, on_progress) = read_options(&options)?;
-    with_progress(on_progress, |progress| {
-        export_with_progress(&table, &options, progress)
+    let (options, callbacks) = read_options(&options)?;
+    with_callbacks(&callbacks, |progress| {
+        export_with_warnings(&table, &options, progress)
     })
 }
 
@@ -149,14 +154,21 @@ fn reserve(bytes: usize) {
     }
 }
 
-/// Runs `export` with a progress callback that calls `on_progress`.
-fn with_progress(
+/// The caller's `onProgress` and `onWarning`.
+struct Callbacks {
     on_progress: Option<Function>,
-    export: impl FnOnce(&mut dyn FnMut(usize, usize)) -> exporter_core::Result<Vec<u8>>,
+    on_warning: Option<Function>,
+}
+
+/// Runs `export` with a progress callback that calls `onProgress`, then
+/// hands its warnings to `onWarning`.
+fn with_callbacks(
+    callbacks: &Callbacks,
+    export: impl FnOnce(&mut dyn FnMut(usize, usize)) -> exporter_core::Result<Exported>,
 ) -> Result<Vec<u8>, JsValue> {
     let mut thrown: Option<JsValue> = None;
-    let bytes = export(&mut |done, total| {
-        if let (Some(f), None) = (&on_progress, &thrown) {
+    let out = export(&mut |done, total| {
+        if let (Some(f), None) = (&callbacks.on_progress, &thrown) {
             // usize -> f64 is exact for any row count a table can have.
             #[allow(clippy::cast_precision_loss)]
             let result = f.call2(
@@ -171,10 +183,49 @@ fn with_progress(
     })
     .map_err(core_error)?;
     // A throwing progress callback fails the export with its own error.
-    match thrown {
-        Some(e) => Err(e),
-        None => Ok(bytes),
+    if let Some(e) = thrown {
+        return Err(e);
     }
+    if let Some(f) = &callbacks.on_warning {
+        for warning in &out.warnings {
+            let object = Object::new();
+            set(&object, "code", &JsValue::from_str(warning.code))?;
+            set(&object, "message", &JsValue::from_str(&warning.to_string()))?;
+            #[allow(clippy::cast_precision_loss)]
+            match warning.location {
+                Location::Cell { row, column } => {
+                    set(&object, "row", &JsValue::from(row as f64))?;
+                    set(&object, "column", &JsValue::from(column as f64))?;
+                }
+                Location::Header { column } => {
+                    set(&object, "column", &JsValue::from(column as f64))?;
+                }
+                _ => {}
+            }
+            f.call1(&JsValue::NULL, &object)?;
+        }
+        if out.more_warnings > 0 {
+            let object = Object::new();
+            set(&object, "code", &JsValue::from_str("MORE_WARNINGS"))?;
+            set(
+                &object,
+                "message",
+                &JsValue::from_str(&format!(
+                    "{} more values were kept the same ways (only the first {} are listed)",
+                    out.more_warnings,
+                    out.warnings.len()
+                )),
+            )?;
+            #[allow(clippy::cast_precision_loss)]
+            set(&object, "count", &JsValue::from(out.more_warnings as f64))?;
+            f.call1(&JsValue::NULL, &object)?;
+        }
+    }
+    Ok(out.bytes)
+}
+
+fn set(object: &Object, field: &str, value: &JsValue) -> Result<(), JsValue> {
+    Reflect::set(object, &JsValue::from_str(field), value).map(drop)
 }
 
 /// Rows times headers, when `table` looks like a table; 0 otherwise (the
@@ -187,7 +238,7 @@ fn cell_count(table: &JsValue) -> usize {
             .map_or(0, |v| Array::from(&v).length() as usize)
     };
     if table.is_object() {
-        length("rows") * length("headers")
+        length("rows") * length("headers").max(length("columns"))
     } else {
         0
     }
@@ -230,7 +281,7 @@ fn parsed<T: std::str::FromStr<Err = ExportError>>(
 }
 
 /// Reads `ExportOptions` from a JS object, and the `onProgress` callback.
-fn read_options(js: &JsValue) -> Result<(ExportOptions, Option<Function>), JsValue> {
+fn read_options(js: &JsValue) -> Result<(ExportOptions, Callbacks), JsValue> {
     if !js.is_object() {
         return Err(option_error(
             "options",
@@ -308,12 +359,24 @@ fn read_options(js: &JsValue) -> Result<(ExportOptions, Option<Function>), JsVal
     #[allow(clippy::cast_possible_truncation)]
     let seconds = (millis / 1000.0).floor().clamp(-1e15, 1e15) as i64;
     options = options.created_at(seconds);
-    let on_progress = match get(js, "onProgress")? {
-        None => None,
-        Some(f) => Some(
-            f.dyn_into::<Function>()
-                .map_err(|_| option_error("onProgress", "must be a function"))?,
-        ),
+    if let Some(strict) = get(js, "strict")? {
+        let strict = strict
+            .as_bool()
+            .ok_or_else(|| option_error("strict", "must be true or false"))?;
+        options = options.strict(strict);
+    }
+    let function = |field: &str| -> Result<Option<Function>, JsValue> {
+        match get(js, field)? {
+            None => Ok(None),
+            Some(f) => Ok(Some(
+                f.dyn_into::<Function>()
+                    .map_err(|_| option_error(field, "must be a function"))?,
+            )),
+        }
     };
-    Ok((options, on_progress))
+    let callbacks = Callbacks {
+        on_progress: function("onProgress")?,
+        on_warning: function("onWarning")?,
+    };
+    Ok((options, callbacks))
 }

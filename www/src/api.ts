@@ -1,8 +1,9 @@
 // The upload-server API, typed as its OpenAPI document describes it
 // (GET /api/openapi.json).
 
-import type { Format, TableData } from "rowpress";
+import type { Format } from "rowpress";
 import { MIME } from "./formats";
+import { type Grid, toGrid } from "./table";
 
 export interface ArtifactSummary {
   id: string;
@@ -12,7 +13,8 @@ export interface ArtifactSummary {
 }
 
 export interface Artifact extends ArtifactSummary {
-  data: TableData;
+  /** The table, with `columns` and rows as objects already made a grid. */
+  data: Grid;
 }
 
 export interface ExportRecord {
@@ -110,17 +112,19 @@ export class Api {
   }
 
   async artifact(id: string): Promise<Artifact> {
-    return (await call(`/api/artifacts/${encodeURIComponent(id)}`, { token: this.token })).json();
+    const artifact = await (await call(`/api/artifacts/${encodeURIComponent(id)}`, { token: this.token })).json();
+    return { ...artifact, data: toGrid(artifact.data) };
   }
 
-  async createArtifact(title: string | undefined, data: TableData): Promise<Artifact> {
+  async createArtifact(title: string | undefined, data: Grid): Promise<Artifact> {
     const res = await call("/api/artifacts", {
       token: this.token,
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ type: "table", title: title || undefined, data }),
     });
-    return res.json();
+    const artifact = await res.json();
+    return { ...artifact, data: toGrid(artifact.data) };
   }
 
   async exports(artifactId: string, cursor?: string): Promise<{ items: ExportRecord[]; nextCursor: string | null }> {

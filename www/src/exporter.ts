@@ -1,7 +1,8 @@
 // One export: the table to bytes in a Web Worker (rowpress), with the fonts
 // its characters need when the format is PDF.
 
-import { fileName, type Format, type TableData } from "rowpress";
+import { fileName, type Format } from "rowpress";
+import type { Grid } from "./table";
 import { exportInWorker } from "rowpress/worker";
 import { fontNeeds, fontsFor } from "./fonts";
 import { MIME } from "./formats";
@@ -15,7 +16,7 @@ export interface Made {
 
 
 export async function makeFile(
-  table: TableData,
+  table: Grid,
   title: string | null,
   format: Format,
   onProgress: (done: number, total: number) => void,

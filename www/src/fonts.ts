@@ -4,7 +4,7 @@
 // them to rowpress, which embeds the glyphs used. A plain Latin table
 // downloads no font at all.
 
-import type { TableData } from "rowpress";
+import type { Grid } from "./table";
 
 /** The characters of WinAnsiEncoding above Latin-1 (PDF 32000-1, D.2). */
 const WIN_ANSI_EXTRA = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
@@ -54,7 +54,7 @@ function scanText(text: string, needs: FontNeeds): void {
  * Scans the title, headers and every text cell, yielding to the event loop
  * every `chunk` rows so a large table never blocks the page.
  */
-export async function fontNeeds(table: TableData, chunk = 5000): Promise<FontNeeds> {
+export async function fontNeeds(table: Grid, chunk = 5000): Promise<FontNeeds> {
   const needs: FontNeeds = { dejavu: false, cjk: false };
   scanText(table.title ?? "", needs);
   for (const h of table.headers) scanText(h, needs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvValue, ParseError, parseCsv, parseJson, parseTable, sampleTable } from "./table";
+import { csvValue, ParseError, parseCsv, parseJson, parseTable, sampleTable, toGrid } from "./table";
 
 describe("pasted tables", () => {
   it("keeps text that would change as a number", () => {
@@ -35,5 +35,24 @@ describe("pasted tables", () => {
     const t = sampleTable(1234);
     expect(t.rows).toHaveLength(1234);
     expect(t.rows.every((r) => r.length === t.headers.length)).toBe(true);
+  });
+});
+
+describe("toGrid", () => {
+  it("reads rows given as objects by the columns' keys, as the core does", () => {
+    const grid = toGrid({
+      title: "Invoices",
+      columns: [{ header: "Invoice", key: "id" }, { header: "Amount", key: "amount" }, { header: "Note" }],
+      rows: [{ amount: 3, id: "INV-1" }, {}, ["INV-3", 4, "x"], { id: null }],
+    });
+    expect(grid).toEqual({
+      title: "Invoices",
+      headers: ["Invoice", "Amount", "Note"],
+      rows: [["INV-1", 3, null], [null, null, null], ["INV-3", 4, "x"], [null, null, null]],
+    });
+  });
+  it("leaves a table with headers as it is", () => {
+    const t = { headers: ["a"], rows: [[1]] };
+    expect(toGrid(t)).toBe(t);
   });
 });

@@ -2,6 +2,29 @@
 
 import type { Cell, TableData } from "rowpress";
 
+/** A table as the app shows and exports it: headers, and rows of cells. */
+export type Grid = Extract<TableData, { headers: string[] }>;
+
+/**
+ * `data` as a Grid: a table given with `columns` gets their headers, and
+ * its rows given as objects their values by the columns' keys (a key not
+ * given is an empty cell), as the core reads them. Used for tables the
+ * server has checked (it refuses a key no column has).
+ */
+export function toGrid(data: TableData): Grid {
+  if ("headers" in data) return data;
+  const keys = data.columns.map((c) => c.key);
+  return {
+    ...(data.title === undefined ? {} : { title: data.title }),
+    headers: data.columns.map((c) => c.header),
+    rows: data.rows.map((row) =>
+      Array.isArray(row)
+        ? row
+        : keys.map((k) => (k !== undefined && Object.prototype.hasOwnProperty.call(row, k) ? (row[k] ?? null) : null)),
+    ),
+  };
+}
+
 /** A pasted table could not be read; says where. */
 export class ParseError extends Error {
   constructor(message: string) {
@@ -25,7 +48,7 @@ export function csvValue(text: string): Cell {
 }
 
 /** RFC 4180 CSV (quotes, doubled quotes, CRLF or LF); the first row is the header. */
-export function parseCsv(text: string): TableData {
+export function parseCsv(text: string): Grid {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
@@ -83,7 +106,7 @@ function isCell(v: unknown): v is Cell {
  * headers, in order of first appearance) or an array of arrays (the first
  * is the header).
  */
-export function parseJson(text: string): TableData {
+export function parseJson(text: string): Grid {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -91,9 +114,9 @@ export function parseJson(text: string): TableData {
     throw new ParseError(`JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (value && typeof value === "object" && !Array.isArray(value)) {
-    const t = value as Partial<TableData>;
+    const t = value as Partial<Grid>;
     if (!Array.isArray(t.headers) || !Array.isArray(t.rows)) throw new ParseError("JSON: expected `headers` and `rows`");
-    return t as TableData;
+    return t as Grid;
   }
   if (!Array.isArray(value) || value.length === 0) throw new ParseError("JSON: expected a table or a non-empty array");
   if (Array.isArray(value[0])) {
@@ -117,7 +140,7 @@ export function parseJson(text: string): TableData {
 }
 
 /** CSV or JSON, told apart by the first character. */
-export function parseTable(text: string): TableData {
+export function parseTable(text: string): Grid {
   const t = text.trim();
   if (t === "") throw new ParseError("nothing to read: paste CSV or JSON");
   return t.startsWith("{") || t.startsWith("[") ? parseJson(t) : parseCsv(t);
@@ -127,7 +150,7 @@ const REGIONS = ["North", "South", "East", "West", "Central"];
 const PRODUCTS = ["Widget", "Gadget", "Gizmo", "Doohickey", "Sprocket", "Flange"];
 
 /** A sales table of `n` rows (deterministic). */
-export function sampleTable(n: number): TableData {
+export function sampleTable(n: number): Grid {
   const rows: Cell[][] = [];
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -155,7 +178,7 @@ export function sampleTable(n: number): TableData {
 }
 
 /** A small table in Cyrillic, Greek and CJK (needs the Unicode fonts in PDF). */
-export function unicodeSample(): TableData {
+export function unicodeSample(): Grid {
   return {
     title: "Отчёт — 報告 — Αναφορά",
     headers: ["Город", "都市", "Πόλη", "Население"],

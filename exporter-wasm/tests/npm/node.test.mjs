@@ -104,6 +104,51 @@ test("fonts make Cyrillic and CJK exportable and searchable", () => {
   for (const w of ["Имя", "備考", "Пётр", "東京"]) assert.ok(text.includes(w), w);
 });
 
+test("rows given as objects go to their columns by key", () => {
+  const records = {
+    title: "Invoices",
+    columns: [{ header: "Invoice", key: "id" }, { header: "Amount", key: "amount" }],
+    rows: [{ id: "INV-1", amount: 2825.78 }, { amount: 3 }, ["INV-3", 4]],
+  };
+  const arrays = { title: "Invoices", headers: ["Invoice", "Amount"], rows: [["INV-1", 2825.78], [null, 3], ["INV-3", 4]] };
+  for (const format of ["pdf", "docx", "xlsx"]) {
+    assert.deepEqual(exportTable(records, { format, createdAt: 1_700_000_000_000 }), exportTable(arrays, { format, createdAt: 1_700_000_000_000 }), format);
+  }
+  assert.throws(
+    () => exportTable({ columns: [{ header: "A", key: "a" }], rows: [{ a: 1 }, { b: 2 }] }, { format: "xlsx" }),
+    (e) => e.code === "UNKNOWN_KEY" && e.message === 'row 2: "b" is not the key of any column; add a column with that key, or remove it from the row',
+  );
+});
+
+test("values kept another way reach onWarning; strict refuses them", () => {
+  const big = { headers: ["n", "ok"], rows: [[1e308, 1], [2, 3]] };
+  const warnings = [];
+  const xlsx = exportTable(big, { format: "xlsx", onWarning: (w) => warnings.push(w) });
+  assert.ok(xlsx.length > 0);
+  assert.deepEqual(warnings, [
+    {
+      code: "INVALID_NUMBER",
+      message: "row 1, column 1: 1e+308 is outside the range Excel holds (±2.2251e-308 to ±9.99999999999999e+307); written as text",
+      row: 1,
+      column: 1,
+    },
+  ]);
+  assert.throws(() => exportTable(big, { format: "xlsx", strict: true }), (e) => e.code === "INVALID_NUMBER");
+  // Kept without a callback too; PDF holds the number: no warning.
+  assert.ok(exportTable(big, { format: "xlsx" }).length > 0);
+  const none = [];
+  exportTable(big, { format: "pdf", onWarning: (w) => none.push(w) });
+  assert.deepEqual(none, []);
+  // Past 100, the rest are counted.
+  const many = { headers: ["n"], rows: Array.from({ length: 130 }, () => [1e-320]) };
+  const seen = [];
+  exportTable(many, { format: "xlsx", onWarning: (w) => seen.push(w) });
+  assert.equal(seen.length, 101);
+  assert.deepEqual({ code: seen[100].code, count: seen[100].count }, { code: "MORE_WARNINGS", count: 30 });
+  assert.throws(() => exportTable(big, { format: "xlsx", strict: "yes" }), (e) => e.code === "INVALID_OPTION" && e.message === "option strict: must be true or false");
+  assert.throws(() => exportTable(big, { format: "xlsx", onWarning: 1 }), (e) => e.message === "option onWarning: must be a function");
+});
+
 test("onProgress reports at least every 1% and ends at the total", () => {
   const rows = Array.from({ length: 10_000 }, (_, i) => [`r${i}`, i]);
   for (const format of ["pdf", "docx", "xlsx"]) {

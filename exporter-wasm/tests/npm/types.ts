@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict`: the published types must name the
 // API precisely (no `any`), and reject what the API rejects.
-import { exportTable, type ExportOptions, type TableData, type Format, type RowpressError, isRowpressError } from "rowpress";
+import { exportTable, type ExportOptions, type ExportWarning, type TableData, type Format, type RowpressError, isRowpressError } from "rowpress";
 import { exportInWorker } from "rowpress/worker";
 
 const table: TableData = { title: "t", headers: ["a", "b"], rows: [["x", 1], [true, null]] };
@@ -9,6 +9,16 @@ const options: ExportOptions = { format, pageSize: "letter", orientation: "auto"
 const bytes: Uint8Array = exportTable(table, options);
 const later: Promise<Uint8Array> = exportInWorker(table, { format: "pdf", fonts: [bytes] });
 void later;
+const records: TableData = { columns: [{ header: "Id", key: "id" }, { header: "Qty" }], rows: [{ id: "a" }, ["b", 2]] };
+void exportTable(records, { format: "xlsx" });
+// @ts-expect-error: a column needs a header
+exportTable({ columns: [{ key: "id" }], rows: [] }, options);
+const seen: ExportWarning[] = [];
+exportTable(table, { format: "xlsx", strict: false, onWarning: (w: ExportWarning) => void seen.push(w) });
+const where: number | undefined = seen[0]?.row;
+void where;
+// @ts-expect-error: strict is a boolean
+exportTable(table, { format: "xlsx", strict: "yes" });
 
 try {
   exportTable(table, { format: "pdf" });

@@ -1,14 +1,13 @@
 import { FilePlus2, X } from "lucide-react";
 import { useState } from "react";
-import type { TableData } from "rowpress";
-import { parseTable, sampleTable, unicodeSample } from "../table";
+import { type Grid, parseTable, sampleTable, unicodeSample } from "../table";
 
 /** Paste CSV or JSON (or take a sample) to make a new table artifact. */
 export function NewArtifact({
   onCreate,
   onCancel,
 }: {
-  onCreate: (title: string | undefined, data: TableData) => Promise<void>;
+  onCreate: (title: string | undefined, data: Grid) => Promise<void>;
   onCancel: () => void;
 }) {
   const [title, setTitle] = useState("");
@@ -16,7 +15,7 @@ export function NewArtifact({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const create = async (data: () => TableData) => {
+  const create = async (data: () => Grid) => {
     setError(null);
     setBusy(true);
     try {

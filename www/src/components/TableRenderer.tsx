@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { Cell, TableData } from "rowpress";
+import type { Cell } from "rowpress";
+import type { Grid } from "../table";
 
 export const ROW_HEIGHT = 32;
 const OVERSCAN = 8;
@@ -15,7 +16,7 @@ function show(cell: Cell | undefined): string {
  * The table, virtualised: only the rows in view (and a few either side) are
  * in the DOM, so 100,000 rows scroll as smoothly as 100.
  */
-export function TableRenderer({ table, height = 480 }: { table: TableData; height?: number }) {
+export function TableRenderer({ table, height = 480 }: { table: Grid; height?: number }) {
   const [scrollTop, setScrollTop] = useState(0);
   const frame = useRef(0);
   const onScroll = useCallback((e: React.UIEvent<HTMLDivElement>) => {
