@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing Rowpress needs on a fresh Debian machine
 # with Rust: the independent readers of our files (LibreOffice, qpdf,
-# poppler), the fonts the tests embed, and the Rust components. Idempotent:
+# poppler), the fonts the tests embed (and Liberation Sans, the Arial
+# with Arial's widths that LibreOffice shows our DOCX in), and the Rust
+# components. Idempotent:
 # each step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +11,7 @@ cd "$(dirname "$0")/.."
 apt_packages=(
   qpdf poppler-utils curl
   libreoffice-writer-nogui libreoffice-calc-nogui
-  fonts-dejavu-core fonts-noto-cjk
+  fonts-dejavu-core fonts-noto-cjk fonts-liberation2
   chromium chromium-driver nodejs npm
 )
 missing=()

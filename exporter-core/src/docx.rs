@@ -16,8 +16,17 @@ use crate::zip_parts::Package;
 const FORMAT: &str = "Word";
 /// Word refuses tables of more than 63 columns.
 const MAX_COLUMNS: usize = 63;
-/// Body text size in points (styles.xml says the same in half-points).
+/// Body text size in points, and the smallest it shrinks to before the
+/// columns continue in a following table.
 const FONT_SIZE: f32 = 9.0;
+const FLOOR_SIZE: f32 = 6.0;
+/// Narrowest column, besides its margins, in em: a few characters. Word
+/// and LibreOffice show a cell narrower than its margins empty, and one
+/// barely wider one character per line (issue #12).
+const MIN_COLUMN_EM: f32 = 3.0;
+/// A first column narrower than this share of the page repeats in each
+/// continuation table, so rows stay identifiable (as in the PDF).
+const REPEAT_FIRST_SHARE: f32 = 0.25;
 /// Word's default left + right cell margins: 2 x 0.08 in.
 const CELL_PADDING_PT: f32 = 11.52;
 const HEADER_FILL: &str = "D9E2F3";
@@ -39,7 +48,8 @@ pub(crate) fn write(
     let title = options.effective_title(table.title());
     warn_of_dropped(title, table, &mut progress.warnings)?;
     let needs = layout::column_needs(table, &Helvetica);
-    let (landscape, widths) = page_and_columns(options, &needs);
+    let plan = plan(options, &needs);
+    let landscape = plan.landscape;
 
     let mut package = Package::new(FORMAT, 6);
     package.part("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
@@ -50,7 +60,7 @@ pub(crate) fn write(
     )?;
     package.part("docProps/app.xml", opc::APP_PROPERTIES.as_bytes())?;
     package.part("word/_rels/document.xml.rels", DOCUMENT_RELS.as_bytes())?;
-    package.part("word/styles.xml", STYLES.as_bytes())?;
+    package.part("word/styles.xml", &styles(plan.size))?;
     package.part("word/settings.xml", SETTINGS.as_bytes())?;
     package.streamed_part("word/document.xml", |w| {
         let out = &mut w.buf;
@@ -61,7 +71,13 @@ pub(crate) fn write(
             push_run(out, title, false);
             out.extend_from_slice(b"</w:p>");
         }
-        if table.column_count() > 0 {
+        let groups = plan.groups.len();
+        for (g, (columns, widths)) in plan.groups.iter().zip(&plan.widths).enumerate() {
+            let out = &mut w.buf;
+            if g > 0 {
+                // The columns that did not fit continue on the next page.
+                out.extend_from_slice(b"<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+            }
             let total: u32 = widths.iter().sum();
             out.extend_from_slice(
                 format!(
@@ -69,28 +85,30 @@ pub(crate) fn write(
                 )
                 .as_bytes(),
             );
-            for w in &widths {
+            for w in widths {
                 out.extend_from_slice(format!("<w:gridCol w:w=\"{w}\"/>").as_bytes());
             }
             // ECMA-376 17.4.49: tblHeader repeats the row at the top of each page.
             out.extend_from_slice(b"</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
-            for header in table.headers() {
-                out.extend_from_slice(b"<w:tc><w:tcPr><w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
+            for (&c, &width) in columns.iter().zip(widths) {
+                out.extend_from_slice(b"<w:tc><w:tcPr>");
+                push_cell_width(out, width);
+                out.extend_from_slice(b"<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
                 out.extend_from_slice(HEADER_FILL.as_bytes());
                 out.extend_from_slice(b"\"/></w:tcPr><w:p>");
-                push_run(out, header, true);
+                push_run(out, &table.headers()[c], true);
                 out.extend_from_slice(b"</w:p></w:tc>");
             }
             out.extend_from_slice(b"</w:tr>");
             for r in 0..table.row_count() {
                 let out = &mut w.buf;
                 out.extend_from_slice(b"<w:tr>");
-                for c in 0..table.column_count() {
-                    push_cell(out, table.cell(r, c));
+                for (&c, &width) in columns.iter().zip(widths) {
+                    push_cell(out, table.cell(r, c), width);
                 }
                 out.extend_from_slice(b"</w:tr>");
                 w.flush()?;
-                progress.rows_done(r + 1);
+                progress.rows_done((g * table.row_count() + r + 1) / groups);
             }
             w.buf.extend_from_slice(b"</w:tbl>");
         }
@@ -117,33 +135,124 @@ pub(crate) fn write(
     package.finish()
 }
 
-/// Chooses the orientation and the column widths in twips.
-fn page_and_columns(options: &ExportOptions, needs: &[ColumnNeeds]) -> (bool, Vec<u32>) {
-    let pad = CELL_PADDING_PT / FONT_SIZE;
-    let avail_em = |landscape: bool| {
+/// How the table sits on the pages: the orientation, the body type size,
+/// and the column groups, each a table of its own with its widths in twips.
+struct Plan {
+    landscape: bool,
+    size: f32,
+    groups: Vec<Vec<usize>>,
+    widths: Vec<Vec<u32>>,
+}
+
+/// Lays out the columns as the PDF does: the orientation that fits, then
+/// smaller type down to [`FLOOR_SIZE`], then the columns that do not fit
+/// continue in following tables (the first repeated when it is narrow).
+/// No column is narrower than its margins plus [`MIN_COLUMN_EM`].
+fn plan(options: &ExportOptions, needs: &[ColumnNeeds]) -> Plan {
+    let needs: Vec<ColumnNeeds> = needs
+        .iter()
+        .map(|n| ColumnNeeds {
+            min: n.min.max(MIN_COLUMN_EM),
+            max: n.max.max(MIN_COLUMN_EM),
+        })
+        .collect();
+    let avail = |landscape: bool| {
         let (w, _) = options.page_points(landscape);
-        (w - options.margins.left - options.margins.right) / FONT_SIZE
+        w - options.margins.left - options.margins.right
     };
-    let natural: f32 = needs.iter().map(|n| n.max + pad).sum();
+    let total = |size: f32, wide: bool| -> f32 {
+        needs
+            .iter()
+            .map(|n| (if wide { n.max } else { n.min }) * size + CELL_PADDING_PT)
+            .sum()
+    };
     let landscape = match options.orientation {
         Orientation::Landscape => true,
         Orientation::Portrait => false,
-        Orientation::Auto => natural > avail_em(false),
+        Orientation::Auto => total(FONT_SIZE, true) > avail(false),
     };
-    let avail = avail_em(landscape);
-    let widths = layout::fit_columns(needs, pad, avail).unwrap_or_else(|| {
-        // Even the narrowest widths overflow: share the page by those, and
-        // let Word break words.
-        let total: f32 = needs.iter().map(|n| n.min + pad).sum();
-        needs
-            .iter()
-            .map(|n| (n.min + pad) * avail / total)
-            .collect()
-    });
-    (
+    let room = avail(landscape);
+    let em: f32 = needs.iter().map(|n| n.min).sum();
+    let pads = needs.len() as f32 * CELL_PADDING_PT;
+    let size = if total(FONT_SIZE, false) <= room {
+        FONT_SIZE
+    } else {
+        // Whole half-points, as w:sz counts.
+        (((room - pads) / em * 2.0).floor() / 2.0).clamp(FLOOR_SIZE, FONT_SIZE)
+    };
+    let groups = if needs.is_empty() {
+        // No columns, no table.
+        Vec::new()
+    } else if total(size, false) <= room {
+        vec![(0..needs.len()).collect()]
+    } else {
+        split_columns(&needs, size, room)
+    };
+    let pad = CELL_PADDING_PT / size;
+    let widths = groups
+        .iter()
+        .map(|columns| {
+            let picked: Vec<ColumnNeeds> = columns.iter().map(|&c| needs[c]).collect();
+            // A group holds at least its narrowest widths; one column wider
+            // than the page alone keeps its minimum.
+            let em = layout::fit_columns(&picked, pad, room / size)
+                .unwrap_or_else(|| picked.iter().map(|n| n.min + pad).collect());
+            em.iter().map(|w| twips(w * size)).collect()
+        })
+        .collect();
+    Plan {
         landscape,
-        widths.iter().map(|w| twips(w * FONT_SIZE)).collect(),
-    )
+        size,
+        groups,
+        widths,
+    }
+}
+
+/// Packs columns at their narrowest into page-wide groups; a narrow first
+/// column starts every group after the first.
+fn split_columns(needs: &[ColumnNeeds], size: f32, room: f32) -> Vec<Vec<usize>> {
+    let width = |c: usize| needs[c].min * size + CELL_PADDING_PT;
+    let repeat_first = needs.len() > 1 && width(0) <= room * REPEAT_FIRST_SHARE;
+    let mut groups = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut used = 0.0;
+    for c in 0..needs.len() {
+        let w = width(c);
+        let only_repeated = repeat_first && current == [0] && c > 1;
+        if !current.is_empty() && !only_repeated && used + w > room {
+            groups.push(std::mem::take(&mut current));
+            used = 0.0;
+            if repeat_first {
+                current.push(0);
+                used = width(0);
+            }
+        }
+        current.push(c);
+        used += w;
+    }
+    if !current.is_empty() {
+        groups.push(current);
+    }
+    groups
+}
+
+/// `word/styles.xml` with body text of `size` points.
+fn styles(size: f32) -> Vec<u8> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let half_points = (size * 2.0).round() as u32;
+    STYLES
+        .replacen(
+            "<w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>",
+            &format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>"),
+            1,
+        )
+        .into_bytes()
+}
+
+/// A cell's width (`w:tcW`): Google Docs and LibreOffice read widths from
+/// cells rather than the grid (docx#216, #1618).
+fn push_cell_width(out: &mut Vec<u8>, width: u32) {
+    out.extend_from_slice(format!("<w:tcW w:w=\"{width}\" w:type=\"dxa\"/>").as_bytes());
 }
 
 /// Warns of each piece of text holding characters XML cannot carry (a
@@ -188,22 +297,26 @@ fn twips(points: f32) -> u32 {
     (points * 20.0).round().max(0.0) as u32
 }
 
-fn push_cell(out: &mut Vec<u8>, cell: &Cell) {
+fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32) {
+    out.extend_from_slice(b"<w:tc><w:tcPr>");
+    push_cell_width(out, width);
+    out.extend_from_slice(b"</w:tcPr>");
     match cell {
-        Cell::Null => out.extend_from_slice(b"<w:tc><w:p/></w:tc>"),
-        Cell::String(s) if s.is_empty() => out.extend_from_slice(b"<w:tc><w:p/></w:tc>"),
+        Cell::Null => out.extend_from_slice(b"<w:p/>"),
+        Cell::String(s) if s.is_empty() => out.extend_from_slice(b"<w:p/>"),
         Cell::Number(_) | Cell::Integer(_) => {
             // Numbers align right, as in a spreadsheet.
-            out.extend_from_slice(b"<w:tc><w:p><w:pPr><w:jc w:val=\"right\"/></w:pPr><w:r><w:t>");
+            out.extend_from_slice(b"<w:p><w:pPr><w:jc w:val=\"right\"/></w:pPr><w:r><w:t>");
             out.extend_from_slice(text::cell_text(cell).as_bytes());
-            out.extend_from_slice(b"</w:t></w:r></w:p></w:tc>");
+            out.extend_from_slice(b"</w:t></w:r></w:p>");
         }
         other => {
-            out.extend_from_slice(b"<w:tc><w:p>");
+            out.extend_from_slice(b"<w:p>");
             push_run(out, &text::cell_text(other), false);
-            out.extend_from_slice(b"</w:p></w:tc>");
+            out.extend_from_slice(b"</w:p>");
         }
     }
+    out.extend_from_slice(b"</w:tc>");
 }
 
 /// A run of text: newlines become `w:br`, tabs `w:tab`, other control
