@@ -173,6 +173,16 @@ pub enum ExportError {
         /// The format's name.
         format: &'static str,
     },
+    /// Text a spreadsheet would run as a formula, in a CSV file, refused
+    /// under [`ExportOptions::strict`](crate::ExportOptions::strict);
+    /// otherwise it is written with a leading apostrophe and a warning.
+    #[error(
+        "{location}: text a spreadsheet would run as a formula; remove the leading character, or export without strict"
+    )]
+    FormulaText {
+        /// Where the text is.
+        location: Location,
+    },
     /// A font file that cannot be read.
     #[error("font {index}: {message}")]
     InvalidFont {
@@ -225,6 +235,7 @@ impl ExportError {
             ExportError::InvalidSheetName { .. } => "INVALID_SHEET_NAME",
             ExportError::MissingGlyph { .. } => "MISSING_GLYPH",
             ExportError::InvalidCharacter { .. } => "INVALID_CHARACTER",
+            ExportError::FormulaText { .. } => "FORMULA_TEXT",
             ExportError::InvalidFont { .. } => "INVALID_FONT",
             ExportError::InvalidOption { .. } => "INVALID_OPTION",
             ExportError::Internal { .. } => "INTERNAL",

@@ -1,4 +1,5 @@
-//! Rowpress's core: a table in, the bytes of a PDF, DOCX or XLSX file out.
+//! Rowpress's core: a table in, the bytes of a PDF, DOCX, XLSX or CSV file
+//! out.
 //!
 //! The crate knows nothing of browsers, HTTP or databases; the wasm binding,
 //! the upload server and the `table-export` program only translate their
@@ -23,6 +24,7 @@
 //! and a failed export returns no bytes at all.
 
 mod columns;
+mod csv;
 mod docx;
 mod error;
 mod layout;
@@ -118,6 +120,7 @@ pub fn export_with_warnings(
         progress,
         |progress| match options.format {
             Format::Xlsx => xlsx::write(table, options, progress),
+            Format::Csv => csv::write(table, options, progress),
             Format::Docx => {
                 options.check_page()?;
                 docx::write(table, options, progress)
@@ -183,6 +186,13 @@ pub fn export_streamed_with_warnings(
             options,
             progress,
             |progress| xlsx::write(table, options, progress),
+        ),
+        // One pass, one row at a time.
+        Format::Csv => run(
+            rows::Rows::row_count(table),
+            options,
+            progress,
+            |progress| csv::write(table, options, progress),
         ),
         Format::Docx | Format::Pdf => export_with_warnings(&table.to_table()?, options, progress),
     }

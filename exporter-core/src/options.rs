@@ -15,11 +15,13 @@ pub enum Format {
     Docx,
     /// Excel (Office Open XML SpreadsheetML).
     Xlsx,
+    /// Comma-separated values (RFC 4180), UTF-8.
+    Csv,
 }
 
 impl Format {
     /// All formats, in the order they are usually offered.
-    pub const ALL: [Format; 3] = [Format::Pdf, Format::Docx, Format::Xlsx];
+    pub const ALL: [Format; 4] = [Format::Pdf, Format::Docx, Format::Xlsx, Format::Csv];
 
     /// The file extension, without a dot.
     ///
@@ -33,6 +35,7 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
             Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
         }
     }
 
@@ -50,6 +53,7 @@ impl Format {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Csv => "text/csv",
         }
     }
 }
@@ -63,15 +67,16 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = ExportError;
 
-    /// Parses `pdf`, `docx` or `xlsx` (any case).
+    /// Parses `pdf`, `docx`, `xlsx` or `csv` (any case).
     fn from_str(s: &str) -> Result<Format> {
         match s.to_ascii_lowercase().as_str() {
             "pdf" => Ok(Format::Pdf),
             "docx" => Ok(Format::Docx),
             "xlsx" => Ok(Format::Xlsx),
+            "csv" => Ok(Format::Csv),
             _ => Err(invalid(
                 "format",
-                format!("{s:?} is not one of pdf, docx, xlsx"),
+                format!("{s:?} is not one of pdf, docx, xlsx, csv"),
             )),
         }
     }
@@ -202,6 +207,7 @@ pub struct ExportOptions {
     pub(crate) sheet_name: Option<String>,
     pub(crate) created_at: Option<i64>,
     pub(crate) strict: bool,
+    pub(crate) csv_bom: bool,
 }
 
 impl ExportOptions {
@@ -218,6 +224,7 @@ impl ExportOptions {
             sheet_name: None,
             created_at: None,
             strict: false,
+            csv_bom: false,
         }
     }
 
@@ -295,6 +302,13 @@ impl ExportOptions {
     /// ```
     pub fn strict(mut self, strict: bool) -> ExportOptions {
         self.strict = strict;
+        self
+    }
+
+    /// Starts a CSV file with a UTF-8 byte order mark, which Excel needs to
+    /// read it as UTF-8 (other programs do not).
+    pub fn csv_bom(mut self, bom: bool) -> ExportOptions {
+        self.csv_bom = bom;
         self
     }
 

@@ -5,6 +5,7 @@ const MIME = {
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  csv: "text/csv",
 };
 
 /** An Error with a stable `code`, like the ones the core throws. */
@@ -21,7 +22,7 @@ export function isRowpressError(value) {
 
 function checkFormat(format) {
   if (!Object.prototype.hasOwnProperty.call(MIME, format)) {
-    throw rowpressError("INVALID_OPTION", `option format: ${JSON.stringify(format)} is not one of pdf, docx, xlsx`);
+    throw rowpressError("INVALID_OPTION", `option format: ${JSON.stringify(format)} is not one of pdf, docx, xlsx, csv`);
   }
 }
 

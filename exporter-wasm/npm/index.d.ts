@@ -17,7 +17,7 @@ export type TableData =
   | { title?: string; headers: string[]; rows: Cell[][] }
   | { title?: string; columns: Column[]; rows: (Cell[] | Record<string, Cell>)[] };
 
-export type Format = "pdf" | "docx" | "xlsx";
+export type Format = "pdf" | "docx" | "xlsx" | "csv";
 export type PageSize = "a4" | "letter" | "legal";
 /** `auto`: portrait, or landscape when the columns do not fit across the page. */
 export type Orientation = "auto" | "portrait" | "landscape";
@@ -48,6 +48,8 @@ export interface ExportOptions {
   fonts?: Uint8Array[];
   /** XLSX worksheet name; derived from the title by default. */
   sheetName?: string;
+  /** CSV: start with a UTF-8 byte order mark, which Excel needs to read UTF-8. Default false. */
+  csvBom?: boolean;
   /** Creation time written into the file; default now. Same time, same input: same bytes. */
   createdAt?: Date | number;
   /** Called as rows are written: at least every 1% of the rows, and at the end. */
@@ -67,7 +69,7 @@ export interface ExportOptions {
 }
 
 /** Codes of warnings: each is the code of the error `strict` makes of it. */
-export type WarningCode = "INVALID_NUMBER" | "INVALID_CHARACTER" | "MORE_WARNINGS";
+export type WarningCode = "INVALID_NUMBER" | "INVALID_CHARACTER" | "FORMULA_TEXT" | "MORE_WARNINGS";
 
 /** A value kept another way than given. */
 export interface ExportWarning {
@@ -98,6 +100,7 @@ export type ErrorCode =
   | "INVALID_SHEET_NAME"
   | "MISSING_GLYPH"
   | "INVALID_CHARACTER"
+  | "FORMULA_TEXT"
   | "INVALID_FONT"
   | "INVALID_OPTION"
   | "INTERNAL"
@@ -129,7 +132,7 @@ export function exportTable(table: TableData, options: ExportOptions): Uint8Arra
 
 /** `application/pdf`, ... */
 export function mimeType(format: Format): string;
-/** `pdf`, `docx` or `xlsx` (no dot). */
+/** `pdf`, `docx`, `xlsx` or `csv` (no dot). */
 export function fileExtension(format: Format): string;
 /** A file name safe on every OS: `Quarterly sales.xlsx`. */
 export function fileName(title: string | undefined, format: Format): string;

@@ -303,6 +303,12 @@ fn read_options(js: &JsValue) -> Result<(ExportOptions, Callbacks), JsValue> {
     if let Some(name) = get_string(js, "sheetName")? {
         options = options.sheet_name(name);
     }
+    if let Some(bom) = get(js, "csvBom")? {
+        let bom = bom
+            .as_bool()
+            .ok_or_else(|| option_error("csvBom", "must be true or false"))?;
+        options = options.csv_bom(bom);
+    }
     if let Some(fonts) = get(js, "fonts")? {
         if !Array::is_array(&fonts) {
             return Err(option_error(

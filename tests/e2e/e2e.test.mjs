@@ -75,7 +75,7 @@ let salesId;
 test("each format: click, download, the bytes are that format, the server lists it", async () => {
   salesId = await createSample("Sample: 1,000 rows", "Sales e2e");
   const seen = [];
-  for (const format of ["pdf", "docx", "xlsx"]) {
+  for (const format of ["pdf", "docx", "xlsx", "csv"]) {
     const file = await exportVia(format);
     assert.equal(file.name, `Sales e2e.${format}`);
     if (format === "pdf") {
@@ -83,6 +83,10 @@ test("each format: click, download, the bytes are that format, the server lists 
       const text = pdfText(file.path);
       assert.match(text, /SO-000001/);
       assert.match(text, /SO-001000/);
+    } else if (format === "csv") {
+      const text = file.bytes.toString("utf8");
+      assert.match(text, /\r\nSO-000001,/);
+      assert.match(text, /\r\nSO-001000,/);
     } else {
       assert.equal(file.bytes.subarray(0, 2).toString(), "PK");
       const entries = zipEntries(file.path);
@@ -93,7 +97,7 @@ test("each format: click, download, the bytes are that format, the server lists 
     seen.push({ format, size: file.bytes.length });
   }
   const items = await exportsOf(salesId);
-  assert.equal(items.length, 3);
+  assert.equal(items.length, 4);
   for (const { format, size } of seen) {
     const row = items.find((x) => x.format === format);
     assert.ok(row, `${format} listed`);
@@ -113,10 +117,10 @@ test("each format: click, download, the bytes are that format, the server lists 
   // Delete from the history: gone from the list and from the server.
   await page.getByRole("button", { name: /^Delete DOCX export of/ }).click();
   await page.locator(".history li[data-status=completed]").nth(1).waitFor();
-  for (let i = 0; i < 50 && (await page.locator(".history li[data-status=completed]").count()) !== 2; i++) await page.waitForTimeout(100);
-  assert.equal(await page.locator(".history li[data-status=completed]").count(), 2);
+  for (let i = 0; i < 50 && (await page.locator(".history li[data-status=completed]").count()) !== 3; i++) await page.waitForTimeout(100);
+  assert.equal(await page.locator(".history li[data-status=completed]").count(), 3);
   const left = await exportsOf(salesId);
-  assert.deepEqual(left.map((x) => x.format).sort(), ["pdf", "xlsx"]);
+  assert.deepEqual(left.map((x) => x.format).sort(), ["csv", "pdf", "xlsx"]);
   const gone = items.find((x) => x.format === "docx");
   assert.equal((await server.api(`/api/exports/${gone.id}`)).status, 404);
 });

@@ -32,6 +32,8 @@ pub enum ExportFormat {
     Docx,
     /// Excel (OOXML).
     Xlsx,
+    /// Comma-separated values (RFC 4180, UTF-8).
+    Csv,
 }
 
 impl ExportFormat {
@@ -41,6 +43,7 @@ impl ExportFormat {
             ExportFormat::Pdf => exporter_core::Format::Pdf,
             ExportFormat::Docx => exporter_core::Format::Docx,
             ExportFormat::Xlsx => exporter_core::Format::Xlsx,
+            ExportFormat::Csv => exporter_core::Format::Csv,
         }
     }
 }
@@ -51,6 +54,7 @@ impl From<exporter_core::Format> for ExportFormat {
             exporter_core::Format::Pdf => ExportFormat::Pdf,
             exporter_core::Format::Docx => ExportFormat::Docx,
             exporter_core::Format::Xlsx => ExportFormat::Xlsx,
+            exporter_core::Format::Csv => ExportFormat::Csv,
         }
     }
 }

@@ -160,17 +160,23 @@ async fn upload_list_download_delete(backend: Backend) {
         .iter()
         .map(|i| i["id"].as_str().unwrap())
         .collect();
-    assert_eq!(first, [ids[2].as_str(), ids[1].as_str()], "newest first");
+    assert_eq!(first, [ids[3].as_str(), ids[2].as_str()], "newest first");
     let cursor = page["nextCursor"].as_str().unwrap();
     let (_, page) = s
         .json(
             "GET",
-            &format!("/api/exports?artifactId={artifact}&limit=2&cursor={cursor}"),
+            &format!("/api/exports?artifactId={artifact}&limit=3&cursor={cursor}"),
             Some("alice"),
             None,
         )
         .await;
-    assert_eq!(page["items"][0]["id"], ids[0].as_str());
+    let rest: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rest, [ids[1].as_str(), ids[0].as_str()]);
     assert!(page["nextCursor"].is_null());
     let (status, meta) = s
         .json(
@@ -1538,7 +1544,7 @@ fn every_file_rowpress_makes_passes_the_validator() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 9);
+    assert_eq!(checked, 12);
 }
 
 async fn tables_with_columns_and_records(backend: Backend) {
@@ -1587,4 +1593,73 @@ async fn tables_with_columns_and_records(backend: Backend) {
     let (_, list) = s.json("GET", "/api/artifacts", Some("alice"), None).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     s.finish().await;
+}
+
+/// Migration 0006 rebuilds SQLite's `exports` table to let CSV in: rows
+/// written before it are all still there, with every column.
+#[tokio::test]
+async fn the_csv_migration_keeps_every_export() {
+    use sqlx::migrate::Migrator;
+    sqlx::any::install_default_drivers();
+    let dir = std::env::temp_dir().join(format!("rowpress-migrate-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/db.sqlite?mode=rwc", dir.display());
+    {
+        let mut migrator = Migrator::new(std::path::Path::new("migrations/sqlite"))
+            .await
+            .unwrap();
+        migrator.migrations = migrator
+            .migrations
+            .iter()
+            .filter(|m| m.version < 6)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        migrator.run(&pool).await.unwrap();
+        sqlx::query("INSERT INTO artifacts (id, user_id, type, title, data, created_at) VALUES ('a1', 'alice', 'table', 'T', '{}', 1)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO exports (id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, idempotency_key, created_at, updated_at, source) VALUES ('e1', 'a1', 'alice', 'xlsx', '/api/exports/e1', 'completed', 'exports/alice/e1.xlsx', 42, 'ab', 'k1', 5, 6, 'server')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let csv = sqlx::query("INSERT INTO exports (id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, created_at, updated_at) VALUES ('e2', 'a1', 'alice', 'csv', '/u', 'completed', 'k', 1, 'ab', 1, 1)")
+            .execute(&pool)
+            .await;
+        assert!(csv.is_err(), "csv was refused before 0006");
+        pool.close().await;
+    }
+    let db = upload_server::db::Db::connect(&url).await.unwrap();
+    let row: (String, String, String, i64, Option<String>, i64, i64, String) = sqlx::query_as(
+        "SELECT id, format, status, size_bytes, idempotency_key, created_at, updated_at, source FROM exports",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        row,
+        (
+            "e1".into(),
+            "xlsx".into(),
+            "completed".into(),
+            42,
+            Some("k1".into()),
+            5,
+            6,
+            "server".into()
+        )
+    );
+    sqlx::query("INSERT INTO exports (id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, created_at, updated_at) VALUES ('e2', 'a1', 'alice', 'csv', '/u', 'completed', 'k', 1, 'ab', 1, 1)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    // The unique key of the idempotency index came back too.
+    let dup = sqlx::query("INSERT INTO exports (id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, idempotency_key, created_at, updated_at) VALUES ('e3', 'a1', 'alice', 'pdf', '/u', 'completed', 'k', 1, 'ab', 'k1', 1, 1)")
+        .execute(&db.pool)
+        .await;
+    assert!(dup.is_err());
+    db.pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,4 +1,4 @@
-//! `table-export`: turn a table in JSON into a PDF, DOCX or XLSX file.
+//! `table-export`: turn a table in JSON into a PDF, DOCX, XLSX or CSV file.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::{Parser, ValueEnum};
 use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_with_warnings};
 
-/// Turn a table in JSON into a PDF, DOCX or XLSX file.
+/// Turn a table in JSON into a PDF, DOCX, XLSX or CSV file.
 ///
 /// The input is one JSON object:
 ///
@@ -31,7 +31,8 @@ use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_
 ///
 /// A value the format cannot hold as given but that can be kept another
 /// way (an integer beyond 2^53 or a number outside Excel's range as text in
-/// XLSX, a control character Word cannot hold dropped) is kept, and one
+/// XLSX, a control character Word cannot hold dropped, text a spreadsheet
+/// would run as a formula given a leading apostrophe in CSV) is kept, and one
 /// line `warning: row 3, column 2: ...` per value goes to standard error;
 /// --strict makes the first of them an error instead.
 ///
@@ -85,6 +86,11 @@ struct Cli {
     )]
     created_at: Option<i64>,
 
+    /// Start a CSV file with a UTF-8 byte order mark (Excel needs it to
+    /// read UTF-8).
+    #[arg(long)]
+    bom: bool,
+
     /// Refuse, as an error, any value the format cannot hold as given,
     /// instead of keeping it another way with a warning.
     #[arg(long)]
@@ -96,6 +102,7 @@ enum CliFormat {
     Pdf,
     Docx,
     Xlsx,
+    Csv,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -154,6 +161,7 @@ fn run(cli: &Cli) -> Result<(), String> {
         CliFormat::Pdf => Format::Pdf,
         CliFormat::Docx => Format::Docx,
         CliFormat::Xlsx => Format::Xlsx,
+        CliFormat::Csv => Format::Csv,
     };
     let created_at = match cli.created_at {
         Some(t) => t,
@@ -176,7 +184,8 @@ fn run(cli: &Cli) -> Result<(), String> {
             CliOrientation::Landscape => Orientation::Landscape,
         })
         .created_at(created_at)
-        .strict(cli.strict);
+        .strict(cli.strict)
+        .csv_bom(cli.bom);
     if let Some(title) = &cli.title {
         options = options.title(title);
     }

@@ -71,7 +71,7 @@ test("errors carry the core's message and a stable code", () => {
     [{ headers: ["a"], rows: [[{ x: 1 }]] }, { format: "xlsx" }, "INVALID_CELL", "row 1, column 1: a cell must be a string, number, boolean or null, found an object"],
     [{ headers: ["a"], rows: [[NaN]] }, { format: "xlsx" }, "INVALID_NUMBER", "row 1, column 1: NaN is not a finite number; use null or a string"],
     [{ headers: ["a"], rows: [["Привет"]] }, { format: "pdf" }, "MISSING_GLYPH", "row 1, column 1: no font has the character 'П' (U+041F); pass a font that covers it (--font FILE, or `fonts` in the options)"],
-    [table, { format: "odt" }, "INVALID_OPTION", 'option format: "odt" is not one of pdf, docx, xlsx'],
+    [table, { format: "odt" }, "INVALID_OPTION", 'option format: "odt" is not one of pdf, docx, xlsx, csv'],
     [table, { format: "pdf", pageSize: "a5" }, "INVALID_OPTION", 'option pageSize: "a5" is not one of a4, letter, legal'],
     [table, { format: "pdf", fonts: ["x"] }, "INVALID_OPTION", "option fonts: item 1 is not a Uint8Array or ArrayBuffer"],
     [table, { format: "pdf", fonts: [new Uint8Array([1, 2, 3])] }, "INVALID_FONT", null],
@@ -102,6 +102,19 @@ test("fonts make Cyrillic and CJK exportable and searchable", () => {
   writeFileSync(path, bytes);
   const text = execFileSync("pdftotext", [path, "-"]).toString();
   for (const w of ["Имя", "備考", "Пётр", "東京"]) assert.ok(text.includes(w), w);
+});
+
+test("CSV: RFC 4180, a BOM on request, formulas neutralised with a warning", () => {
+  const t = { title: "T", headers: ["Name", "Note"], rows: [["Ann, B", "=1+1"], ["x", 'say "hi"']] };
+  const warnings = [];
+  const csv = new TextDecoder().decode(exportTable(t, { format: "csv", onWarning: (w) => warnings.push(w.code) }));
+  assert.equal(csv, 'Name,Note\r\n"Ann, B","\'=1+1"\r\nx,"say ""hi"""\r\n');
+  assert.deepEqual(warnings, ["FORMULA_TEXT"]);
+  const bom = exportTable(t, { format: "csv", csvBom: true });
+  assert.deepEqual([...bom.slice(0, 3)], [0xef, 0xbb, 0xbf]);
+  assert.equal(mimeType("csv"), "text/csv");
+  assert.equal(fileName("Q3", "csv"), "Q3.csv");
+  assert.throws(() => exportTable(t, { format: "csv", strict: true }), (e) => e.code === "FORMULA_TEXT");
 });
 
 test("rows given as objects go to their columns by key", () => {

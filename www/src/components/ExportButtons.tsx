@@ -1,9 +1,9 @@
 import { Download, LoaderCircle } from "lucide-react";
 import type { Format } from "rowpress";
 
-export const FORMATS: Format[] = ["pdf", "docx", "xlsx"];
+export const FORMATS: Format[] = ["pdf", "docx", "xlsx", "csv"];
 
-/** The three export buttons; a running format shows a spinner and is disabled. */
+/** The export buttons, one per format; a running format shows a spinner and is disabled. */
 export function ExportButtons({
   running,
   onExport,

@@ -25,11 +25,11 @@ describe("TableRenderer", () => {
 });
 
 describe("ExportButtons", () => {
-  it("has the three accessible names and reports clicks", () => {
+  it("has an accessible name per format and reports clicks", () => {
     const onExport = vi.fn();
     render(<ExportButtons running={new Set()} onExport={onExport} />);
-    for (const name of ["Export PDF", "Export DOCX", "Export XLSX"]) fireEvent.click(screen.getByRole("button", { name }));
-    expect(onExport.mock.calls.map(([f]) => f)).toEqual(["pdf", "docx", "xlsx"]);
+    for (const name of ["Export PDF", "Export DOCX", "Export XLSX", "Export CSV"]) fireEvent.click(screen.getByRole("button", { name }));
+    expect(onExport.mock.calls.map(([f]) => f)).toEqual(["pdf", "docx", "xlsx", "csv"]);
   });
 
   it("shows a running export as busy and cannot start it again", () => {

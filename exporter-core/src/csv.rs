@@ -1,0 +1,147 @@
+//! CSV (RFC 4180): the headers, then one record per row, fields separated
+//! by commas and records by CRLF, UTF-8 (with a byte order mark on
+//! request: Excel needs one to read UTF-8). Values are written so that a
+//! program reads them back: numbers as JavaScript writes them, integers
+//! beyond 2^53 as their digits, booleans as `true`/`false`, empty cells
+//! as empty fields. CSV has no title; the title is not written.
+//!
+//! Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
+//! `@`, a tab or a carriage return, and not a plain number) is written
+//! with a leading apostrophe, as OWASP's "CSV injection" advice says, with
+//! a warning naming the cell; `strict` refuses it instead.
+
+use crate::Progress;
+use crate::error::{ExportError, Location, Result};
+use crate::options::ExportOptions;
+use crate::rows::Rows;
+use crate::table::Cell;
+use crate::text;
+use crate::warning::Warning;
+
+/// Bytes written before the caller's buffer is grown, per row.
+const ROW_GUESS: usize = 64;
+
+pub(crate) fn write(
+    table: &dyn Rows,
+    options: &ExportOptions,
+    progress: &mut Progress<'_>,
+) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(table.row_count().saturating_mul(ROW_GUESS).min(1 << 26));
+    if options.csv_bom {
+        out.extend_from_slice("\u{FEFF}".as_bytes());
+    }
+    let headers = table.headers();
+    for (c, header) in headers.iter().enumerate() {
+        if c > 0 {
+            out.push(b',');
+        }
+        push_text(
+            &mut out,
+            header,
+            Location::Header { column: c + 1 },
+            progress,
+        )?;
+    }
+    if !headers.is_empty() {
+        out.extend_from_slice(b"\r\n");
+    }
+    let columns = headers.len();
+    table.each_row(&mut |row, cells| {
+        for c in 0..columns {
+            if c > 0 {
+                out.push(b',');
+            }
+            let location = Location::Cell {
+                row: row + 1,
+                column: c + 1,
+            };
+            match cells.get(c).unwrap_or(&Cell::Null) {
+                Cell::Null => {}
+                Cell::String(s) => push_text(&mut out, s, location, progress)?,
+                // Numbers, booleans and long integers need no quotes.
+                other => out.extend_from_slice(text::cell_text(other).as_bytes()),
+            }
+        }
+        out.extend_from_slice(b"\r\n");
+        progress.rows_done(row + 1);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Writes one text field: quoted when it holds a comma, a quote or a line
+/// break (quotes doubled), and neutralised when a spreadsheet would take
+/// it for a formula.
+fn push_text(
+    out: &mut Vec<u8>,
+    s: &str,
+    location: Location,
+    progress: &mut Progress<'_>,
+) -> Result<()> {
+    let formula = runs_as_formula(s);
+    if formula {
+        progress.warnings.keep(
+            Warning {
+                location,
+                code: "FORMULA_TEXT",
+                message: format!(
+                    "text starting with {:?} is written with a leading apostrophe, so a spreadsheet shows it rather than running it as a formula",
+                    s.chars().next().unwrap_or(' ')
+                ),
+            },
+            || ExportError::FormulaText { location },
+        )?;
+    }
+    let quote = formula || s.contains([',', '"', '\r', '\n']);
+    if quote {
+        out.push(b'"');
+    }
+    if formula {
+        out.push(b'\'');
+    }
+    if s.contains('"') {
+        out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+    if quote {
+        out.push(b'"');
+    }
+    Ok(())
+}
+
+/// Whether a spreadsheet opening the CSV would run `s` as a formula
+/// (OWASP's list of first characters), which a plain number like `-5` or
+/// `+1.5` is not.
+fn runs_as_formula(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
+        return false;
+    }
+    let number = &s[first.len_utf8()..];
+    let plain_number = matches!(first, '+' | '-')
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && number.bytes().filter(|&b| b == b'.').count() <= 1
+        && number.bytes().any(|b| b.is_ascii_digit());
+    !plain_number
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs_as_formula;
+
+    #[test]
+    fn formulas_are_told_from_numbers() {
+        for s in [
+            "=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "-", "+", "-.", "=", "-1e5",
+        ] {
+            assert!(runs_as_formula(s), "{s:?}");
+        }
+        for s in ["", "-5", "+1.5", "-0.25", "a=b", " =1", "5-3"] {
+            assert!(!runs_as_formula(s), "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! CSV read back by Python's csv module, an independent reader: every value
+//! as given, RFC 4180 quoting, formulas neutralised with a warning.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{Scratch, run};
+use exporter_core::{ExportOptions, Format, Table, export, export_with_warnings};
+
+/// The records Python's csv module reads from `bytes` (BOM removed by
+/// `utf-8-sig`), as JSON.
+fn python_reads(bytes: &[u8]) -> Vec<Vec<String>> {
+    // One directory per call: the tests run in parallel.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let dir = Scratch::new(&format!(
+        "csv-read-{}",
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
+    let path = dir.path("t.csv");
+    std::fs::write(&path, bytes).unwrap();
+    let (ok, out, err) = run(
+        "python3",
+        &[
+            "-c",
+            "import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig')))))",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn python_reads_back_every_value() {
+    let table = Table::from_json(
+        r#"{"title": "Not written", "headers": ["Name", "Qty, boxes", "Paid", "Note"],
+            "rows": [["Ann \"the\" first", 3, true, "line one\nline two"],
+                     ["Привет, мир", 2.5, false, null],
+                     ["東京", -0.000001, null, "tab\there"],
+                     ["big", 12345678901234567890, 1e21, ""],
+                     ["short"]]}"#,
+    )
+    .unwrap();
+    let bytes = export(&table, &ExportOptions::new(Format::Csv)).unwrap();
+    assert!(!bytes.starts_with("\u{FEFF}".as_bytes()));
+    assert!(bytes.ends_with(b"\r\n"));
+    assert_eq!(
+        python_reads(&bytes),
+        [
+            vec!["Name", "Qty, boxes", "Paid", "Note"],
+            vec!["Ann \"the\" first", "3", "true", "line one\nline two"],
+            vec!["Привет, мир", "2.5", "false", ""],
+            vec!["東京", "-0.000001", "", "tab\there"],
+            vec!["big", "12345678901234567890", "1e+21", ""],
+            vec!["short", "", "", ""],
+        ]
+    );
+    // RFC 4180: records end in CRLF, quotes are doubled inside quotes.
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.starts_with("Name,\"Qty, boxes\",Paid,Note\r\n\"Ann \"\"the\"\" first\",3,true,"),
+        "{text}"
+    );
+    // Excel needs a BOM to read UTF-8; on request.
+    let with_bom = export(&table, &ExportOptions::new(Format::Csv).csv_bom(true)).unwrap();
+    assert!(with_bom.starts_with("\u{FEFF}Name,".as_bytes()));
+    assert_eq!(python_reads(&with_bom), python_reads(text.as_bytes()));
+}
+
+#[test]
+fn formulas_are_neutralised_with_a_warning() {
+    let table = Table::from_json(
+        r#"{"headers": ["=cmd", "b"], "rows": [["=1+1", "-5"], ["+SUM(A1:A2)", "@cmd"], ["-2+3", "+1.5"]]}"#,
+    )
+    .unwrap();
+    let out =
+        export_with_warnings(&table, &ExportOptions::new(Format::Csv), &mut |_, _| {}).unwrap();
+    assert_eq!(
+        python_reads(&out.bytes),
+        [
+            vec!["'=cmd", "b"],
+            vec!["'=1+1", "-5"],
+            vec!["'+SUM(A1:A2)", "'@cmd"],
+            vec!["'-2+3", "+1.5"],
+        ]
+    );
+    let warnings: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 5, "{warnings:?}");
+    assert_eq!(
+        warnings[1],
+        "row 1, column 1: text starting with '=' is written with a leading apostrophe, so a spreadsheet shows it rather than running it as a formula"
+    );
+    assert_eq!(out.warnings[0].code, "FORMULA_TEXT");
+    let err = export(&table, &ExportOptions::new(Format::Csv).strict(true)).unwrap_err();
+    assert_eq!(err.code(), "FORMULA_TEXT");
+    assert_eq!(
+        err.to_string(),
+        "header of column 1: text a spreadsheet would run as a formula; remove the leading character, or export without strict"
+    );
+}
+
+#[test]
+fn the_cli_writes_csv() {
+    let (ok, out, err) = run(env!("CARGO_BIN_EXE_table-export"), &["--help"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("--bom") && out.contains("csv"), "{out}");
+    let dir = Scratch::new("csv-cli");
+    let input = dir.path("t.json");
+    std::fs::write(&input, r#"{"headers": ["a"], "rows": [["x"], [1]]}"#).unwrap();
+    let target = dir.path("t.csv");
+    let (ok, _, err) = run(
+        env!("CARGO_BIN_EXE_table-export"),
+        &[
+            input.to_str().unwrap(),
+            "-f",
+            "csv",
+            "-o",
+            target.to_str().unwrap(),
+            "--bom",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        "\u{FEFF}a\r\nx\r\n1\r\n".as_bytes()
+    );
+}
