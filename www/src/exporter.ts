@@ -12,6 +12,8 @@ export interface Made {
   blob: Blob;
   fileName: string;
   durationMs: number;
+  /** Values the format could not hold as given and kept another way (the core's one-line messages). */
+  warnings: string[];
 }
 
 
@@ -23,14 +25,22 @@ export async function makeFile(
 ): Promise<Made> {
   const started = performance.now();
   const fonts = format === "pdf" ? await fontsFor(await fontNeeds(table)) : [];
+  const warnings: string[] = [];
   const bytes = await exportInWorker(table, {
     format,
     title: title ?? undefined,
     fonts: fonts.length ? fonts : undefined,
     onProgress,
+    onWarning: (w) => warnings.push(w.message),
   });
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: MIME[format] });
-  return { bytes, blob, fileName: fileName(title ?? table.title, format), durationMs: Math.round(performance.now() - started) };
+  return {
+    bytes,
+    blob,
+    fileName: fileName(title ?? table.title, format),
+    durationMs: Math.round(performance.now() - started),
+    warnings,
+  };
 }
 
 /** Saves `blob` as a download named `name`. */

@@ -33,7 +33,7 @@ beforeEach(() => {
     () =>
       new Promise((resolve) => {
         finish = () =>
-          resolve({ bytes: new Uint8Array(4), blob: new Blob([new Uint8Array(4)]), fileName: "Sales.pdf", durationMs: 5 });
+          resolve({ bytes: new Uint8Array(4), blob: new Blob([new Uint8Array(4)]), fileName: "Sales.pdf", durationMs: 5, warnings: [] });
       }),
   );
 });
@@ -76,6 +76,30 @@ describe("ArtifactPane", () => {
     expect(onQueued).toHaveBeenCalled();
     const queued = await pending("alice", "a1");
     expect(queued.map((u) => u.format)).toContain("xlsx");
+  });
+
+  it("shows what the export kept another way, naming the cell", async () => {
+    const api = fakeApi();
+    vi.spyOn(api, "upload").mockResolvedValue({
+      id: "e1", artifactId: "a1", format: "csv", url: "http://x/f", status: "completed", createdAt: "", sizeBytes: 4, sha256: "", source: "upload",
+    });
+    makeFile.mockResolvedValue({
+      bytes: new Uint8Array(4),
+      blob: new Blob([new Uint8Array(4)]),
+      fileName: "Sales.csv",
+      durationMs: 5,
+      warnings: [
+        "row 2, column 1: text starting with '=' is written with a leading apostrophe, so a spreadsheet shows it rather than running it as a formula",
+        "row 9, column 1: text starting with '+' is written with a leading apostrophe, so a spreadsheet shows it rather than running it as a formula",
+      ],
+    });
+    render(<ArtifactPane api={api} artifact={artifact} online syncs={0} onQueued={() => {}} />);
+    fireEvent.click(screen.getByRole("button", { name: "Export CSV" }));
+    const shown = await screen.findByText(/a value was kept another way/);
+    expect(shown.textContent).toBe(
+      "CSV: a value was kept another way: row 2, column 1: text starting with '=' is written with a leading apostrophe, so a spreadsheet shows it rather than running it as a formula (and 1 more).",
+    );
+    await screen.findByText(/CSV downloaded and uploaded/);
   });
 
   it("shows an export error as a readable message", async () => {

@@ -9,9 +9,18 @@ import { ExportButtons, Progress } from "./ExportButtons";
 import { ExportHistory } from "./ExportHistory";
 import { TableRenderer } from "./TableRenderer";
 
+/**
+ * What the export kept another way than given, in one line: the first of
+ * the core's messages (they name row and column) and how many more.
+ */
+export function warningText(format: string, warnings: string[]): string {
+  const more = warnings.length - 1;
+  return `${format}: a value was kept another way: ${warnings[0]}${more > 0 ? ` (and ${more} more)` : ""}.`;
+}
+
 interface Message {
   id: number;
-  kind: "ok" | "error" | "waiting";
+  kind: "ok" | "error" | "waiting" | "warning";
   text: string;
   url?: string;
 }
@@ -58,6 +67,7 @@ export function ArtifactPane({
         setProgress((p) => ({ ...p, [format]: [done, total] })),
       );
       download(made.blob, made.fileName);
+      if (made.warnings.length > 0) say("warning", warningText(name, made.warnings));
       const offline = !navigator.onLine;
       void recordEvent(api, {
         event: "artifact_exported",
@@ -131,7 +141,13 @@ export function ArtifactPane({
       <ul className="messages" aria-live="polite">
         {messages.map((m) => (
           <li key={m.id} className={`msg ${m.kind}`} role={m.kind === "error" ? "alert" : "status"}>
-            {m.kind === "error" ? <CircleAlert size={16} aria-hidden /> : m.kind === "ok" ? <CircleCheck size={16} aria-hidden /> : <CloudOff size={16} aria-hidden />}
+            {m.kind === "error" || m.kind === "warning" ? (
+              <CircleAlert size={16} aria-hidden />
+            ) : m.kind === "ok" ? (
+              <CircleCheck size={16} aria-hidden />
+            ) : (
+              <CloudOff size={16} aria-hidden />
+            )}
             <span>{m.text}</span>
             {m.url && (
               <a href={m.url} rel="noopener">
