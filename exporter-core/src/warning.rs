@@ -56,6 +56,21 @@ pub struct Exported {
     pub more_warnings: usize,
 }
 
+impl Exported {
+    /// The line that stands for the warnings past [`MAX_WARNINGS`], if
+    /// there were any: `150 more values were kept the same ways (only the
+    /// first 100 are listed)`.
+    pub fn more_warnings_line(&self) -> Option<String> {
+        (self.more_warnings > 0).then(|| {
+            format!(
+                "{} more values were kept the same ways (only the first {} are listed)",
+                self.more_warnings,
+                self.warnings.len()
+            )
+        })
+    }
+}
+
 /// Gathers an export's warnings, or turns the first into an error when
 /// strict.
 #[derive(Debug, Default)]

@@ -204,18 +204,10 @@ fn with_callbacks(
             }
             f.call1(&JsValue::NULL, &object)?;
         }
-        if out.more_warnings > 0 {
+        if let Some(more) = out.more_warnings_line() {
             let object = Object::new();
             set(&object, "code", &JsValue::from_str("MORE_WARNINGS"))?;
-            set(
-                &object,
-                "message",
-                &JsValue::from_str(&format!(
-                    "{} more values were kept the same ways (only the first {} are listed)",
-                    out.more_warnings,
-                    out.warnings.len()
-                )),
-            )?;
+            set(&object, "message", &JsValue::from_str(&more))?;
             #[allow(clippy::cast_precision_loss)]
             set(&object, "count", &JsValue::from(out.more_warnings as f64))?;
             f.call1(&JsValue::NULL, &object)?;

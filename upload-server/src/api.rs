@@ -216,6 +216,11 @@ pub struct Export {
     pub size_bytes: i64,
     /// SHA-256 of the file, lowercase hex.
     pub sha256: String,
+    /// What a server render kept another way than given, one line each
+    /// naming row and column (`row 3, column 2: ...`): the first 100, then
+    /// a count of the rest. Empty for uploads and for renders that kept
+    /// every value as given.
+    pub warnings: Vec<String>,
 }
 
 /// A page of exports, newest first.

@@ -261,9 +261,12 @@ pub struct ExportRow {
     /// Uploaded, or rendered here.
     #[sqlx(try_from = "String")]
     pub source: ExportSource,
+    /// A render's warnings (values kept another way), as a JSON array of
+    /// strings; `None` when there were none.
+    pub warnings: Option<String>,
 }
 
-const EXPORT_COLUMNS: &str = "id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, idempotency_key, created_at, updated_at, source";
+const EXPORT_COLUMNS: &str = "id, artifact_id, user_id, format, url, status, storage_key, size_bytes, sha256, idempotency_key, created_at, updated_at, source, warnings";
 
 impl Db {
     /// Inserts an artifact.
@@ -321,7 +324,7 @@ impl Db {
 
     /// Inserts an export row; `Ok(false)` when the idempotency key is taken.
     pub async fn insert_export(&self, row: &ExportRow) -> sqlx::Result<bool> {
-        let result = sqlx::query(&format!("INSERT INTO exports ({EXPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"))
+        let result = sqlx::query(&format!("INSERT INTO exports ({EXPORT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"))
             .bind(&row.id)
             .bind(&row.artifact_id)
             .bind(&row.user_id)
@@ -335,6 +338,7 @@ impl Db {
             .bind(row.created_at)
             .bind(row.updated_at)
             .bind(row.source.as_str())
+            .bind(&row.warnings)
             .execute(&self.pool)
             .await;
         match result {

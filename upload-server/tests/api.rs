@@ -30,7 +30,8 @@ on_both!(
     rate_limit_is_exact_under_concurrency,
     hostile_input_tried_and_counted,
     retention_retries_a_failed_delete,
-    tables_with_columns_and_records
+    tables_with_columns_and_records,
+    server_renders_keep_their_warnings
 );
 
 async fn auth_is_required(backend: Backend) {
@@ -1662,4 +1663,57 @@ async fn the_csv_migration_keeps_every_export() {
     assert!(dup.is_err());
     db.pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn server_renders_keep_their_warnings(backend: Backend) {
+    let s = server(backend, &[]).await;
+    // Sent as JSON text: the integer beyond 2^53 keeps its digits.
+    let req = Request::post("/api/artifacts")
+        .header(header::AUTHORIZATION, format!("Bearer {}", s.token("alice")))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            r#"{"type": "table", "data": {"headers": ["id", "n"], "rows": [["a", 12345678901234567890]]}}"#,
+        ))
+        .unwrap();
+    let (status, _, body) = s.call(req).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = serde_json::from_slice::<Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, export) = s
+        .json(
+            "POST",
+            "/api/artifacts/export",
+            Some("alice"),
+            Some(json!({"artifactId": id, "format": "xlsx"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{export}");
+    let expected = json!([
+        "row 1, column 2: the integer 12345678901234567890 is beyond 2^53, which Excel's numbers cannot hold exactly; written as text"
+    ]);
+    assert_eq!(export["warnings"], expected);
+    let (_, again) = s
+        .json(
+            "GET",
+            &format!("/api/exports/{}", export["id"].as_str().unwrap()),
+            Some("alice"),
+            None,
+        )
+        .await;
+    assert_eq!(again["warnings"], expected);
+    // PDF holds the digits; an upload carries none.
+    let (_, pdf) = s
+        .json(
+            "POST",
+            "/api/artifacts/export",
+            Some("alice"),
+            Some(json!({"artifactId": id, "format": "pdf"})),
+        )
+        .await;
+    assert_eq!(pdf["warnings"], json!([]));
+    let (_, uploaded) = s.upload_pdf("alice", &id, file(Format::Pdf), None).await;
+    assert_eq!(uploaded["warnings"], json!([]));
+    s.finish().await;
 }

@@ -27,6 +27,8 @@ export interface ExportRecord {
   createdAt: string;
   sizeBytes: number;
   sha256: string;
+  /** What a server render kept another way than given, one line each. */
+  warnings?: string[];
 }
 
 /** The server answered with an error. */

@@ -202,12 +202,8 @@ fn run(cli: &Cli) -> Result<(), String> {
     for warning in &out.warnings {
         eprintln!("warning: {warning}");
     }
-    if out.more_warnings > 0 {
-        eprintln!(
-            "warning: {} more values were kept the same ways (only the first {} are listed)",
-            out.more_warnings,
-            out.warnings.len()
-        );
+    if let Some(more) = out.more_warnings_line() {
+        eprintln!("warning: {more}");
     }
     let bytes = out.bytes;
     if cli.output == "-" {

@@ -80,6 +80,13 @@ async fn view(state: &AppState, row: &ExportRow, title: Option<&str>) -> ApiResu
         created_at: rfc3339(row.created_at),
         size_bytes: row.size_bytes,
         sha256: row.sha256.clone(),
+        // Written by this server as a JSON array of strings; anything else
+        // (a hand-edited row) shows as no warnings rather than a 500.
+        warnings: row
+            .warnings
+            .as_deref()
+            .and_then(|w| serde_json::from_str(w).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -185,6 +192,7 @@ async fn upload(
         source: ExportSource::Upload,
         key,
         started,
+        warnings: Vec::new(),
     };
     // Every byte has arrived: from here the upload is finished (validated,
     // stored or refused) even if the client goes away meanwhile, so its
@@ -255,13 +263,14 @@ async fn render(
         .await?
         .ok_or(ApiError::NotFound("artifact"))?;
     let key = idempotency_key(&headers)?;
-    let new = NewExport {
+    let mut new = NewExport {
         user,
         artifact,
         format,
         source: ExportSource::Server,
         key,
         started,
+        warnings: Vec::new(),
     };
     // A render already made under this key is replayed without rendering.
     if let Some(key) = &new.key
@@ -275,15 +284,22 @@ async fn render(
         let max = state.config.max_upload_bytes;
         // Rendering is CPU work: on the bounded blocking pool, never on the
         // async runtime's threads.
-        let bytes = state
+        let out = state
             .heavy(move || {
                 let text = std::str::from_utf8(&data).map_err(ApiError::internal)?;
                 let table = Table::from_json(text)?;
                 let created = i64::try_from(crate::auth::unix_now()).unwrap_or(0);
                 let options = ExportOptions::new(format).created_at(created);
-                Ok::<_, ApiError>(exporter_core::export(&table, &options)?)
+                Ok::<_, ApiError>(exporter_core::export_with_warnings(
+                    &table,
+                    &options,
+                    &mut |_, _| {},
+                )?)
             })
             .await??;
+        new.warnings = out.warnings.iter().map(ToString::to_string).collect();
+        new.warnings.extend(out.more_warnings_line());
+        let bytes = out.bytes;
         // Renders are held to the limit uploads are held to.
         if bytes.len() as u64 > max {
             return Err(ApiError::PayloadTooLarge(max));
@@ -301,6 +317,8 @@ struct NewExport {
     source: ExportSource,
     key: Option<String>,
     started: Instant,
+    /// What a render kept another way than given.
+    warnings: Vec<String>,
 }
 
 /// Records the row (`processing`), stores the object (verified), moves the
@@ -332,6 +350,10 @@ async fn commit(state: &AppState, new: NewExport, bytes: Bytes) -> ApiResult<Res
         created_at: now,
         updated_at: now,
         source: new.source,
+        warnings: (!new.warnings.is_empty())
+            .then(|| serde_json::to_string(&new.warnings))
+            .transpose()
+            .map_err(ApiError::internal)?,
     };
     if !state.db.insert_export(&row).await? {
         // Another request with the same key got in first: answer as its
