@@ -29,6 +29,14 @@ const cases = {
       return XLSX.write(book, { type: "buffer", bookType: "xlsx", compression: true });
     };
   },
+  async "sheetjs-csv"() {
+    const XLSX = require("xlsx");
+    return () => Buffer.from(XLSX.utils.sheet_to_csv(XLSX.utils.aoa_to_sheet([table.headers, ...table.rows])), "utf8");
+  },
+  async "papaparse"() {
+    const Papa = require("papaparse");
+    return () => Buffer.from(Papa.unparse({ fields: table.headers, data: table.rows }, { newline: "\r\n" }), "utf8");
+  },
   async "exceljs"() {
     const ExcelJS = require("exceljs");
     return async () => {

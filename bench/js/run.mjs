@@ -1,6 +1,6 @@
 // Runs every case in its own Node process (so each peak RSS is its own),
 // prints a table of time, peak memory and size with ratios against rowpress.
-// Usage: node run.mjs [rows] [timeoutSeconds]
+// Usage: node run.mjs [rows] [timeoutSeconds] [format,...]
 import { execFileSync } from "node:child_process";
 import { statSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -11,15 +11,18 @@ const plan = {
   xlsx: ["rowpress", "rowpress-json", "sheetjs", "exceljs"],
   docx: ["rowpress", "rowpress-json", "docx"],
   pdf: ["rowpress", "rowpress-json", "jspdf-autotable", "pdfkit", "pdfmake"],
+  csv: ["rowpress", "rowpress-json", "sheetjs-csv", "papaparse"],
 };
+const only = process.argv[4]?.split(",");
 
 const wasm = new URL("./node_modules/rowpress/web/rowpress_bg.wasm", import.meta.url);
 const wasmBytes = readFileSync(wasm);
-console.log(`rowpress wasm: ${statSync(wasm).size} bytes, ${gzipSync(wasmBytes, { level: 9 }).length} bytes gzipped (all three formats, one build)`);
+console.log(`rowpress wasm: ${statSync(wasm).size} bytes, ${gzipSync(wasmBytes, { level: 9 }).length} bytes gzipped (all four formats, one build)`);
 console.log(`node ${process.version}, ${rows} rows x 10 columns\n`);
 console.log("| format | library | time (s) | peak RSS (MiB) | export adds (MiB) | output (MB) | rowpress faster by | rowpress memory share |");
 console.log("|---|---|---|---|---|---|---|---|");
 for (const [format, libraries] of Object.entries(plan)) {
+  if (only && !only.includes(format)) continue;
   const results = [];
   for (const library of libraries) {
     try {
