@@ -6,13 +6,40 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-/// A column of a table given with `columns`: its header and the key its
-/// cells have in rows given as objects.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A column of a table given with `columns`: its header, the key its
+/// cells have in rows given as objects, and how it is shown.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Column {
     pub(crate) header: String,
     pub(crate) key: Option<String>,
+    pub(crate) style: ColumnStyle,
 }
+
+/// How a column's text sits in its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Align {
+    /// Flush left.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
+}
+
+/// How a column is shown, as its `columns` entry asks: alignment of its
+/// header and cells, and width in characters (the width of `0`, as Excel
+/// counts). `None` leaves each to the format (numbers right, text left;
+/// widths fitted to the content).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ColumnStyle {
+    /// Alignment of the header and every cell.
+    pub align: Option<Align>,
+    /// Width in characters, 1 to 255.
+    pub width: Option<f32>,
+}
+
+/// Widest column, in characters (Excel's limit).
+const MAX_WIDTH: f64 = 255.0;
 
 /// The keys of a table's columns, for reading rows given as objects.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -68,7 +95,7 @@ impl<'de> Visitor<'de> for ColumnsSeed {
     type Value = Vec<Column>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("`columns` as an array of {\"header\", \"key\"} objects")
+        f.write_str("`columns` as an array of {\"header\", \"key\", \"align\", \"width\"} objects")
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Column>, A::Error> {
@@ -110,23 +137,27 @@ impl<'de> Visitor<'de> for ColumnSeed {
         let column = self.column;
         let mut header: Option<String> = None;
         let mut key: Option<Option<String>> = None;
+        let mut align: Option<Option<String>> = None;
+        let mut width: Option<Option<f64>> = None;
         while let Some(field) = map.next_key::<String>()? {
             match field.as_str() {
                 "header" if header.is_none() => header = Some(map.next_value()?),
                 "key" if key.is_none() => key = Some(map.next_value()?),
-                "header" | "key" => {
+                "align" if align.is_none() => align = Some(map.next_value()?),
+                "width" if width.is_none() => width = Some(map.next_value()?),
+                "header" | "key" | "align" | "width" => {
                     return Err(de::Error::custom(format_args!(
                         "column {column}: duplicate field `{field}`"
                     )));
                 }
-                "type" | "format" | "align" | "width" => {
+                "type" | "format" => {
                     return Err(de::Error::custom(format_args!(
                         "column {column}: `{field}` is not supported by this version yet; remove it"
                     )));
                 }
                 _ => {
                     return Err(de::Error::custom(format_args!(
-                        "column {column}: unknown field `{field}`; a column has `header` and `key`"
+                        "column {column}: unknown field `{field}`; a column has `header`, `key`, `align` and `width`"
                     )));
                 }
             }
@@ -134,9 +165,34 @@ impl<'de> Visitor<'de> for ColumnSeed {
         let header = header.ok_or_else(|| {
             de::Error::custom(format_args!("column {column}: missing field `header`"))
         })?;
+        let align = match align.flatten().as_deref() {
+            None => None,
+            Some("left") => Some(Align::Left),
+            Some("center") => Some(Align::Center),
+            Some("right") => Some(Align::Right),
+            Some(other) => {
+                return Err(de::Error::custom(format_args!(
+                    "column {column}: align {other:?} is not one of left, center, right"
+                )));
+            }
+        };
+        let width = match width.flatten() {
+            None => None,
+            Some(w) if (1.0..=MAX_WIDTH).contains(&w) => {
+                // Within 1..=255: exact enough as f32.
+                #[allow(clippy::cast_possible_truncation)]
+                Some(w as f32)
+            }
+            Some(w) => {
+                return Err(de::Error::custom(format_args!(
+                    "column {column}: width {w} is not a number of characters from 1 to 255"
+                )));
+            }
+        };
         Ok(Column {
             header,
             key: key.flatten(),
+            style: ColumnStyle { align, width },
         })
     }
 }

@@ -3,6 +3,7 @@
 //! parts stored uncompressed; see docs/decisions.md).
 
 use crate::Progress;
+use crate::columns::Align;
 use crate::error::{ExportError, Location, Result};
 use crate::layout::{self, ColumnNeeds};
 use crate::opc;
@@ -96,6 +97,8 @@ pub(crate) fn write(
                 out.extend_from_slice(b"<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
                 out.extend_from_slice(HEADER_FILL.as_bytes());
                 out.extend_from_slice(b"\"/></w:tcPr><w:p>");
+                // A header sits as its column asks.
+                push_justification(out, table.column_style(c).align);
                 push_run(out, &table.headers()[c], true);
                 out.extend_from_slice(b"</w:p></w:tc>");
             }
@@ -104,7 +107,7 @@ pub(crate) fn write(
                 let out = &mut w.buf;
                 out.extend_from_slice(b"<w:tr>");
                 for (&c, &width) in columns.iter().zip(widths) {
-                    push_cell(out, table.cell(r, c), width);
+                    push_cell(out, table.cell(r, c), width, table.column_style(c).align);
                 }
                 out.extend_from_slice(b"</w:tr>");
                 w.flush()?;
@@ -297,26 +300,44 @@ fn twips(points: f32) -> u32 {
     (points * 20.0).round().max(0.0) as u32
 }
 
-fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32) {
+/// A body cell `width` twips wide, aligned as its column asks (`align`),
+/// else numbers right, as in a spreadsheet.
+fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32, align: Option<Align>) {
     out.extend_from_slice(b"<w:tc><w:tcPr>");
     push_cell_width(out, width);
     out.extend_from_slice(b"</w:tcPr>");
+    let numeric = matches!(cell, Cell::Number(_) | Cell::Integer(_));
+    let align = align.or(numeric.then_some(Align::Right));
     match cell {
         Cell::Null => out.extend_from_slice(b"<w:p/>"),
         Cell::String(s) if s.is_empty() => out.extend_from_slice(b"<w:p/>"),
         Cell::Number(_) | Cell::Integer(_) => {
-            // Numbers align right, as in a spreadsheet.
-            out.extend_from_slice(b"<w:p><w:pPr><w:jc w:val=\"right\"/></w:pPr><w:r><w:t>");
+            out.extend_from_slice(b"<w:p>");
+            push_justification(out, align);
+            out.extend_from_slice(b"<w:r><w:t>");
             out.extend_from_slice(text::cell_text(cell).as_bytes());
             out.extend_from_slice(b"</w:t></w:r></w:p>");
         }
         other => {
             out.extend_from_slice(b"<w:p>");
+            push_justification(out, align);
             push_run(out, &text::cell_text(other), false);
             out.extend_from_slice(b"</w:p>");
         }
     }
     out.extend_from_slice(b"</w:tc>");
+}
+
+/// A paragraph's `w:jc`, when it is not the default (left).
+fn push_justification(out: &mut Vec<u8>, align: Option<Align>) {
+    let value = match align {
+        Some(Align::Center) => "center",
+        Some(Align::Right) => "right",
+        Some(Align::Left) | None => return,
+    };
+    out.extend_from_slice(b"<w:pPr><w:jc w:val=\"");
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(b"\"/></w:pPr>");
 }
 
 /// A run of text: newlines become `w:br`, tabs `w:tab`, other control

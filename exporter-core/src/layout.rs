@@ -86,7 +86,14 @@ pub(crate) fn column_needs(table: &Table, metrics: &dyn Metrics) -> Vec<ColumnNe
             n.min = n.min.max(m.min);
         }
     }
-    for n in &mut needs {
+    for (c, n) in needs.iter_mut().enumerate() {
+        if let Some(width) = table.column_style(c).width {
+            // The width the column asks for, in characters as Excel counts
+            // them (the width of `0`), whatever its content.
+            let em = width * metrics.advance('0', false);
+            *n = ColumnNeeds { min: em, max: em };
+            continue;
+        }
         // A column narrower than its floor is fine only when its content is.
         n.min = n.min.max(COLUMN_FLOOR_EM.min(n.max));
         n.max = n.max.max(n.min);

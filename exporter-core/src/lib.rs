@@ -38,6 +38,7 @@ mod warning;
 mod xlsx;
 mod zip_parts;
 
+pub use columns::{Align, ColumnStyle};
 pub use error::{ExportError, Location, Result};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
 pub use rows::{RowSource, StreamedTable, read_row};

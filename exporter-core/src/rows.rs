@@ -5,6 +5,7 @@
 
 use serde::Deserializer;
 
+use crate::columns::ColumnStyle;
 use crate::error::{ExportError, Result};
 use crate::table::{Cell, Table, check_numbers, read_row_with};
 
@@ -76,6 +77,7 @@ where
 pub struct StreamedTable<'a> {
     title: Option<String>,
     headers: Vec<String>,
+    styles: Vec<ColumnStyle>,
     rows: &'a dyn RowSource,
 }
 
@@ -114,6 +116,9 @@ impl<'a> StreamedTable<'a> {
         Ok(StreamedTable {
             title: head.title().map(str::to_owned),
             headers: head.headers().to_vec(),
+            styles: (0..head.column_count())
+                .map(|c| head.column_style(c))
+                .collect(),
             rows,
         })
     }
@@ -129,7 +134,7 @@ impl<'a> StreamedTable<'a> {
             rows.push(cells.to_vec());
             Ok(())
         })?;
-        let table = Table::new(self.headers.clone(), rows)?;
+        let table = Table::new(self.headers.clone(), rows)?.with_styles(self.styles.clone());
         Ok(match &self.title {
             Some(title) => table.with_title(title.clone()),
             None => table,
@@ -141,6 +146,8 @@ impl<'a> StreamedTable<'a> {
 pub(crate) trait Rows {
     fn title(&self) -> Option<&str>;
     fn headers(&self) -> &[String];
+    /// How column `c` (0-based) is shown.
+    fn column_style(&self, c: usize) -> ColumnStyle;
     fn row_count(&self) -> usize;
     /// Calls `f` with each row's 0-based index and cells, in order; a row
     /// may be shorter than the headers, never longer.
@@ -154,6 +161,10 @@ impl Rows for Table {
 
     fn headers(&self) -> &[String] {
         Table::headers(self)
+    }
+
+    fn column_style(&self, c: usize) -> ColumnStyle {
+        Table::column_style(self, c)
     }
 
     fn row_count(&self) -> usize {
@@ -172,6 +183,10 @@ impl Rows for StreamedTable<'_> {
 
     fn headers(&self) -> &[String] {
         &self.headers
+    }
+
+    fn column_style(&self, c: usize) -> ColumnStyle {
+        self.styles.get(c).copied().unwrap_or_default()
     }
 
     fn row_count(&self) -> usize {

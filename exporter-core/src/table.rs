@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::columns::{Column, ColumnsSeed, Keys};
+use crate::columns::{Column, ColumnStyle, ColumnsSeed, Keys};
 use crate::error::{ExportError, Location, Result};
 
 /// Largest integer a 64-bit float holds exactly (2^53); beyond it JSON
@@ -89,6 +89,8 @@ pub struct Table {
     rows: Vec<Vec<Cell>>,
     /// The columns' keys, when given with `columns`: rows may then be objects.
     keys: Option<Keys>,
+    /// How each column is shown, when given with `columns`; empty otherwise.
+    styles: Vec<ColumnStyle>,
 }
 
 impl Table {
@@ -118,12 +120,23 @@ impl Table {
             headers,
             rows,
             keys: None,
+            styles: Vec::new(),
         };
         table.check()?;
         for (r, row) in table.rows.iter().enumerate() {
             check_numbers(r, row)?;
         }
         Ok(table)
+    }
+
+    /// The table with column `styles` (as read from `columns`).
+    pub(crate) fn with_styles(mut self, styles: Vec<ColumnStyle>) -> Table {
+        self.styles = if styles.iter().all(|s| *s == ColumnStyle::default()) {
+            Vec::new()
+        } else {
+            styles
+        };
+        self
     }
 
     /// Sets the title.
@@ -297,6 +310,12 @@ impl Table {
         read_row_with(deserializer, row + 1, self.keys.as_ref(), cells)
     }
 
+    /// How column `column` (0-based) is shown, as its `columns` entry
+    /// asked; the default (the format decides) for tables given `headers`.
+    pub fn column_style(&self, column: usize) -> ColumnStyle {
+        self.styles.get(column).copied().unwrap_or_default()
+    }
+
     /// The title, if any.
     pub fn title(&self) -> Option<&str> {
         self.title.as_deref()
@@ -422,6 +441,7 @@ impl<'de> Visitor<'de> for TableVisitor<'_> {
             headers: head.headers,
             rows: head.rows,
             keys: head.keys,
+            styles: head.styles,
         })
     }
 }
@@ -431,6 +451,7 @@ struct Head<R> {
     title: Option<String>,
     headers: Vec<String>,
     keys: Option<Keys>,
+    styles: Vec<ColumnStyle>,
     rows: R,
 }
 
@@ -475,9 +496,16 @@ where
             }
         }
     }
+    let mut styles = Vec::new();
     let headers = match (headers, columns) {
         (Some(headers), None) => headers,
-        (None, Some(columns)) => columns.into_iter().map(|c| c.header).collect(),
+        (None, Some(columns)) => {
+            styles = columns.iter().map(|c| c.style).collect();
+            if styles.iter().all(|s| *s == ColumnStyle::default()) {
+                styles.clear();
+            }
+            columns.into_iter().map(|c| c.header).collect()
+        }
         (Some(_), Some(_)) => {
             return Err(de::Error::custom(
                 "give either `headers` or `columns`, not both",
@@ -489,6 +517,7 @@ where
         title: title.flatten(),
         headers,
         keys,
+        styles,
         rows: rows.ok_or_else(|| de::Error::missing_field("rows"))?,
     })
 }

@@ -8,6 +8,7 @@
 //! Strings are written inline (`t="inlineStr"`): no shared-string table to
 //! hold in memory; Excel converts them when it saves.
 
+use crate::columns::Align;
 use crate::error::{ExportError, Location, Result};
 use crate::options::ExportOptions;
 use crate::rows::Rows;
@@ -36,6 +37,29 @@ const XF_TITLE: u8 = 2;
 const XF_WRAP: u8 = 3;
 const XF_HEADER_WRAP: u8 = 4;
 const XF_TITLE_WRAP: u8 = 5;
+/// The first of the aligned cell formats: for each of left, center and
+/// right, in that order, body, body wrapped, header, header wrapped.
+const XF_ALIGNED: u8 = 6;
+
+/// Cell format `xf` (plain, wrapped, header, header wrapped) aligned as
+/// its column asks; `xf` itself when the column leaves it to Excel.
+fn aligned(xf: u8, align: Option<Align>) -> u8 {
+    let Some(align) = align else {
+        return xf;
+    };
+    let kind = match xf {
+        XF_WRAP => 1,
+        XF_HEADER => 2,
+        XF_HEADER_WRAP => 3,
+        _ => 0,
+    };
+    let a = match align {
+        Align::Left => 0,
+        Align::Center => 1,
+        Align::Right => 2,
+    };
+    XF_ALIGNED + a * 4 + kind
+}
 
 /// The cell format of text in `plain` style, or its wrapping twin when the
 /// text holds a line break (Excel shows a break only in a wrapped cell).
@@ -84,7 +108,7 @@ pub(crate) fn write(
         &workbook(&sheet_name, columns > 0, header_row, last_row, last_col),
     )?;
     package.part("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes())?;
-    package.part("xl/styles.xml", STYLES.as_bytes())?;
+    package.part("xl/styles.xml", styles().as_bytes())?;
     package.streamed_part("xl/worksheets/sheet1.xml", |w| {
         let out = &mut w.buf;
         out.extend_from_slice(SHEET_START.as_bytes());
@@ -123,7 +147,8 @@ pub(crate) fn write(
             let r = header_row.to_string();
             push(out, &["<row r=\"", &r, "\">"]);
             for (c, header) in table.headers().iter().enumerate() {
-                push_string_cell(out, &format!("{}{r}", refs[c]), header, wrapping(header, XF_HEADER));
+                let xf = aligned(wrapping(header, XF_HEADER), table.column_style(c).align);
+                push_string_cell(out, &format!("{}{r}", refs[c]), header, xf);
             }
             out.extend_from_slice(b"</row>");
         }
@@ -131,6 +156,7 @@ pub(crate) fn write(
         let mut integer = itoa::Buffer::new();
         let mut cell_ref = String::with_capacity(16);
         let strict = progress.warnings.strict;
+        let aligns: Vec<Option<Align>> = (0..columns).map(|c| table.column_style(c).align).collect();
         table.each_row(&mut |row, cells| {
             let out = &mut w.buf;
             let r = integer.format(header_row + 1 + row).to_owned();
@@ -147,21 +173,24 @@ pub(crate) fn write(
                 cell_ref.clear();
                 cell_ref.push_str(&refs[c]);
                 cell_ref.push_str(&r);
+                let align = aligns[c];
                 match cell {
                     Cell::Null => {}
                     Cell::String(s) if s.is_empty() => {}
                     Cell::String(s) => {
-                        push_string_cell(out, &cell_ref, s, wrapping(s, 0));
+                        push_string_cell(out, &cell_ref, s, aligned(wrapping(s, 0), align));
                     }
                     Cell::Bool(b) => {
-                        push(out, &["<c r=\"", &cell_ref, "\" t=\"b\"><v>", if *b { "1" } else { "0" }, "</v></c>"]);
+                        push(out, &["<c r=\"", &cell_ref, "\""]);
+                        push_style(out, aligned(0, align));
+                        push(out, &[" t=\"b\"><v>", if *b { "1" } else { "0" }, "</v></c>"]);
                     }
                     // Kept as text (measure() warned): as a number Excel
                     // would change it.
                     Cell::Number(n) if !excel_holds(*n) => {
-                        push_string_cell(out, &cell_ref, &text::format_number(*n), 0);
+                        push_string_cell(out, &cell_ref, &text::format_number(*n), aligned(0, align));
                     }
-                    Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, 0),
+                    Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, aligned(0, align)),
                     Cell::Number(n) => {
                         // Shortest digits that read back as the same double.
                         #[allow(clippy::cast_possible_truncation)]
@@ -170,7 +199,9 @@ pub(crate) fn write(
                         } else {
                             number.format_finite(*n)
                         };
-                        push(out, &["<c r=\"", &cell_ref, "\"><v>", digits, "</v></c>"]);
+                        push(out, &["<c r=\"", &cell_ref, "\""]);
+                        push_style(out, aligned(0, align));
+                        push(out, &["><v>", digits, "</v></c>"]);
                     }
                 }
             }
@@ -204,11 +235,16 @@ fn push(out: &mut Vec<u8>, pieces: &[&str]) {
 }
 
 /// A string cell, written inline.
-fn push_string_cell(out: &mut Vec<u8>, cell_ref: &str, s: &str, xf: u8) {
-    push(out, &["<c r=\"", cell_ref, "\""]);
+/// ` s="xf"`, unless `xf` is the default format 0.
+fn push_style(out: &mut Vec<u8>, xf: u8) {
     if xf != 0 {
         push(out, &[" s=\"", &xf.to_string(), "\""]);
     }
+}
+
+fn push_string_cell(out: &mut Vec<u8>, cell_ref: &str, s: &str, xf: u8) {
+    push(out, &["<c r=\"", cell_ref, "\""]);
+    push_style(out, xf);
     out.extend_from_slice(b" t=\"inlineStr\"><is><t xml:space=\"preserve\">");
     push_spreadsheet_text(out, s);
     out.extend_from_slice(b"</t></is></c>");
@@ -450,7 +486,12 @@ fn measure(table: &dyn Rows, warnings: &mut Warnings) -> Result<Vec<f64>> {
     })?;
     Ok(widths
         .iter()
-        .map(|w| (w + 1.0).clamp(MIN_WIDTH, MAX_WIDTH))
+        .enumerate()
+        .map(|(c, w)| match table.column_style(c).width {
+            // The width the column asks for, as Excel counts it.
+            Some(asked) => f64::from(asked),
+            None => (w + 1.0).clamp(MIN_WIDTH, MAX_WIDTH),
+        })
         .collect())
 }
 
@@ -513,9 +554,36 @@ const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"
 const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
 
+/// `xl/styles.xml`: [`STYLES`] with the aligned cell formats added (see
+/// [`XF_ALIGNED`]).
+fn styles() -> String {
+    let mut aligned = String::new();
+    for align in ["left", "center", "right"] {
+        for (font, fill, border, wrap) in [
+            (0, 0, 0, false),
+            (0, 0, 0, true),
+            (1, 2, 1, false),
+            (1, 2, 1, true),
+        ] {
+            let applies = if font == 0 {
+                ""
+            } else {
+                " applyFont=\"1\" applyFill=\"1\" applyBorder=\"1\""
+            };
+            let wrap = if wrap { " wrapText=\"1\"" } else { "" };
+            aligned.push_str(&format!(
+                "<xf numFmtId=\"0\" fontId=\"{font}\" fillId=\"{fill}\" borderId=\"{border}\" xfId=\"0\"{applies} applyAlignment=\"1\"><alignment horizontal=\"{align}\"{wrap}/></xf>"
+            ));
+        }
+    }
+    STYLES
+        .replacen("<cellXfs count=\"6\">", "<cellXfs count=\"18\">", 1)
+        .replacen("</cellXfs>", &format!("{aligned}</cellXfs>"), 1)
+}
+
 /// Cell formats: 0 plain, 1 header (bold, filled, bottom border), 2 title
 /// (bold 14 pt), 3 wrapped text (cells with line breaks), 4 and 5 the
-/// header and title wrapped. No colour or font
+/// header and title wrapped; then the aligned ones [`styles`] adds. No colour or font
 /// refers to the theme: the package has no theme part, and Excel reports a
 /// problem with files whose styles name theme colours without one
 /// (exceljs/exceljs#425).

@@ -6,8 +6,10 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use common::{Scratch, pdf_word_boxes, unzip};
 use exporter_core::{
-    Cell, ExportOptions, Format, RowSource, StreamedTable, Table, export, export_streamed,
+    Align, Cell, ColumnStyle, ExportOptions, Format, RowSource, StreamedTable, Table, export,
+    export_streamed,
 };
 
 const INVOICES: &str = r#"{
@@ -94,7 +96,22 @@ fn structural_faults_in_columns_and_records_are_errors() {
         ),
         (
             r#"{"columns": [{"header": "A", "typ": "date"}], "rows": []}"#,
-            "invalid table JSON: column 1: unknown field `typ`; a column has `header` and `key` at line 1 column 34",
+            "invalid table JSON: column 1: unknown field `typ`; a column has `header`, `key`, `align` and `width` at line 1 column 34",
+            "INVALID_JSON",
+        ),
+        (
+            r#"{"columns": [{"header": "A", "align": "middle"}], "rows": []}"#,
+            "invalid table JSON: column 1: align \"middle\" is not one of left, center, right at line 1 column 47",
+            "INVALID_JSON",
+        ),
+        (
+            r#"{"columns": [{"header": "A"}, {"header": "B", "width": 0}], "rows": []}"#,
+            "invalid table JSON: column 2: width 0 is not a number of characters from 1 to 255 at line 1 column 57",
+            "INVALID_JSON",
+        ),
+        (
+            r#"{"columns": [{"header": "A", "type": "date"}], "rows": []}"#,
+            "invalid table JSON: column 1: `type` is not supported by this version yet; remove it at line 1 column 35",
             "INVALID_JSON",
         ),
         (
@@ -181,4 +198,146 @@ fn streamed_object_rows_give_the_same_file() {
     .unwrap_err();
     assert_eq!(err.code(), "UNKNOWN_KEY");
     assert!(err.to_string().starts_with("row 1: \"ammount\""), "{err}");
+}
+
+const STYLED: &str = r#"{
+  "columns": [
+    {"header": "Name", "key": "name", "align": "center", "width": 30},
+    {"header": "Amount", "key": "amount", "align": "left"},
+    {"header": "Note", "key": "note", "align": "right"}
+  ],
+  "rows": [{"name": "Ann", "amount": 12.5, "note": "ok"}, {"name": "Bo", "amount": 7, "note": "late\npaid"}]
+}"#;
+
+/// The part `name` of a package, as text.
+fn part(bytes: &[u8], name: &str) -> String {
+    unzip(bytes)
+        .into_iter()
+        .find(|(n, _, _)| n == name)
+        .map(|(_, _, d)| String::from_utf8(d).unwrap())
+        .unwrap()
+}
+
+#[test]
+fn columns_say_how_they_are_aligned_and_how_wide() {
+    let table = Table::from_json(STYLED).unwrap();
+    assert_eq!(
+        table.column_style(0),
+        ColumnStyle {
+            align: Some(Align::Center),
+            width: Some(30.0)
+        }
+    );
+    assert_eq!(table.column_style(1).width, None);
+
+    // XLSX: the width as asked; header and cells aligned by cell formats.
+    let xlsx = export(&table, &ExportOptions::new(Format::Xlsx)).unwrap();
+    let sheet = part(&xlsx, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains(r#"<col min="1" max="1" width="30.00" customWidth="1"/>"#),
+        "{sheet}"
+    );
+    let styles = part(&xlsx, "xl/styles.xml");
+    let xfs: Vec<&str> = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("</cellXfs>")
+        .next()
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .collect();
+    let style_of = |cell: &str| -> &str {
+        let start = sheet.find(&format!("<c r=\"{cell}\"")).unwrap();
+        let tag = &sheet[start..start + sheet[start..].find('>').unwrap()];
+        let xf: usize = tag
+            .split(" s=\"")
+            .nth(1)
+            .map_or(0, |s| s.split('"').next().unwrap().parse().unwrap());
+        xfs[xf]
+    };
+    for (cell, align) in [
+        ("A1", "center"),
+        ("A2", "center"),
+        ("B2", "left"),
+        ("C1", "right"),
+        ("C3", "right"),
+    ] {
+        assert!(
+            style_of(cell).contains(&format!("horizontal=\"{align}\"")),
+            "{cell}: {}",
+            style_of(cell)
+        );
+    }
+    // The header keeps its fill and the wrapped cell its wrap.
+    assert!(style_of("A1").contains(r#"fillId="2""#));
+    assert!(style_of("C3").contains(r#"wrapText="1""#));
+
+    // DOCX: paragraphs justified as asked; numbers in a left column are not pushed right.
+    let docx = export(&table, &ExportOptions::new(Format::Docx)).unwrap();
+    let document = part(&docx, "word/document.xml");
+    assert_eq!(document.matches(r#"<w:jc w:val="center"/>"#).count(), 3);
+    assert_eq!(document.matches(r#"<w:jc w:val="right"/>"#).count(), 3);
+
+    // PDF: a right-aligned cell ends where its centred neighbour's column
+    // begins, less the padding; a centred one sits mid-column.
+    let dir = Scratch::new("columns-pdf");
+    let path = dir.path("t.pdf");
+    std::fs::write(
+        &path,
+        export(&table, &ExportOptions::new(Format::Pdf)).unwrap(),
+    )
+    .unwrap();
+    let (_, words) = pdf_word_boxes(&path);
+    let find = |text: &str| words.iter().find(|w| w.text == text).unwrap().clone();
+    let (ann, bo, name) = (find("Ann"), find("Bo"), find("Name"));
+    let mid = |w: &common::WordBox| (w.x0 + w.x1) / 2.0;
+    assert!((mid(&ann) - mid(&bo)).abs() < 1.0, "{ann:?} {bo:?}");
+    assert!((mid(&ann) - mid(&name)).abs() < 1.0, "{ann:?} {name:?}");
+    let (ok, late) = (find("ok"), find("late"));
+    assert!((ok.x1 - late.x1).abs() < 1.0, "right edges {ok:?} {late:?}");
+    let (amount, seven) = (find("Amount"), find("7"));
+    assert!(
+        (amount.x0 - seven.x0).abs() < 1.0,
+        "left edges {amount:?} {seven:?}"
+    );
+}
+
+#[test]
+fn a_width_in_characters_sizes_the_paged_columns_too() {
+    let narrow = Table::from_json(
+        r#"{"columns": [{"header": "A", "width": 10}, {"header": "B", "width": 40}], "rows": [["x", "y"]]}"#,
+    )
+    .unwrap();
+    let dir = Scratch::new("columns-width");
+    let path = dir.path("t.pdf");
+    std::fs::write(
+        &path,
+        export(&narrow, &ExportOptions::new(Format::Pdf)).unwrap(),
+    )
+    .unwrap();
+    let (pages, words) = pdf_word_boxes(&path);
+    let x = |t: &str| words.iter().find(|w| w.text == t).unwrap().x0;
+    let docx = export(&narrow, &ExportOptions::new(Format::Docx)).unwrap();
+    let document = part(&docx, "word/document.xml");
+    let grid: Vec<f64> = document
+        .split("<w:gridCol w:w=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    // Widths in proportion to what was asked (the page is shared out
+    // beyond them), in both paged formats.
+    // PDF: the table fills the width between the half-inch margins; column
+    // A gets (10 x the width of "0" + padding) of (50 x it + 2 paddings).
+    let content = pages[0].0 - 72.0;
+    let (zero_em, pad_em) = (0.556, 6.0 / 9.0);
+    let share = (10.0 * zero_em + pad_em) / (50.0 * zero_em + 2.0 * pad_em);
+    let a = x("y") - x("x");
+    assert!(
+        (a / content - share).abs() < 0.01,
+        "column A is {a} of {content}"
+    );
+    // DOCX: the grid in the same proportion (Word's padding differs).
+    assert!(grid[1] > 2.5 * grid[0], "{grid:?}");
 }

@@ -1,10 +1,14 @@
 /** One cell: text, a finite number, a boolean, or empty. */
 export type Cell = string | number | boolean | null;
 
-/** A column given with `columns`: its header, and its key in rows given as objects. */
+/** A column given with `columns`: its header, its key in rows given as objects, and how it is shown. */
 export interface Column {
   header: string;
   key?: string;
+  /** Of the header and every cell; by default numbers right, text left. */
+  align?: "left" | "center" | "right";
+  /** In characters (the width of `0`, as Excel counts), 1 to 255; by default fitted to the content. */
+  width?: number;
 }
 
 /**

@@ -117,6 +117,24 @@ pub struct Column {
     header: String,
     /// Its key in rows given as objects.
     key: Option<String>,
+    /// Alignment of its header and cells: `left`, `center` or `right`.
+    align: Option<ColumnAlign>,
+    /// Width in characters (the width of `0`), 1 to 255.
+    #[schema(minimum = 1, maximum = 255)]
+    width: Option<f64>,
+}
+
+/// How a column's text sits in its cells.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnAlign {
+    /// Flush left.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
 }
 
 /// A row given as an object: each value (a cell, or null for an empty

@@ -1552,7 +1552,7 @@ async fn tables_with_columns_and_records(backend: Backend) {
     let s = server(backend, &[]).await;
     let data = json!({
         "title": "Invoices",
-        "columns": [{"header": "Invoice", "key": "id"}, {"header": "Amount", "key": "amount"}],
+        "columns": [{"header": "Invoice", "key": "id", "width": 20}, {"header": "Amount", "key": "amount", "align": "right"}],
         "rows": [{"id": "INV-1", "amount": 2825.78}, {"amount": 3}, ["INV-3", 4]]
     });
     let (status, body) = s

@@ -1,7 +1,7 @@
 // The upload-server API, typed as its OpenAPI document describes it
 // (GET /api/openapi.json).
 
-import type { Format } from "rowpress";
+import type { Format, TableData } from "rowpress";
 import { MIME } from "./formats";
 import { type Grid, toGrid } from "./table";
 
@@ -13,8 +13,10 @@ export interface ArtifactSummary {
 }
 
 export interface Artifact extends ArtifactSummary {
-  /** The table, with `columns` and rows as objects already made a grid. */
-  data: Grid;
+  /** The table as stored (exported as it is: its columns' alignment and widths included). */
+  data: TableData;
+  /** The same as a grid of headers and rows, for showing it. */
+  grid: Grid;
 }
 
 export interface ExportRecord {
@@ -115,7 +117,7 @@ export class Api {
 
   async artifact(id: string): Promise<Artifact> {
     const artifact = await (await call(`/api/artifacts/${encodeURIComponent(id)}`, { token: this.token })).json();
-    return { ...artifact, data: toGrid(artifact.data) };
+    return { ...artifact, grid: toGrid(artifact.data) };
   }
 
   async createArtifact(title: string | undefined, data: Grid): Promise<Artifact> {
@@ -126,7 +128,7 @@ export class Api {
       body: JSON.stringify({ type: "table", title: title || undefined, data }),
     });
     const artifact = await res.json();
-    return { ...artifact, data: toGrid(artifact.data) };
+    return { ...artifact, grid: toGrid(artifact.data) };
   }
 
   async exports(artifactId: string, cursor?: string): Promise<{ items: ExportRecord[]; nextCursor: string | null }> {

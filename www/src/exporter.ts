@@ -1,7 +1,7 @@
 // One export: the table to bytes in a Web Worker (rowpress), with the fonts
 // its characters need when the format is PDF.
 
-import { fileName, type Format } from "rowpress";
+import { fileName, type Format, type TableData } from "rowpress";
 import type { Grid } from "./table";
 import { exportInWorker } from "rowpress/worker";
 import { fontNeeds, fontsFor } from "./fonts";
@@ -18,13 +18,14 @@ export interface Made {
 
 
 export async function makeFile(
-  table: Grid,
+  table: TableData,
+  grid: Grid,
   title: string | null,
   format: Format,
   onProgress: (done: number, total: number) => void,
 ): Promise<Made> {
   const started = performance.now();
-  const fonts = format === "pdf" ? await fontsFor(await fontNeeds(table)) : [];
+  const fonts = format === "pdf" ? await fontsFor(await fontNeeds(grid)) : [];
   const warnings: string[] = [];
   const bytes = await exportInWorker(table, {
     format,

@@ -23,7 +23,8 @@ use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_
 ///   {"columns": [{"header": "Order", "key": "id"}, {"header": "Qty", "key": "qty"}],
 ///    "rows": [{"id": "A-1", "qty": 3}, {"id": "A-2"}]}
 ///
-/// A key not given is an empty cell; a key no column has is an error.
+/// A key not given is an empty cell; a key no column has is an error. A
+/// column may add "align" (left, center, right) and "width" (characters).
 ///
 /// On any error the program prints one line `error: ...` naming the row,
 /// column or option at fault, exits with status 1, and leaves no output

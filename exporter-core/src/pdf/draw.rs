@@ -7,6 +7,7 @@ use super::fonts::{FontChain, Glyph};
 use super::plan::{FOOTER_SIZE, LEADING, PAD_X, PAD_Y, PageSpec, Plan, TITLE_SIZE, text_width_em};
 use super::{builtin, font_name};
 use crate::Progress;
+use crate::columns::Align;
 use crate::layout::{self, Metrics, is_drawn};
 use crate::table::{Cell, Table};
 use crate::text::cell_text;
@@ -117,11 +118,13 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         state.origin = None; // BT resets the text matrix
         for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
             let header = &self.table.headers()[c];
+            // A header sits as its column asks, else flush left.
+            let align = self.table.column_style(c).align.unwrap_or(Align::Left);
             self.cell(
                 &mut content,
                 &mut state,
                 header,
-                false,
+                align,
                 true,
                 x,
                 w,
@@ -136,12 +139,19 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             let row = slice.row as usize;
             for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
                 let cell = self.table.cell(row, c);
-                let numeric = matches!(cell, Cell::Number(_) | Cell::Integer(_));
+                // As the column asks; else numbers right, as in a spreadsheet.
+                let align = self.table.column_style(c).align.unwrap_or(
+                    if matches!(cell, Cell::Number(_) | Cell::Integer(_)) {
+                        Align::Right
+                    } else {
+                        Align::Left
+                    },
+                );
                 self.cell(
                     &mut content,
                     &mut state,
                     &cell_text(cell),
-                    numeric,
+                    align,
                     false,
                     x,
                     w,
@@ -214,7 +224,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         content: &mut Content,
         state: &mut TextState,
         text: &str,
-        right: bool,
+        align: Align,
         bold: bool,
         x: f32,
         w: f32,
@@ -238,16 +248,20 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         });
         for (i, line) in lines.into_iter().enumerate() {
             let y = baseline(top - PAD_Y - i as f32 * leading, size);
-            let lx = if right {
+            let lx = if align == Align::Left {
+                x + PAD_X
+            } else {
                 let lw: f32 = line
                     .chars()
                     .filter(|c| is_drawn(*c))
                     .map(|c| self.chain.advance(c, bold))
                     .sum::<f32>()
                     * size;
-                x + w - PAD_X - lw
-            } else {
-                x + PAD_X
+                if align == Align::Right {
+                    x + w - PAD_X - lw
+                } else {
+                    x + (w - lw) / 2.0
+                }
             };
             self.line(content, state, line, lx, y, size, bold);
         }

@@ -9,7 +9,9 @@ const options: ExportOptions = { format, pageSize: "letter", orientation: "auto"
 const bytes: Uint8Array = exportTable(table, options);
 const later: Promise<Uint8Array> = exportInWorker(table, { format: "pdf", fonts: [bytes] });
 void later;
-const records: TableData = { columns: [{ header: "Id", key: "id" }, { header: "Qty" }], rows: [{ id: "a" }, ["b", 2]] };
+const records: TableData = { columns: [{ header: "Id", key: "id", align: "center", width: 12 }, { header: "Qty" }], rows: [{ id: "a" }, ["b", 2]] };
+// @ts-expect-error: align is left, center or right
+exportTable({ columns: [{ header: "A", align: "middle" }], rows: [] }, options);
 void exportTable(records, { format: "xlsx" });
 // @ts-expect-error: a column needs a header
 exportTable({ columns: [{ key: "id" }], rows: [] }, options);

@@ -18,6 +18,7 @@ const artifact = {
   title: "Sales",
   createdAt: "2026-11-25T00:00:00Z",
   data: { headers: ["a"], rows: [["x"], ["y"]] },
+  grid: { headers: ["a"], rows: [["x"], ["y"]] },
 };
 
 function fakeApi() {

@@ -59,11 +59,11 @@ export function ArtifactPane({
     if (runningRef.current.has(format)) return;
     runningRef.current.add(format);
     setRunning(new Set(runningRef.current));
-    const table = artifact.data;
+    const table = artifact.grid;
     setProgress((p) => ({ ...p, [format]: [0, table.rows.length] }));
     const name = format.toUpperCase();
     try {
-      const made = await makeFile(table, artifact.title, format, (done, total) =>
+      const made = await makeFile(artifact.data, table, artifact.title, format, (done, total) =>
         setProgress((p) => ({ ...p, [format]: [done, total] })),
       );
       download(made.blob, made.fileName);
@@ -125,7 +125,7 @@ export function ArtifactPane({
         <div>
           <h2>{artifact.title ?? "Untitled table"}</h2>
           <p className="note">
-            {artifact.data.rows.length.toLocaleString("en-US")} rows × {artifact.data.headers.length} columns
+            {artifact.grid.rows.length.toLocaleString("en-US")} rows × {artifact.grid.headers.length} columns
             {!online && (
               <span className="offline-badge">
                 <CloudOff size={12} aria-hidden /> offline
@@ -160,7 +160,7 @@ export function ArtifactPane({
           </li>
         ))}
       </ul>
-      <TableRenderer table={artifact.data} />
+      <TableRenderer table={artifact.grid} />
       <ExportHistory api={api} artifactId={artifact.id} refreshKey={refresh + syncs} onError={onHistoryError} />
     </section>
   );
