@@ -25,9 +25,6 @@ const FLOOR_SIZE: f32 = 6.0;
 /// and LibreOffice show a cell narrower than its margins empty, and one
 /// barely wider one character per line (issue #12).
 const MIN_COLUMN_EM: f32 = 3.0;
-/// A first column narrower than this share of the page repeats in each
-/// continuation table, so rows stay identifiable (as in the PDF).
-const REPEAT_FIRST_SHARE: f32 = 0.25;
 /// Word's default left + right cell margins: 2 x 0.08 in.
 const CELL_PADDING_PT: f32 = 11.52;
 const HEADER_FILL: &str = "D9E2F3";
@@ -189,7 +186,8 @@ fn plan(options: &ExportOptions, needs: &[ColumnNeeds]) -> Plan {
     } else if total(size, false) <= room {
         vec![(0..needs.len()).collect()]
     } else {
-        split_columns(&needs, size, room)
+        let width = |c: usize| needs[c].min * size + CELL_PADDING_PT;
+        layout::split_columns(needs.len(), width, room)
     };
     let pad = CELL_PADDING_PT / size;
     let widths = groups
@@ -209,34 +207,6 @@ fn plan(options: &ExportOptions, needs: &[ColumnNeeds]) -> Plan {
         groups,
         widths,
     }
-}
-
-/// Packs columns at their narrowest into page-wide groups; a narrow first
-/// column starts every group after the first.
-fn split_columns(needs: &[ColumnNeeds], size: f32, room: f32) -> Vec<Vec<usize>> {
-    let width = |c: usize| needs[c].min * size + CELL_PADDING_PT;
-    let repeat_first = needs.len() > 1 && width(0) <= room * REPEAT_FIRST_SHARE;
-    let mut groups = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
-    let mut used = 0.0;
-    for c in 0..needs.len() {
-        let w = width(c);
-        let only_repeated = repeat_first && current == [0] && c > 1;
-        if !current.is_empty() && !only_repeated && used + w > room {
-            groups.push(std::mem::take(&mut current));
-            used = 0.0;
-            if repeat_first {
-                current.push(0);
-                used = width(0);
-            }
-        }
-        current.push(c);
-        used += w;
-    }
-    if !current.is_empty() {
-        groups.push(current);
-    }
-    groups
 }
 
 /// `word/styles.xml` with body text of `size` points.

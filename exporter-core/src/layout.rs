@@ -101,6 +101,44 @@ pub(crate) fn column_needs(table: &Table, metrics: &dyn Metrics) -> Vec<ColumnNe
     needs
 }
 
+/// A first column narrower than this share of the page repeats in each
+/// group of columns that continues a table too wide for one page, so rows
+/// stay identifiable (PDF pages, DOCX tables).
+pub(crate) const REPEAT_FIRST_SHARE: f32 = 0.25;
+
+/// Packs `count` columns, column `c` being `width(c)` wide at its
+/// narrowest, into groups that each fit `room`; a first column no wider
+/// than [`REPEAT_FIRST_SHARE`] of the room starts every group after the
+/// first.
+pub(crate) fn split_columns(
+    count: usize,
+    width: impl Fn(usize) -> f32,
+    room: f32,
+) -> Vec<Vec<usize>> {
+    let repeat_first = count > 1 && width(0) <= room * REPEAT_FIRST_SHARE;
+    let mut groups = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut used = 0.0;
+    for c in 0..count {
+        let w = width(c);
+        let only_repeated = repeat_first && current == [0] && c > 1;
+        if !current.is_empty() && !only_repeated && used + w > room {
+            groups.push(std::mem::take(&mut current));
+            used = 0.0;
+            if repeat_first {
+                current.push(0);
+                used = width(0);
+            }
+        }
+        current.push(c);
+        used += w;
+    }
+    if !current.is_empty() {
+        groups.push(current);
+    }
+    groups
+}
+
 /// Shares `avail` among columns with `needs` (each plus `pad` on top), the
 /// way CSS auto table layout does: everyone gets its minimum, the rest goes
 /// in proportion to how much more each wants; a table that fits on one line

@@ -21,9 +21,6 @@ pub(crate) const PAD_Y: f32 = 2.0;
 const FOOTER_ZONE: f32 = 28.0;
 /// Space between the title and the table.
 const TITLE_GAP: f32 = 8.0;
-/// A first column narrower than this share of the page repeats on pages
-/// that continue a table too wide for one page, so rows stay identifiable.
-const REPEAT_FIRST_SHARE: f32 = 0.25;
 
 /// A set of columns printed together, and their widths in points.
 #[derive(Debug, Clone)]
@@ -118,7 +115,8 @@ pub(crate) fn plan(
     let (width, height) = options.page_points(landscape);
     let content_width = avail(landscape);
     let column_sets = if split {
-        split_columns(&needs, size, content_width)
+        let width = |c: usize| needs[c].min * size + 2.0 * PAD_X;
+        layout::split_columns(needs.len(), width, content_width)
     } else {
         vec![(0..needs.len()).collect()]
     };
@@ -150,33 +148,6 @@ pub(crate) fn plan(
         paginate(&mut plan, table, g, metrics);
     }
     plan
-}
-
-/// Packs columns at their narrowest into page-wide groups.
-fn split_columns(needs: &[ColumnNeeds], size: f32, avail: f32) -> Vec<Vec<usize>> {
-    let width = |c: usize| needs[c].min * size + 2.0 * PAD_X;
-    let repeat_first = needs.len() > 1 && width(0) <= avail * REPEAT_FIRST_SHARE;
-    let mut groups = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
-    let mut used = 0.0;
-    for c in 0..needs.len() {
-        let w = width(c);
-        let only_repeated = repeat_first && current == [0] && c > 1;
-        if !current.is_empty() && !only_repeated && used + w > avail {
-            groups.push(std::mem::take(&mut current));
-            used = 0.0;
-            if repeat_first {
-                current.push(0);
-                used = width(0);
-            }
-        }
-        current.push(c);
-        used += w;
-    }
-    if !current.is_empty() {
-        groups.push(current);
-    }
-    groups
 }
 
 fn group(
