@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::typed::ColumnType;
+
 /// A column of a table given with `columns`: its header, the key its
 /// cells have in rows given as objects, and how it is shown.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +38,8 @@ pub struct ColumnStyle {
     pub align: Option<Align>,
     /// Width in characters, 1 to 255.
     pub width: Option<f32>,
+    /// What the cells are (`type`); `None` keeps each cell as given.
+    pub kind: Option<ColumnType>,
 }
 
 /// Widest column, in characters (Excel's limit).
@@ -139,25 +143,27 @@ impl<'de> Visitor<'de> for ColumnSeed {
         let mut key: Option<Option<String>> = None;
         let mut align: Option<Option<String>> = None;
         let mut width: Option<Option<f64>> = None;
+        let mut kind: Option<Option<String>> = None;
         while let Some(field) = map.next_key::<String>()? {
             match field.as_str() {
                 "header" if header.is_none() => header = Some(map.next_value()?),
                 "key" if key.is_none() => key = Some(map.next_value()?),
                 "align" if align.is_none() => align = Some(map.next_value()?),
                 "width" if width.is_none() => width = Some(map.next_value()?),
-                "header" | "key" | "align" | "width" => {
+                "type" if kind.is_none() => kind = Some(map.next_value()?),
+                "header" | "key" | "align" | "width" | "type" => {
                     return Err(de::Error::custom(format_args!(
                         "column {column}: duplicate field `{field}`"
                     )));
                 }
-                "type" | "format" => {
+                "format" => {
                     return Err(de::Error::custom(format_args!(
                         "column {column}: `{field}` is not supported by this version yet; remove it"
                     )));
                 }
                 _ => {
                     return Err(de::Error::custom(format_args!(
-                        "column {column}: unknown field `{field}`; a column has `header`, `key`, `align` and `width`"
+                        "column {column}: unknown field `{field}`; a column has `header`, `key`, `type`, `align` and `width`"
                     )));
                 }
             }
@@ -189,10 +195,23 @@ impl<'de> Visitor<'de> for ColumnSeed {
                 )));
             }
         };
+        let kind = match kind.flatten().as_deref() {
+            None => None,
+            Some("link") => {
+                return Err(de::Error::custom(format_args!(
+                    "column {column}: type \"link\" is not supported by this version yet; remove it"
+                )));
+            }
+            Some(name) => Some(ColumnType::parse(name).ok_or_else(|| {
+                de::Error::custom(format_args!(
+                    "column {column}: type {name:?} is not one of text, number, boolean, date, datetime, time"
+                ))
+            })?),
+        };
         Ok(Column {
             header,
             key: key.flatten(),
-            style: ColumnStyle { align, width },
+            style: ColumnStyle { align, width, kind },
         })
     }
 }

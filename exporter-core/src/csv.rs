@@ -58,6 +58,8 @@ pub(crate) fn write(
             match cells.get(c).unwrap_or(&Cell::Null) {
                 Cell::Null => {}
                 Cell::String(s) => push_text(&mut out, s, location, progress)?,
+                // ISO 8601, as a program reads it back.
+                Cell::Moment(m) => out.extend_from_slice(m.iso().as_bytes()),
                 // Numbers, booleans and long integers need no quotes.
                 other => out.extend_from_slice(text::cell_text(other).as_bytes()),
             }

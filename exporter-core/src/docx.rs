@@ -276,12 +276,12 @@ fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32, align: Option<Align>) {
     out.extend_from_slice(b"<w:tc><w:tcPr>");
     push_cell_width(out, width);
     out.extend_from_slice(b"</w:tcPr>");
-    let numeric = matches!(cell, Cell::Number(_) | Cell::Integer(_));
+    let numeric = matches!(cell, Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_));
     let align = align.or(numeric.then_some(Align::Right));
     match cell {
         Cell::Null => out.extend_from_slice(b"<w:p/>"),
         Cell::String(s) if s.is_empty() => out.extend_from_slice(b"<w:p/>"),
-        Cell::Number(_) | Cell::Integer(_) => {
+        Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_) => {
             out.extend_from_slice(b"<w:p>");
             push_justification(out, align);
             out.extend_from_slice(b"<w:r><w:t>");

@@ -183,6 +183,16 @@ pub enum ExportError {
         /// Where the text is.
         location: Location,
     },
+    /// A cell that is not its column's `type`, refused under
+    /// [`ExportOptions::strict`](crate::ExportOptions::strict); otherwise it
+    /// is kept as it is, with a warning.
+    #[error("{location}: {message}")]
+    TypeMismatch {
+        /// Where the cell is.
+        location: Location,
+        /// What it is not.
+        message: String,
+    },
     /// A font file that cannot be read.
     #[error("font {index}: {message}")]
     InvalidFont {
@@ -236,6 +246,7 @@ impl ExportError {
             ExportError::MissingGlyph { .. } => "MISSING_GLYPH",
             ExportError::InvalidCharacter { .. } => "INVALID_CHARACTER",
             ExportError::FormulaText { .. } => "FORMULA_TEXT",
+            ExportError::TypeMismatch { .. } => "TYPE_MISMATCH",
             ExportError::InvalidFont { .. } => "INVALID_FONT",
             ExportError::InvalidOption { .. } => "INVALID_OPTION",
             ExportError::Internal { .. } => "INTERNAL",

@@ -34,6 +34,7 @@ mod pdf;
 mod rows;
 mod table;
 mod text;
+mod typed;
 mod warning;
 mod xlsx;
 mod zip_parts;
@@ -43,6 +44,7 @@ pub use error::{ExportError, Location, Result};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
 pub use rows::{RowSource, StreamedTable, read_row};
 pub use table::{Cell, Table, TableShape};
+pub use typed::{ColumnType, Moment, MomentKind};
 pub use warning::{Exported, MAX_WARNINGS, Warning};
 
 /// Exports `table` in the format and with the options of `options`.
@@ -115,11 +117,11 @@ pub fn export_with_warnings(
     options: &ExportOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Exported> {
-    run(
-        table.row_count(),
-        options,
-        progress,
-        |progress| match options.format {
+    run(table.row_count(), options, progress, |progress| {
+        // Each cell read as its column's type, once, for every format.
+        let typed = typed::typed_table(table, &mut progress.warnings)?;
+        let table: &Table = &typed;
+        match options.format {
             Format::Xlsx => xlsx::write(table, options, progress),
             Format::Csv => csv::write(table, options, progress),
             Format::Docx => {
@@ -130,8 +132,8 @@ pub fn export_with_warnings(
                 options.check_page()?;
                 pdf::write(table, options, progress)
             }
-        },
-    )
+        }
+    })
 }
 
 /// Like [`export_with_progress`], for a table whose rows are read from
@@ -182,18 +184,28 @@ pub fn export_streamed_with_warnings(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Exported> {
     match options.format {
-        Format::Xlsx => run(
+        // Read a row at a time (XLSX twice, CSV once), each cell as its
+        // column's type as it is written.
+        Format::Xlsx | Format::Csv => run(
             rows::Rows::row_count(table),
             options,
             progress,
-            |progress| xlsx::write(table, options, progress),
-        ),
-        // One pass, one row at a time.
-        Format::Csv => run(
-            rows::Rows::row_count(table),
-            options,
-            progress,
-            |progress| csv::write(table, options, progress),
+            |progress| {
+                let typed = typed::TypedRows::wrap(table, options.strict);
+                let rows: &dyn rows::Rows = match &typed {
+                    Some(typed) => typed,
+                    None => table,
+                };
+                let bytes = if options.format == Format::Xlsx {
+                    xlsx::write(rows, options, progress)?
+                } else {
+                    csv::write(rows, options, progress)?
+                };
+                if let Some(typed) = typed {
+                    progress.warnings.absorb(typed.into_warnings());
+                }
+                Ok(bytes)
+            },
         ),
         Format::Docx | Format::Pdf => export_with_warnings(&table.to_table()?, options, progress),
     }

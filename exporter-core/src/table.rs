@@ -29,6 +29,9 @@ pub enum Cell {
     /// when negative): as a 64-bit float it would lose digits. PDF, DOCX
     /// and CSV write the digits; XLSX writes them as text, with a warning.
     Integer(String),
+    /// A date, date and time, or time of day, read from the text of a cell
+    /// in a column whose `type` says so.
+    Moment(crate::typed::Moment),
 }
 
 impl From<&str> for Cell {
@@ -127,6 +130,18 @@ impl Table {
             check_numbers(r, row)?;
         }
         Ok(table)
+    }
+
+    /// The table with its rows replaced by `rows` (read as their columns'
+    /// types), everything else kept.
+    pub(crate) fn with_rows(&self, rows: Vec<Vec<Cell>>) -> Table {
+        Table {
+            title: self.title.clone(),
+            headers: self.headers.clone(),
+            rows,
+            keys: None,
+            styles: self.styles.clone(),
+        }
     }
 
     /// The table with column `styles` (as read from `columns`).

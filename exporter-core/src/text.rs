@@ -16,6 +16,7 @@ pub(crate) fn cell_text(cell: &Cell) -> Cow<'_, str> {
         Cell::Bool(false) => Cow::Borrowed("false"),
         Cell::Number(n) => Cow::Owned(format_number(*n)),
         Cell::String(s) | Cell::Integer(s) => Cow::Borrowed(s),
+        Cell::Moment(m) => Cow::Owned(m.display()),
     }
 }
 

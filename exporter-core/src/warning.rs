@@ -89,6 +89,20 @@ impl Warnings {
         }
     }
 
+    /// Adds the warnings of `other` (gathered apart) before this list's.
+    pub(crate) fn absorb(&mut self, other: Warnings) {
+        let mine = std::mem::take(&mut self.list);
+        self.more += other.more;
+        self.list = other.list;
+        for warning in mine {
+            if self.list.len() < MAX_WARNINGS {
+                self.list.push(warning);
+            } else {
+                self.more += 1;
+            }
+        }
+    }
+
     /// Records `warning`; when strict, returns `error()` instead.
     pub(crate) fn keep(
         &mut self,

@@ -14,6 +14,7 @@ use crate::options::ExportOptions;
 use crate::rows::Rows;
 use crate::table::Cell;
 use crate::text::{self, is_xml_char};
+use crate::typed::MomentKind;
 use crate::warning::{Warning, Warnings};
 use crate::zip_parts::Package;
 use crate::{Progress, opc};
@@ -40,6 +41,25 @@ const XF_TITLE_WRAP: u8 = 5;
 /// The first of the aligned cell formats: for each of left, center and
 /// right, in that order, body, body wrapped, header, header wrapped.
 const XF_ALIGNED: u8 = 6;
+/// The first of the date formats: for each of date, date and time, and
+/// time, in that order, Excel's alignment, then left, center, right.
+const XF_MOMENTS: u8 = 18;
+
+/// The cell format of a date, date-time or time in a column aligned `align`.
+fn moment_xf(kind: MomentKind, align: Option<Align>) -> u8 {
+    let k = match kind {
+        MomentKind::Date => 0,
+        MomentKind::DateTime => 1,
+        MomentKind::Time => 2,
+    };
+    let a = match align {
+        None => 0,
+        Some(Align::Left) => 1,
+        Some(Align::Center) => 2,
+        Some(Align::Right) => 3,
+    };
+    XF_MOMENTS + k * 4 + a
+}
 
 /// Cell format `xf` (plain, wrapped, header, header wrapped) aligned as
 /// its column asks; `xf` itself when the column leaves it to Excel.
@@ -191,6 +211,16 @@ pub(crate) fn write(
                         push_string_cell(out, &cell_ref, &text::format_number(*n), aligned(0, align));
                     }
                     Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, aligned(0, align)),
+                    // Computed from its fields; before 1900 it is text
+                    // (measure() warned).
+                    Cell::Moment(m) => match m.excel_serial() {
+                        Some(serial) => {
+                            push(out, &["<c r=\"", &cell_ref, "\""]);
+                            push_style(out, moment_xf(m.kind, align));
+                            push(out, &["><v>", number.format_finite(serial), "</v></c>"]);
+                        }
+                        None => push_string_cell(out, &cell_ref, &m.display(), aligned(0, align)),
+                    },
                     Cell::Number(n) => {
                         // Shortest digits that read back as the same double.
                         #[allow(clippy::cast_possible_truncation)]
@@ -391,6 +421,16 @@ fn warn_of(cell: &Cell, row: usize, column: usize, warnings: &mut Warnings) -> R
                 "the integer {digits} is beyond 2^53 and would lose digits as a number in Excel; pass it as a string"
             ),
         ),
+        Cell::Moment(m) if m.excel_serial().is_none() => (
+            format!(
+                "{} is before 1900-01-01, which Excel's calendar does not hold; written as text",
+                m.display()
+            ),
+            format!(
+                "{} is before 1900-01-01, which Excel's calendar does not hold",
+                m.display()
+            ),
+        ),
         _ => return Ok(()),
     };
     warnings.keep(
@@ -576,8 +616,26 @@ fn styles() -> String {
             ));
         }
     }
+    // Dates, dates with times and times, each with Excel's alignment and
+    // the three asked for (XF_MOMENTS), in number formats 164 to 166.
+    for format in 164..=166 {
+        for align in [None, Some("left"), Some("center"), Some("right")] {
+            let alignment = align.map_or(String::new(), |a| {
+                format!(" applyAlignment=\"1\"><alignment horizontal=\"{a}\"/></xf>")
+            });
+            let close = if alignment.is_empty() { "/>" } else { "" };
+            aligned.push_str(&format!(
+                "<xf numFmtId=\"{format}\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"{alignment}{close}"
+            ));
+        }
+    }
     STYLES
-        .replacen("<cellXfs count=\"6\">", "<cellXfs count=\"18\">", 1)
+        .replacen(
+            "<fonts ",
+            "<numFmts count=\"3\"><numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\\-dd\"/><numFmt numFmtId=\"165\" formatCode=\"yyyy\\-mm\\-dd\\ hh:mm:ss\"/><numFmt numFmtId=\"166\" formatCode=\"hh:mm:ss\"/></numFmts><fonts ",
+            1,
+        )
+        .replacen("<cellXfs count=\"6\">", "<cellXfs count=\"30\">", 1)
         .replacen("</cellXfs>", &format!("{aligned}</cellXfs>"), 1)
 }
 

@@ -96,7 +96,7 @@ fn structural_faults_in_columns_and_records_are_errors() {
         ),
         (
             r#"{"columns": [{"header": "A", "typ": "date"}], "rows": []}"#,
-            "invalid table JSON: column 1: unknown field `typ`; a column has `header`, `key`, `align` and `width` at line 1 column 34",
+            "invalid table JSON: column 1: unknown field `typ`; a column has `header`, `key`, `type`, `align` and `width` at line 1 column 34",
             "INVALID_JSON",
         ),
         (
@@ -110,8 +110,8 @@ fn structural_faults_in_columns_and_records_are_errors() {
             "INVALID_JSON",
         ),
         (
-            r#"{"columns": [{"header": "A", "type": "date"}], "rows": []}"#,
-            "invalid table JSON: column 1: `type` is not supported by this version yet; remove it at line 1 column 35",
+            r#"{"columns": [{"header": "A", "type": "link"}], "rows": []}"#,
+            "invalid table JSON: column 1: type \"link\" is not supported by this version yet; remove it at line 1 column 44",
             "INVALID_JSON",
         ),
         (
@@ -225,7 +225,8 @@ fn columns_say_how_they_are_aligned_and_how_wide() {
         table.column_style(0),
         ColumnStyle {
             align: Some(Align::Center),
-            width: Some(30.0)
+            width: Some(30.0),
+            kind: None,
         }
     );
     assert_eq!(table.column_style(1).width, None);

@@ -5,6 +5,13 @@ export type Cell = string | number | boolean | null;
 export interface Column {
   header: string;
   key?: string;
+  /**
+   * What the cells are, read from their text: `date` (`YYYY-MM-DD`),
+   * `datetime` (`YYYY-MM-DDTHH:MM[:SS[.fff]]`, no time zone), `time`
+   * (`HH:MM[:SS]`), `number`, `boolean`, `text`. A cell that is not its
+   * type is kept as it is, with a `TYPE_MISMATCH` warning.
+   */
+  type?: "text" | "number" | "boolean" | "date" | "datetime" | "time";
   /** Of the header and every cell; by default numbers right, text left. */
   align?: "left" | "center" | "right";
   /** In characters (the width of `0`, as Excel counts), 1 to 255; by default fitted to the content. */
@@ -73,7 +80,7 @@ export interface ExportOptions {
 }
 
 /** Codes of warnings: each is the code of the error `strict` makes of it. */
-export type WarningCode = "INVALID_NUMBER" | "INVALID_CHARACTER" | "FORMULA_TEXT" | "MORE_WARNINGS";
+export type WarningCode = "INVALID_NUMBER" | "INVALID_CHARACTER" | "FORMULA_TEXT" | "TYPE_MISMATCH" | "MORE_WARNINGS";
 
 /** A value kept another way than given. */
 export interface ExportWarning {
@@ -105,6 +112,7 @@ export type ErrorCode =
   | "MISSING_GLYPH"
   | "INVALID_CHARACTER"
   | "FORMULA_TEXT"
+  | "TYPE_MISMATCH"
   | "INVALID_FONT"
   | "INVALID_OPTION"
   | "INTERNAL"

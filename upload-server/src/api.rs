@@ -117,11 +117,35 @@ pub struct Column {
     header: String,
     /// Its key in rows given as objects.
     key: Option<String>,
+    /// What its cells are, read from their text (`date` is `YYYY-MM-DD`,
+    /// `datetime` `YYYY-MM-DDTHH:MM[:SS[.fff]]` without a time zone,
+    /// `time` `HH:MM[:SS]`); a cell that is not is kept with a warning.
+    #[serde(rename = "type")]
+    kind: Option<ColumnType>,
     /// Alignment of its header and cells: `left`, `center` or `right`.
     align: Option<ColumnAlign>,
     /// Width in characters (the width of `0`), 1 to 255.
     #[schema(minimum = 1, maximum = 255)]
     width: Option<f64>,
+}
+
+/// What a column's cells are.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnType {
+    /// Text.
+    Text,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// `YYYY-MM-DDTHH:MM[:SS[.fff]]`.
+    Datetime,
+    /// `HH:MM[:SS]`.
+    Time,
 }
 
 /// How a column's text sits in its cells.

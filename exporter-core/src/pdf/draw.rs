@@ -141,7 +141,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
                 let cell = self.table.cell(row, c);
                 // As the column asks; else numbers right, as in a spreadsheet.
                 let align = self.table.column_style(c).align.unwrap_or(
-                    if matches!(cell, Cell::Number(_) | Cell::Integer(_)) {
+                    if matches!(cell, Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_)) {
                         Align::Right
                     } else {
                         Align::Left
