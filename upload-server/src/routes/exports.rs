@@ -125,7 +125,7 @@ async fn limit(state: &AppState, user: &str, key: Option<&str>) -> ApiResult<()>
     params(
         ("id" = String, Path, description = "Artifact id"),
         FormatQuery,
-        ("Idempotency-Key" = Option<String>, Header, description = "1 to 200 visible ASCII characters. The same key again: the same bytes of a `completed` export replay it (header `Idempotent-Replayed: true`), other bytes are 409 `CONFLICT`; an attempt still in flight is 409 `IN_PROGRESS` with `Retry-After`; after a `failed` attempt the new bytes are a fresh attempt"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 200 visible ASCII characters. The same key again: the same bytes of a `completed` export replay it (header `Idempotent-Replayed: true`), other bytes are 409 `CONFLICT`; an attempt still in flight is 409 `IN_PROGRESS` with `Retry-After`; after a `failed` attempt the new bytes are a fresh attempt", pattern = "^[!-~]{1,200}$"),
     ),
     request_body(
         description = "The file's bytes, with the format's Content-Type (or application/octet-stream)",
@@ -232,7 +232,7 @@ where
 #[utoipa::path(
     post, path = "/api/artifacts/export", tag = "exports",
     request_body = RenderRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "As for uploads, except that a `completed` export of the same artifact and format is replayed (a render's bytes differ by their creation time)")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "As for uploads, except that a `completed` export of the same artifact and format is replayed (a render's bytes differ by their creation time)", pattern = "^[!-~]{1,200}$")),
     responses(
         (status = 201, description = "Rendered and stored", body = Export),
         (status = 400, description = "Bad Idempotency-Key, or a body that is not JSON", body = ErrorBody),
