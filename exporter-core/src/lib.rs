@@ -117,23 +117,25 @@ pub fn export_with_warnings(
     options: &ExportOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Exported> {
-    run(table.row_count(), options, progress, |progress| {
-        // Each cell read as its column's type, once, for every format.
-        let typed = typed::typed_table(table, &mut progress.warnings)?;
-        let table: &Table = &typed;
-        match options.format {
-            Format::Xlsx => xlsx::write(table, options, progress),
-            Format::Csv => csv::write(table, options, progress),
-            Format::Docx => {
+    run(
+        table.row_count(),
+        options,
+        progress,
+        |progress| match options.format {
+            Format::Xlsx | Format::Csv => write_rows(table, options, progress),
+            Format::Docx | Format::Pdf => {
                 options.check_page()?;
-                docx::write(table, options, progress)
+                // The whole table is laid out: each cell read as its column's
+                // type first, once.
+                let typed = typed::typed_table(table, &mut progress.warnings)?;
+                if options.format == Format::Docx {
+                    docx::write(&typed, options, progress)
+                } else {
+                    pdf::write(&typed, options, progress)
+                }
             }
-            Format::Pdf => {
-                options.check_page()?;
-                pdf::write(table, options, progress)
-            }
-        }
-    })
+        },
+    )
 }
 
 /// Like [`export_with_progress`], for a table whose rows are read from
@@ -184,31 +186,38 @@ pub fn export_streamed_with_warnings(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Exported> {
     match options.format {
-        // Read a row at a time (XLSX twice, CSV once), each cell as its
-        // column's type as it is written.
         Format::Xlsx | Format::Csv => run(
             rows::Rows::row_count(table),
             options,
             progress,
-            |progress| {
-                let typed = typed::TypedRows::wrap(table, options.strict);
-                let rows: &dyn rows::Rows = match &typed {
-                    Some(typed) => typed,
-                    None => table,
-                };
-                let bytes = if options.format == Format::Xlsx {
-                    xlsx::write(rows, options, progress)?
-                } else {
-                    csv::write(rows, options, progress)?
-                };
-                if let Some(typed) = typed {
-                    progress.warnings.absorb(typed.into_warnings());
-                }
-                Ok(bytes)
-            },
+            |progress| write_rows(table, options, progress),
         ),
         Format::Docx | Format::Pdf => export_with_warnings(&table.to_table()?, options, progress),
     }
+}
+
+/// XLSX or CSV of `rows`, read a row at a time (XLSX twice, CSV once),
+/// each cell read as its column's type as it is written: no typed copy
+/// of the table is made, whether it is in memory or streamed.
+fn write_rows(
+    rows: &dyn rows::Rows,
+    options: &ExportOptions,
+    progress: &mut Progress<'_>,
+) -> Result<Vec<u8>> {
+    let typed = typed::TypedRows::wrap(rows, options.strict);
+    let source: &dyn rows::Rows = match &typed {
+        Some(typed) => typed,
+        None => rows,
+    };
+    let bytes = if options.format == Format::Csv {
+        csv::write(source, options, progress)?
+    } else {
+        xlsx::write(source, options, progress)?
+    };
+    if let Some(typed) = typed {
+        progress.warnings.absorb(typed.into_warnings());
+    }
+    Ok(bytes)
 }
 
 /// What every export does around its writer: the checks all formats share,
