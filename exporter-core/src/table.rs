@@ -146,11 +146,11 @@ impl Table {
 
     /// The table with column `styles` (as read from `columns`).
     pub(crate) fn with_styles(mut self, styles: Vec<ColumnStyle>) -> Table {
-        self.styles = if styles.iter().all(|s| *s == ColumnStyle::default()) {
-            Vec::new()
-        } else {
-            styles
-        };
+        self.styles = styles;
+        if self.styles.iter().all(|s| *s == ColumnStyle::default()) {
+            // Nothing asked: the same table as one given `headers`.
+            self.styles.clear();
+        }
         self
     }
 
@@ -456,8 +456,9 @@ impl<'de> Visitor<'de> for TableVisitor<'_> {
             headers: head.headers,
             rows: head.rows,
             keys: head.keys,
-            styles: head.styles,
-        })
+            styles: Vec::new(),
+        }
+        .with_styles(head.styles))
     }
 }
 
@@ -516,9 +517,6 @@ where
         (Some(headers), None) => headers,
         (None, Some(columns)) => {
             styles = columns.iter().map(|c| c.style).collect();
-            if styles.iter().all(|s| *s == ColumnStyle::default()) {
-                styles.clear();
-            }
             columns.into_iter().map(|c| c.header).collect()
         }
         (Some(_), Some(_)) => {

@@ -373,7 +373,8 @@ pub(crate) struct TypedRows<'a> {
     inner: &'a dyn Rows,
     types: Vec<Option<ColumnType>>,
     warnings: RefCell<Warnings>,
-    passes: Flag<usize>,
+    /// Whether the rows were read before (warnings are kept from the first pass).
+    read_before: Flag<bool>,
 }
 
 impl<'a> TypedRows<'a> {
@@ -382,11 +383,8 @@ impl<'a> TypedRows<'a> {
         Some(TypedRows {
             inner,
             types: types_of(inner)?,
-            warnings: RefCell::new(Warnings {
-                strict,
-                ..Warnings::default()
-            }),
-            passes: Flag::new(0),
+            warnings: RefCell::new(Warnings::new(strict)),
+            read_before: Flag::new(false),
         })
     }
 
@@ -414,25 +412,17 @@ impl Rows for TypedRows<'_> {
     }
 
     fn each_row(&self, f: &mut dyn FnMut(usize, &[Cell]) -> Result<()>) -> Result<()> {
-        let first = self.passes.get() == 0;
-        self.passes.set(self.passes.get() + 1);
-        let mut typed = Vec::new();
-        let mut scratch = Warnings {
-            strict: self.warnings.borrow().strict,
-            ..Warnings::default()
+        let mut kept = self.warnings.borrow_mut();
+        // A later pass checks again (strict still refuses) but lists nothing.
+        let mut again = Warnings::new(kept.strict);
+        let warnings = if self.read_before.replace(true) {
+            &mut again
+        } else {
+            &mut *kept
         };
+        let mut typed = Vec::new();
         self.inner.each_row(&mut |r, cells| {
-            if first {
-                type_row(
-                    &self.types,
-                    r,
-                    cells,
-                    &mut typed,
-                    &mut self.warnings.borrow_mut(),
-                )?;
-            } else {
-                type_row(&self.types, r, cells, &mut typed, &mut scratch)?;
-            }
+            type_row(&self.types, r, cells, &mut typed, warnings)?;
             f(r, &typed)
         })
     }

@@ -81,11 +81,25 @@ pub(crate) struct Warnings {
 }
 
 impl Warnings {
+    /// An empty list; `strict`, it turns every warning into its error.
+    pub(crate) fn new(strict: bool) -> Warnings {
+        Warnings {
+            strict,
+            ..Warnings::default()
+        }
+    }
+
     /// A list that turns every warning into its error.
     pub(crate) fn strict() -> Warnings {
-        Warnings {
-            strict: true,
-            ..Warnings::default()
+        Warnings::new(true)
+    }
+
+    /// Lists `warning`, or counts it past [`MAX_WARNINGS`].
+    fn push(&mut self, warning: Warning) {
+        if self.list.len() < MAX_WARNINGS {
+            self.list.push(warning);
+        } else {
+            self.more += 1;
         }
     }
 
@@ -95,11 +109,7 @@ impl Warnings {
         self.more += other.more;
         self.list = other.list;
         for warning in mine {
-            if self.list.len() < MAX_WARNINGS {
-                self.list.push(warning);
-            } else {
-                self.more += 1;
-            }
+            self.push(warning);
         }
     }
 
@@ -112,11 +122,7 @@ impl Warnings {
         if self.strict {
             return Err(error());
         }
-        if self.list.len() < MAX_WARNINGS {
-            self.list.push(warning);
-        } else {
-            self.more += 1;
-        }
+        self.push(warning);
         Ok(())
     }
 }
