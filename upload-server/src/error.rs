@@ -129,6 +129,18 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The answer to a storage write that failed: 507 when the store is
+    /// full (a retry needs room), else 503.
+    pub fn storage_write(e: &std::io::Error) -> ApiError {
+        if crate::storage::is_full(e) {
+            ApiError::InsufficientStorage
+        } else {
+            ApiError::Unavailable("storage")
+        }
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> ApiError {
         match err {

@@ -168,11 +168,7 @@ async fn create(
         let full = crate::storage::is_full(&e);
         tracing::error!(error = %e, artifact_id = %id, full, "storage write failed");
         state.metrics.storage_error("put");
-        return Err(if full {
-            ApiError::InsufficientStorage
-        } else {
-            ApiError::Unavailable("storage")
-        });
+        return Err(ApiError::storage_write(&e));
     }
     let row = ArtifactRow {
         id,

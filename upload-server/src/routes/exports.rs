@@ -390,11 +390,7 @@ async fn commit(state: &AppState, new: NewExport, bytes: Bytes) -> ApiResult<Res
             tracing::error!(error = %db, export_id = %id, "cannot mark the export failed yet");
             fail_later(state, &id);
         }
-        return Err(if full {
-            ApiError::InsufficientStorage
-        } else {
-            ApiError::Unavailable("storage")
-        });
+        return Err(ApiError::storage_write(&e));
     }
     let settled = match transition_patiently(state, &id, ExportStatus::Completed).await {
         Ok(true) => ExportStatus::Completed,
