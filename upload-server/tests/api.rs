@@ -404,14 +404,7 @@ async fn server_renders(backend: Backend) {
     let s = server(backend, &[]).await;
     let artifact = s.artifact("alice").await;
     for format in ["pdf", "docx", "xlsx"] {
-        let (status, body) = s
-            .json(
-                "POST",
-                "/api/artifacts/export",
-                Some("alice"),
-                Some(json!({"artifactId": artifact, "format": format})),
-            )
-            .await;
+        let (status, body) = s.render("alice", &artifact, format).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let (_, _, bytes) = s
             .call(
@@ -422,14 +415,7 @@ async fn server_renders(backend: Backend) {
             .await;
         upload_server::validate::check(format.parse().unwrap(), &bytes).unwrap();
     }
-    let (status, _) = s
-        .json(
-            "POST",
-            "/api/artifacts/export",
-            Some("bob"),
-            Some(json!({"artifactId": artifact, "format": "pdf"})),
-        )
-        .await;
+    let (status, _) = s.render("bob", &artifact, "pdf").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     s.finish().await;
 }
@@ -1567,14 +1553,7 @@ async fn tables_with_columns_and_records(backend: Backend) {
     assert_eq!(body["title"], "Invoices");
     assert_eq!(body["data"], data);
     let id = body["id"].as_str().unwrap();
-    let (status, export) = s
-        .json(
-            "POST",
-            "/api/artifacts/export",
-            Some("alice"),
-            Some(json!({"artifactId": id, "format": "xlsx"})),
-        )
-        .await;
+    let (status, export) = s.render("alice", id, "xlsx").await;
     assert_eq!(status, StatusCode::CREATED, "{export}");
     // A key no column has is refused before anything is stored.
     let (status, body) = s
@@ -1681,14 +1660,7 @@ async fn server_renders_keep_their_warnings(backend: Backend) {
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, export) = s
-        .json(
-            "POST",
-            "/api/artifacts/export",
-            Some("alice"),
-            Some(json!({"artifactId": id, "format": "xlsx"})),
-        )
-        .await;
+    let (status, export) = s.render("alice", &id, "xlsx").await;
     assert_eq!(status, StatusCode::CREATED, "{export}");
     let expected = json!([
         "row 1, column 2: the integer 12345678901234567890 is beyond 2^53, which Excel's numbers cannot hold exactly; written as text"
@@ -1704,14 +1676,7 @@ async fn server_renders_keep_their_warnings(backend: Backend) {
         .await;
     assert_eq!(again["warnings"], expected);
     // PDF holds the digits; an upload carries none.
-    let (_, pdf) = s
-        .json(
-            "POST",
-            "/api/artifacts/export",
-            Some("alice"),
-            Some(json!({"artifactId": id, "format": "pdf"})),
-        )
-        .await;
+    let (_, pdf) = s.render("alice", &id, "pdf").await;
     assert_eq!(pdf["warnings"], json!([]));
     let (_, uploaded) = s.upload_pdf("alice", &id, file(Format::Pdf), None).await;
     assert_eq!(uploaded["warnings"], json!([]));

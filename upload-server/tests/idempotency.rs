@@ -439,14 +439,7 @@ async fn tables_are_kept_in_storage_byte_for_byte(backend: Backend) {
     assert_eq!(list["items"][0]["id"], id.as_str());
     assert!(list["items"][0].get("data").is_none(), "{list}");
     // The server renders from the stored table.
-    let (status, export) = s
-        .json(
-            "POST",
-            "/api/artifacts/export",
-            Some("alice"),
-            Some(json!({"artifactId": id, "format": "xlsx"})),
-        )
-        .await;
+    let (status, export) = s.render("alice", &id, "xlsx").await;
     assert_eq!(status, StatusCode::CREATED, "{export}");
     assert_eq!(export["status"], "completed");
     assert_no_lie(&s).await;
@@ -474,12 +467,7 @@ async fn artifacts_stored_in_their_row_still_work(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(data_text(&body), table);
     let (status, export) = s
-        .json(
-            "POST",
-            "/api/artifacts/export",
-            Some("alice"),
-            Some(json!({"artifactId": "01900000-0000-7000-8000-000000000001", "format": "pdf"})),
-        )
+        .render("alice", "01900000-0000-7000-8000-000000000001", "pdf")
         .await;
     assert_eq!(status, StatusCode::CREATED, "{export}");
     assert_eq!(export["status"], "completed");

@@ -163,6 +163,18 @@ impl Server {
             .await
     }
 
+    /// `POST /api/artifacts/export`: `user` has the server render
+    /// `artifact` as `format`.
+    pub async fn render(&self, user: &str, artifact: &str, format: &str) -> (StatusCode, Value) {
+        self.json(
+            "POST",
+            "/api/artifacts/export",
+            Some(user),
+            Some(json!({"artifactId": artifact, "format": format})),
+        )
+        .await
+    }
+
     pub async fn artifact(&self, user: &str) -> String {
         let (status, body) = self
             .json(
