@@ -198,7 +198,9 @@ pub(crate) fn wrap<'s>(
             if breaks_anywhere(c) && i > start {
                 brk = Some((i, x));
             }
-            if x + w > width && i > start {
+            // A line as wide as the width, give or take float rounding
+            // (the plan turns em into points and back), still fits.
+            if x + w > width * (1.0 + 1e-5) + 1e-5 && i > start {
                 match brk {
                     Some((at, before)) if at > start => {
                         line(paragraph[start..at].trim_end_matches([' ', '\t']));
@@ -251,6 +253,41 @@ mod tests {
         assert_eq!(lines("one\ntwo", 10.0), ["one", "two"]);
         assert_eq!(lines("", 10.0), [""]);
         assert_eq!(lines("a\u{1}b", 10.0), ["a\u{1}b"]);
+    }
+
+    #[test]
+    fn a_word_fits_the_width_measured_for_it() {
+        // A column as wide as its widest word (the plan converts em to
+        // points and back, with padding) holds the word on one line: float
+        // rounding once split "14:30:05" as "14:30:0" + "5".
+        let metrics = crate::pdf::Helvetica;
+        let mut split = Vec::new();
+        for word in [
+            "14:30:05",
+            "23:59:59",
+            "2024-10-18",
+            "18/10/2024",
+            "Wednesday",
+            "0.000",
+        ] {
+            for tenth in 50..=120 {
+                let size = tenth as f32 / 10.0;
+                for pad in [0.0f32, 2.0, 3.5, 4.0] {
+                    let min = measure(word, false, &metrics).min;
+                    let points = min * size + 2.0 * pad;
+                    let width = (points - 2.0 * pad) / size;
+                    if line_count(word, width, false, &metrics) != 1 {
+                        split.push((word, size, pad));
+                    }
+                }
+            }
+        }
+        assert!(
+            split.is_empty(),
+            "{} splits, first {:?}",
+            split.len(),
+            split.first()
+        );
     }
 
     #[test]
