@@ -3,9 +3,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::numfmt::{NumberFormat, Unsupported};
 use crate::typed::ColumnType;
 
 /// A column of a table given with `columns`: its header, the key its
@@ -32,7 +34,7 @@ pub enum Align {
 /// header and cells, and width in characters (the width of `0`, as Excel
 /// counts). `None` leaves each to the format (numbers right, text left;
 /// widths fitted to the content).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ColumnStyle {
     /// Alignment of the header and every cell.
     pub align: Option<Align>,
@@ -40,10 +42,42 @@ pub struct ColumnStyle {
     pub width: Option<f32>,
     /// What the cells are (`type`); `None` keeps each cell as given.
     pub kind: Option<ColumnType>,
+    /// How the cells are shown (`format`, an Excel number-format code).
+    pub format: Option<Arc<ColumnFormat>>,
+}
+
+impl ColumnStyle {
+    /// Where the column's header sits: as asked, else right over numbers,
+    /// dates and times (as their cells sit), else left (`None`).
+    pub fn header_align(&self) -> Option<Align> {
+        self.align.or(match self.kind {
+            Some(
+                ColumnType::Number | ColumnType::Date | ColumnType::DateTime | ColumnType::Time,
+            ) => Some(Align::Right),
+            _ => None,
+        })
+    }
+
+    /// The column's number format, when it has one Rowpress can show (an
+    /// unsupported code is shown as General, with a warning).
+    pub fn number_format(&self) -> Option<&NumberFormat> {
+        self.format.as_ref().and_then(|f| f.parsed.as_ref().ok())
+    }
+}
+
+/// A column's `format`: the code as given and what Rowpress reads of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnFormat {
+    /// The Excel number-format code, as given.
+    pub code: String,
+    /// The code read, or why it cannot be shown as Excel shows it.
+    pub parsed: std::result::Result<NumberFormat, Unsupported>,
 }
 
 /// Widest column, in characters (Excel's limit).
 const MAX_WIDTH: f64 = 255.0;
+/// Longest format code, in bytes (Excel's is 255 characters).
+const MAX_FORMAT: usize = 255;
 
 /// The keys of a table's columns, for reading rows given as objects.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -81,9 +115,9 @@ impl Keys {
     }
 }
 
-/// Reads `columns`: an array of `{"header": string, "key"?: string}`.
-/// Fields a later version reads (`type`, `format`, `align`, `width`) are
-/// refused by name rather than ignored, so a table does not silently
+/// Reads `columns`: an array of `{"header": string, "key"?: string,
+/// "type"?, "format"?, "align"?, "width"?}`. Fields a later version reads
+/// are refused by name rather than ignored, so a table does not silently
 /// export differently than it asks.
 pub(crate) struct ColumnsSeed;
 
@@ -99,7 +133,7 @@ impl<'de> Visitor<'de> for ColumnsSeed {
     type Value = Vec<Column>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("`columns` as an array of {\"header\", \"key\", \"align\", \"width\"} objects")
+        f.write_str("`columns` as an array of {\"header\", \"key\", \"type\", \"format\", \"align\", \"width\"} objects")
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Column>, A::Error> {
@@ -144,6 +178,7 @@ impl<'de> Visitor<'de> for ColumnSeed {
         let mut align: Option<Option<String>> = None;
         let mut width: Option<Option<f64>> = None;
         let mut kind: Option<Option<String>> = None;
+        let mut format: Option<Option<String>> = None;
         while let Some(field) = map.next_key::<String>()? {
             match field.as_str() {
                 "header" if header.is_none() => header = Some(map.next_value()?),
@@ -151,19 +186,15 @@ impl<'de> Visitor<'de> for ColumnSeed {
                 "align" if align.is_none() => align = Some(map.next_value()?),
                 "width" if width.is_none() => width = Some(map.next_value()?),
                 "type" if kind.is_none() => kind = Some(map.next_value()?),
-                "header" | "key" | "align" | "width" | "type" => {
+                "format" if format.is_none() => format = Some(map.next_value()?),
+                "header" | "key" | "align" | "width" | "type" | "format" => {
                     return Err(de::Error::custom(format_args!(
                         "column {column}: duplicate field `{field}`"
                     )));
                 }
-                "format" => {
-                    return Err(de::Error::custom(format_args!(
-                        "column {column}: `{field}` is not supported by this version yet; remove it"
-                    )));
-                }
                 _ => {
                     return Err(de::Error::custom(format_args!(
-                        "column {column}: unknown field `{field}`; a column has `header`, `key`, `type`, `align` and `width`"
+                        "column {column}: unknown field `{field}`; a column has `header`, `key`, `type`, `format`, `align` and `width`"
                     )));
                 }
             }
@@ -208,10 +239,32 @@ impl<'de> Visitor<'de> for ColumnSeed {
                 ))
             })?),
         };
+        let format = match format.flatten() {
+            None => None,
+            Some(_) if kind.is_none() => {
+                return Err(de::Error::custom(format_args!(
+                    "column {column}: `format` needs a `type` (number, date, datetime, time, text or boolean) to say what it formats"
+                )));
+            }
+            Some(code) if code.is_empty() || code.len() > MAX_FORMAT => {
+                return Err(de::Error::custom(format_args!(
+                    "column {column}: format must be 1 to {MAX_FORMAT} characters"
+                )));
+            }
+            Some(code) => Some(Arc::new(ColumnFormat {
+                parsed: NumberFormat::parse(&code),
+                code,
+            })),
+        };
         Ok(Column {
             header,
             key: key.flatten(),
-            style: ColumnStyle { align, width, kind },
+            style: ColumnStyle {
+                align,
+                width,
+                kind,
+                format,
+            },
         })
     }
 }

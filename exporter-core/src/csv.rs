@@ -10,13 +10,14 @@
 //! with a leading apostrophe, as OWASP's "CSV injection" advice says, with
 //! a warning naming the cell; `strict` refuses it instead.
 
-use crate::Progress;
+use crate::columns::ColumnStyle;
 use crate::error::{ExportError, Location, Result};
 use crate::options::ExportOptions;
 use crate::rows::Rows;
 use crate::table::Cell;
 use crate::text;
 use crate::warning::Warning;
+use crate::{Progress, typed};
 
 /// Bytes written before the caller's buffer is grown, per row.
 const ROW_GUESS: usize = 64;
@@ -46,8 +47,15 @@ pub(crate) fn write(
         out.extend_from_slice(b"\r\n");
     }
     let columns = headers.len();
+    // Typed columns shown through their formats, when asked.
+    let displayed: Vec<Option<ColumnStyle>> = (0..columns)
+        .map(|c| {
+            let style = table.column_style(c);
+            (options.csv_as_displayed && style.kind.is_some()).then_some(style)
+        })
+        .collect();
     table.each_row(&mut |row, cells| {
-        for c in 0..columns {
+        for (c, displayed) in displayed.iter().enumerate() {
             if c > 0 {
                 out.push(b',');
             }
@@ -55,7 +63,12 @@ pub(crate) fn write(
                 row: row + 1,
                 column: c + 1,
             };
-            match cells.get(c).unwrap_or(&Cell::Null) {
+            let cell = cells.get(c).unwrap_or(&Cell::Null);
+            if let Some(style) = displayed {
+                push_text(&mut out, &typed::shown(cell, style), location, progress)?;
+                continue;
+            }
+            match cell {
                 Cell::Null => {}
                 Cell::String(s) => push_text(&mut out, s, location, progress)?,
                 // ISO 8601, as a program reads it back.
@@ -113,8 +126,10 @@ fn push_text(
 }
 
 /// Whether a spreadsheet opening the CSV would run `s` as a formula
-/// (OWASP's list of first characters), which a plain number like `-5` or
-/// `+1.5` is not.
+/// (OWASP's list of first characters), which a number as written or as
+/// displayed is not: `-5`, `+1.5`, `-1,234.50`, `-12.5 %`, `-2.83E+03`,
+/// `-€ 2,825.78` (digits, points, commas, spaces, percent and currency
+/// signs, and an exponent, make no formula).
 fn runs_as_formula(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
@@ -122,13 +137,31 @@ fn runs_as_formula(s: &str) -> bool {
     if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
         return false;
     }
-    let number = &s[first.len_utf8()..];
-    let plain_number = matches!(first, '+' | '-')
-        && !number.is_empty()
-        && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && number.bytes().filter(|&b| b == b'.').count() <= 1
-        && number.bytes().any(|b| b.is_ascii_digit());
-    !plain_number
+    if !matches!(first, '+' | '-') {
+        return true;
+    }
+    let rest = &s[1..];
+    // An exponent at the end: `E+03`, `E-4`.
+    let mantissa = match rest.rfind(['E', 'e']) {
+        Some(at) => {
+            let exp = rest[at + 1..].trim_start_matches(['+', '-']);
+            if exp.is_empty() || !exp.bytes().all(|b| b.is_ascii_digit()) {
+                return true;
+            }
+            &rest[..at]
+        }
+        None => rest,
+    };
+    const CURRENCY: &str = "$€£¥₹₽₩¢₺₪₫₴₦₱฿";
+    let plain = mantissa
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' ' | '%') || CURRENCY.contains(c))
+        && mantissa
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '.' || CURRENCY.contains(c))
+        && mantissa.bytes().any(|b| b.is_ascii_digit());
+    !plain
 }
 
 #[cfg(test)]
@@ -138,11 +171,37 @@ mod tests {
     #[test]
     fn formulas_are_told_from_numbers() {
         for s in [
-            "=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "-", "+", "-.", "=", "-1e5",
+            "=1+1",
+            "+SUM(A1)",
+            "-2+3",
+            "@cmd",
+            "\tx",
+            "\rx",
+            "-",
+            "+",
+            "-.",
+            "=",
+            "-1e5x",
+            "-E+3",
+            "-2,826 units",
+            "-1+cmd|' /C calc'!A0",
         ] {
             assert!(runs_as_formula(s), "{s:?}");
         }
-        for s in ["", "-5", "+1.5", "-0.25", "a=b", " =1", "5-3"] {
+        for s in [
+            "",
+            "-5",
+            "+1.5",
+            "-0.25",
+            "a=b",
+            " =1",
+            "5-3",
+            "-1,234.50",
+            "-12.5 %",
+            "-2.83E+03",
+            "-€ 2,825.78",
+            "-$5.00",
+        ] {
             assert!(!runs_as_formula(s), "{s:?}");
         }
     }

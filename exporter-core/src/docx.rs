@@ -3,16 +3,16 @@
 //! parts stored uncompressed; see docs/decisions.md).
 
 use crate::Progress;
-use crate::columns::Align;
+use crate::columns::{Align, ColumnStyle};
 use crate::error::{ExportError, Location, Result};
 use crate::layout::{self, ColumnNeeds};
-use crate::opc;
 use crate::options::{ExportOptions, Orientation};
 use crate::pdf::Helvetica;
 use crate::table::{Cell, Table};
 use crate::text::{self, push_xml_escaped};
 use crate::warning::{Warning, Warnings};
 use crate::zip_parts::Package;
+use crate::{opc, typed};
 
 const FORMAT: &str = "Word";
 /// Word refuses tables of more than 63 columns.
@@ -70,6 +70,9 @@ pub(crate) fn write(
             out.extend_from_slice(b"</w:p>");
         }
         let groups = plan.groups.len();
+        let styles: Vec<ColumnStyle> = (0..table.column_count())
+            .map(|c| table.column_style(c))
+            .collect();
         for (g, (columns, widths)) in plan.groups.iter().zip(&plan.widths).enumerate() {
             let out = &mut w.buf;
             if g > 0 {
@@ -94,8 +97,8 @@ pub(crate) fn write(
                 out.extend_from_slice(b"<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
                 out.extend_from_slice(HEADER_FILL.as_bytes());
                 out.extend_from_slice(b"\"/></w:tcPr><w:p>");
-                // A header sits as its column asks.
-                push_justification(out, table.column_style(c).align);
+                // A header sits as its column asks, else over its cells.
+                push_justification(out, styles[c].header_align());
                 push_run(out, &table.headers()[c], true);
                 out.extend_from_slice(b"</w:p></w:tc>");
             }
@@ -104,7 +107,7 @@ pub(crate) fn write(
                 let out = &mut w.buf;
                 out.extend_from_slice(b"<w:tr>");
                 for (&c, &width) in columns.iter().zip(widths) {
-                    push_cell(out, table.cell(r, c), width, table.column_style(c).align);
+                    push_cell(out, table.cell(r, c), width, &styles[c]);
                 }
                 out.extend_from_slice(b"</w:tr>");
                 w.flush()?;
@@ -270,30 +273,22 @@ fn twips(points: f32) -> u32 {
     (points * 20.0).round().max(0.0) as u32
 }
 
-/// A body cell `width` twips wide, aligned as its column asks (`align`),
+/// A body cell `width` twips wide, shown and aligned as its column asks,
 /// else numbers right, as in a spreadsheet.
-fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32, align: Option<Align>) {
+fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32, style: &ColumnStyle) {
     out.extend_from_slice(b"<w:tc><w:tcPr>");
     push_cell_width(out, width);
     out.extend_from_slice(b"</w:tcPr>");
     let numeric = matches!(cell, Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_));
-    let align = align.or(numeric.then_some(Align::Right));
-    match cell {
-        Cell::Null => out.extend_from_slice(b"<w:p/>"),
-        Cell::String(s) if s.is_empty() => out.extend_from_slice(b"<w:p/>"),
-        Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_) => {
-            out.extend_from_slice(b"<w:p>");
-            push_justification(out, align);
-            out.extend_from_slice(b"<w:r><w:t>");
-            out.extend_from_slice(text::cell_text(cell).as_bytes());
-            out.extend_from_slice(b"</w:t></w:r></w:p>");
-        }
-        other => {
-            out.extend_from_slice(b"<w:p>");
-            push_justification(out, align);
-            push_run(out, &text::cell_text(other), false);
-            out.extend_from_slice(b"</w:p>");
-        }
+    let align = style.align.or(numeric.then_some(Align::Right));
+    let shown = typed::shown(cell, style);
+    if shown.is_empty() {
+        out.extend_from_slice(b"<w:p/>");
+    } else {
+        out.extend_from_slice(b"<w:p>");
+        push_justification(out, align);
+        push_run(out, &shown, false);
+        out.extend_from_slice(b"</w:p>");
     }
     out.extend_from_slice(b"</w:tc>");
 }

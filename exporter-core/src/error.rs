@@ -12,6 +12,11 @@ pub enum Location {
         /// 1-based column number.
         column: usize,
     },
+    /// A whole column (1-based), as its `columns` entry describes it.
+    Column {
+        /// 1-based column number.
+        column: usize,
+    },
     /// A body cell (1-based row and column; row 1 is the first row after the headers).
     Cell {
         /// 1-based row number.
@@ -26,6 +31,7 @@ impl fmt::Display for Location {
         match self {
             Location::Title => f.write_str("title"),
             Location::Header { column } => write!(f, "header of column {column}"),
+            Location::Column { column } => write!(f, "column {column}"),
             Location::Cell { row, column } => write!(f, "row {row}, column {column}"),
         }
     }
@@ -193,6 +199,16 @@ pub enum ExportError {
         /// What it is not.
         message: String,
     },
+    /// A column's `format` code that Rowpress cannot show as Excel would,
+    /// under [`ExportOptions::strict`](crate::ExportOptions::strict);
+    /// otherwise the column is shown as General, with a warning.
+    #[error("{location}: {message}")]
+    UnsupportedFormat {
+        /// The column.
+        location: Location,
+        /// The code and what is not supported.
+        message: String,
+    },
     /// A font file that cannot be read.
     #[error("font {index}: {message}")]
     InvalidFont {
@@ -247,6 +263,7 @@ impl ExportError {
             ExportError::InvalidCharacter { .. } => "INVALID_CHARACTER",
             ExportError::FormulaText { .. } => "FORMULA_TEXT",
             ExportError::TypeMismatch { .. } => "TYPE_MISMATCH",
+            ExportError::UnsupportedFormat { .. } => "UNSUPPORTED_FORMAT",
             ExportError::InvalidFont { .. } => "INVALID_FONT",
             ExportError::InvalidOption { .. } => "INVALID_OPTION",
             ExportError::Internal { .. } => "INTERNAL",

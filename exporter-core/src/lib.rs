@@ -28,6 +28,7 @@ mod csv;
 mod docx;
 mod error;
 mod layout;
+mod numfmt;
 mod opc;
 mod options;
 mod pdf;
@@ -37,10 +38,12 @@ mod text;
 mod typed;
 mod warning;
 mod xlsx;
+mod xml;
 mod zip_parts;
 
-pub use columns::{Align, ColumnStyle};
+pub use columns::{Align, ColumnFormat, ColumnStyle};
 pub use error::{ExportError, Location, Result};
+pub use numfmt::{NumberFormat, Unsupported};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
 pub use rows::{RowSource, StreamedTable, read_row};
 pub use table::{Cell, Table, TableShape};
@@ -117,25 +120,20 @@ pub fn export_with_warnings(
     options: &ExportOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Exported> {
-    run(
-        table.row_count(),
-        options,
-        progress,
-        |progress| match options.format {
-            Format::Xlsx | Format::Csv => write_rows(table, options, progress),
-            Format::Docx | Format::Pdf => {
-                options.check_page()?;
-                // The whole table is laid out: each cell read as its column's
-                // type first, once.
-                let typed = typed::typed_table(table, &mut progress.warnings)?;
-                if options.format == Format::Docx {
-                    docx::write(&typed, options, progress)
-                } else {
-                    pdf::write(&typed, options, progress)
-                }
+    run(table, options, progress, |progress| match options.format {
+        Format::Xlsx | Format::Csv => write_rows(table, options, progress),
+        Format::Docx | Format::Pdf => {
+            options.check_page()?;
+            // The whole table is laid out: each cell read as its column's
+            // type first, once.
+            let typed = typed::typed_table(table, &mut progress.warnings)?;
+            if options.format == Format::Docx {
+                docx::write(&typed, options, progress)
+            } else {
+                pdf::write(&typed, options, progress)
             }
-        },
-    )
+        }
+    })
 }
 
 /// Like [`export_with_progress`], for a table whose rows are read from
@@ -186,12 +184,9 @@ pub fn export_streamed_with_warnings(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Exported> {
     match options.format {
-        Format::Xlsx | Format::Csv => run(
-            rows::Rows::row_count(table),
-            options,
-            progress,
-            |progress| write_rows(table, options, progress),
-        ),
+        Format::Xlsx | Format::Csv => run(table, options, progress, |progress| {
+            write_rows(table, options, progress)
+        }),
         Format::Docx | Format::Pdf => export_with_warnings(&table.to_table()?, options, progress),
     }
 }
@@ -223,14 +218,15 @@ fn write_rows(
 /// What every export does around its writer: the checks all formats share,
 /// then `write`, then the final progress call.
 fn run(
-    rows: usize,
+    table: &dyn rows::Rows,
     options: &ExportOptions,
     callback: &mut dyn FnMut(usize, usize),
     write: impl FnOnce(&mut Progress<'_>) -> Result<Vec<u8>>,
 ) -> Result<Exported> {
-    let mut progress = Progress::new(rows, callback);
+    let mut progress = Progress::new(table.row_count(), callback);
     progress.warnings.strict = options.strict;
     options.check_common()?;
+    typed::warn_of_formats(table, &mut progress.warnings)?;
     let bytes = write(&mut progress)?;
     progress.finish();
     Ok(Exported {

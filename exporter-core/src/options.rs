@@ -208,6 +208,7 @@ pub struct ExportOptions {
     pub(crate) created_at: Option<i64>,
     pub(crate) strict: bool,
     pub(crate) csv_bom: bool,
+    pub(crate) csv_as_displayed: bool,
 }
 
 impl ExportOptions {
@@ -225,6 +226,7 @@ impl ExportOptions {
             created_at: None,
             strict: false,
             csv_bom: false,
+            csv_as_displayed: false,
         }
     }
 
@@ -309,6 +311,26 @@ impl ExportOptions {
     /// read it as UTF-8 (other programs do not).
     pub fn csv_bom(mut self, bom: bool) -> ExportOptions {
         self.csv_bom = bom;
+        self
+    }
+
+    /// Writes the cells of typed columns in a CSV file as the PDF, DOCX and
+    /// Excel show them (`1,132.80`, `18 Oct 2024`) rather than as a
+    /// program reads them back (`1132.8`, `2024-10-18`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::{export, ExportOptions, Format, Table};
+    /// let table = Table::from_json(r##"{"columns": [{"header": "Amount", "type": "number", "format": "#,##0.00"}], "rows": [[1132.8]]}"##)?;
+    /// let plain = export(&table, &ExportOptions::new(Format::Csv))?;
+    /// assert_eq!(plain, b"Amount\r\n1132.8\r\n");
+    /// let shown = export(&table, &ExportOptions::new(Format::Csv).csv_as_displayed(true))?;
+    /// assert_eq!(shown, b"Amount\r\n\"1,132.80\"\r\n");
+    /// # Ok::<(), exporter_core::ExportError>(())
+    /// ```
+    pub fn csv_as_displayed(mut self, displayed: bool) -> ExportOptions {
+        self.csv_as_displayed = displayed;
         self
     }
 

@@ -186,7 +186,7 @@ impl Rows for StreamedTable<'_> {
     }
 
     fn column_style(&self, c: usize) -> ColumnStyle {
-        self.styles.get(c).copied().unwrap_or_default()
+        self.styles.get(c).cloned().unwrap_or_default()
     }
 
     fn row_count(&self) -> usize {

@@ -328,7 +328,7 @@ impl Table {
     /// How column `column` (0-based) is shown, as its `columns` entry
     /// asked; the default (the format decides) for tables given `headers`.
     pub fn column_style(&self, column: usize) -> ColumnStyle {
-        self.styles.get(column).copied().unwrap_or_default()
+        self.styles.get(column).cloned().unwrap_or_default()
     }
 
     /// The title, if any.
@@ -367,7 +367,8 @@ impl Table {
 
     /// Every header and text cell with its location (1-based), for checks
     /// that apply to all text of a table (the title is checked apart, as
-    /// the options may replace it).
+    /// the options may replace it). A typed column's cells are given as
+    /// they are shown (a format may add text such as `€`).
     pub(crate) fn for_each_text(
         &self,
         mut f: impl FnMut(&str, Location) -> Result<()>,
@@ -375,16 +376,19 @@ impl Table {
         for (c, header) in self.headers.iter().enumerate() {
             f(header, Location::Header { column: c + 1 })?;
         }
+        let styles: Vec<ColumnStyle> = (0..self.headers.len())
+            .map(|c| self.column_style(c))
+            .collect();
         for (r, row) in self.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                if let Cell::String(s) = cell {
-                    f(
-                        s,
-                        Location::Cell {
-                            row: r + 1,
-                            column: c + 1,
-                        },
-                    )?;
+                let location = Location::Cell {
+                    row: r + 1,
+                    column: c + 1,
+                };
+                if styles[c].kind.is_some() {
+                    f(&crate::typed::shown(cell, &styles[c]), location)?;
+                } else if let Cell::String(s) = cell {
+                    f(s, location)?;
                 }
             }
         }
@@ -516,7 +520,7 @@ where
     let headers = match (headers, columns) {
         (Some(headers), None) => headers,
         (None, Some(columns)) => {
-            styles = columns.iter().map(|c| c.style).collect();
+            styles = columns.iter().map(|c| c.style.clone()).collect();
             columns.into_iter().map(|c| c.header).collect()
         }
         (Some(_), Some(_)) => {

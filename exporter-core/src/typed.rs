@@ -11,7 +11,9 @@
 use std::borrow::Cow;
 use std::cell::{Cell as Flag, RefCell};
 
+use crate::columns::ColumnStyle;
 use crate::error::{ExportError, Location, Result};
+use crate::numfmt;
 use crate::rows::Rows;
 use crate::table::{Cell, Table};
 use crate::text;
@@ -232,7 +234,7 @@ impl Moment {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
 /// days_from_civil).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
@@ -240,6 +242,56 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// The text a cell of a column styled `style` shows in PDF, DOCX and CSV
+/// "as displayed": in a typed column, what Excel shows for it through the
+/// column's format (General for numbers without one, the XLSX default
+/// formats for dates and times, `TRUE`/`FALSE`); in an untyped column, the
+/// cell's own text as before.
+pub(crate) fn shown<'c>(cell: &'c Cell, style: &ColumnStyle) -> Cow<'c, str> {
+    if style.kind.is_none() {
+        return text::cell_text(cell);
+    }
+    let format = style.number_format();
+    match cell {
+        Cell::Number(n) => Cow::Owned(format.map_or_else(|| numfmt::general(*n), |f| f.number(*n))),
+        Cell::Moment(m) => Cow::Owned(
+            format
+                .unwrap_or_else(|| numfmt::default_moment(m.kind))
+                .moment(m),
+        ),
+        Cell::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+        Cell::String(s) => match format {
+            Some(f) => Cow::Owned(f.text(s)),
+            None => Cow::Borrowed(s),
+        },
+        other => text::cell_text(other),
+    }
+}
+
+/// Warns of each column whose `format` Rowpress cannot show as Excel
+/// would: it is shown as General in every format (`strict`: the error).
+pub(crate) fn warn_of_formats(table: &dyn Rows, warnings: &mut Warnings) -> Result<()> {
+    for c in 0..table.headers().len() {
+        let style = table.column_style(c);
+        let Some(format) = &style.format else {
+            continue;
+        };
+        if let Err(why) = &format.parsed {
+            let location = Location::Column { column: c + 1 };
+            let message = format!("format {:?} is not supported: {why}", format.code);
+            warnings.keep(
+                Warning {
+                    location,
+                    code: "UNSUPPORTED_FORMAT",
+                    message: format!("{message}; shown as General"),
+                },
+                || ExportError::UnsupportedFormat { location, message },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// What `cell` is in a column of type `ty`, or why it is not one.

@@ -8,14 +8,18 @@
 //! Strings are written inline (`t="inlineStr"`): no shared-string table to
 //! hold in memory; Excel converts them when it saves.
 
-use crate::columns::Align;
+use std::collections::HashMap;
+
+use crate::columns::{Align, ColumnStyle};
 use crate::error::{ExportError, Location, Result};
+use crate::numfmt::{self, NumberFormat};
 use crate::options::ExportOptions;
 use crate::rows::Rows;
 use crate::table::Cell;
 use crate::text::{self, is_xml_char};
-use crate::typed::MomentKind;
+use crate::typed::{self, ColumnType, MomentKind};
 use crate::warning::{Warning, Warnings};
+use crate::xml::Xml;
 use crate::zip_parts::Package;
 use crate::{Progress, opc};
 
@@ -32,66 +36,261 @@ const MIN_NUMBER: f64 = 2.225_073_858_507_201e-308;
 const MIN_WIDTH: f64 = 6.0;
 const MAX_WIDTH: f64 = 60.0;
 
-/// Cell formats in styles.xml, by index.
-const XF_HEADER: u8 = 1;
-const XF_TITLE: u8 = 2;
-const XF_WRAP: u8 = 3;
-const XF_HEADER_WRAP: u8 = 4;
-const XF_TITLE_WRAP: u8 = 5;
-/// The first of the aligned cell formats: for each of left, center and
-/// right, in that order, body, body wrapped, header, header wrapped.
-const XF_ALIGNED: u8 = 6;
-/// The first of the date formats: for each of date, date and time, and
-/// time, in that order, Excel's alignment, then left, center, right.
-const XF_MOMENTS: u8 = 18;
-
-/// The cell format of a date, date-time or time in a column aligned `align`.
-fn moment_xf(kind: MomentKind, align: Option<Align>) -> u8 {
-    let k = match kind {
-        MomentKind::Date => 0,
-        MomentKind::DateTime => 1,
-        MomentKind::Time => 2,
-    };
-    let a = match align {
-        None => 0,
-        Some(Align::Left) => 1,
-        Some(Align::Center) => 2,
-        Some(Align::Right) => 3,
-    };
-    XF_MOMENTS + k * 4 + a
+/// What a cell format styles: body cells, the header row or the title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Role {
+    Body,
+    Header,
+    Title,
 }
 
-/// Cell format `xf` (plain, wrapped, header, header wrapped) aligned as
-/// its column asks; `xf` itself when the column leaves it to Excel.
-fn aligned(xf: u8, align: Option<Align>) -> u8 {
-    let Some(align) = align else {
-        return xf;
-    };
-    let kind = match xf {
-        XF_WRAP => 1,
-        XF_HEADER => 2,
-        XF_HEADER_WRAP => 3,
-        _ => 0,
-    };
-    let a = match align {
-        Align::Left => 0,
-        Align::Center => 1,
-        Align::Right => 2,
-    };
-    XF_ALIGNED + a * 4 + kind
+/// A cell format (`xf`) of styles.xml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Xf {
+    num_fmt: u32,
+    role: Role,
+    align: Option<Align>,
+    wrap: bool,
 }
 
-/// The cell format of text in `plain` style, or its wrapping twin when the
-/// text holds a line break (Excel shows a break only in a wrapped cell).
-fn wrapping(s: &str, plain: u8) -> u8 {
-    if !s.contains(['\n', '\r']) {
-        return plain;
+/// The number formats and cell formats a workbook uses, each once, in the
+/// order first asked for; cell format 0 is the plain default.
+struct Styles {
+    num_fmts: Vec<String>,
+    xfs: Vec<Xf>,
+    index: HashMap<Xf, u32>,
+}
+
+/// The first id of a custom number format (ids below are Excel's own).
+const FIRST_NUM_FMT: u32 = 164;
+
+impl Styles {
+    fn new() -> Styles {
+        let mut styles = Styles {
+            num_fmts: Vec::new(),
+            xfs: Vec::new(),
+            index: HashMap::new(),
+        };
+        styles.xf(0, Role::Body, None, false);
+        styles
     }
-    match plain {
-        XF_HEADER => XF_HEADER_WRAP,
-        XF_TITLE => XF_TITLE_WRAP,
-        _ => XF_WRAP,
+
+    /// The id of number format `code` (`General` is Excel's 0).
+    fn num_fmt(&mut self, code: &str) -> u32 {
+        if code.eq_ignore_ascii_case("general") {
+            return 0;
+        }
+        let at = match self.num_fmts.iter().position(|c| c == code) {
+            Some(at) => at,
+            None => {
+                self.num_fmts.push(code.to_owned());
+                self.num_fmts.len() - 1
+            }
+        };
+        FIRST_NUM_FMT + u32::try_from(at).unwrap_or(0)
     }
+
+    /// The index of the cell format with these properties.
+    fn xf(&mut self, num_fmt: u32, role: Role, align: Option<Align>, wrap: bool) -> u32 {
+        let xf = Xf {
+            num_fmt,
+            role,
+            align,
+            wrap,
+        };
+        *self.index.entry(xf).or_insert_with(|| {
+            self.xfs.push(xf);
+            u32::try_from(self.xfs.len() - 1).unwrap_or(0)
+        })
+    }
+
+    /// `xl/styles.xml`. Fonts: 0 plain, 1 bold (header), 2 bold 14 pt
+    /// (title); fills: the two Excel reserves, then the header's. No colour
+    /// or font refers to the theme: the package has no theme part, and
+    /// Excel reports a problem with files whose styles name theme colours
+    /// without one (exceljs/exceljs#425).
+    fn xml(&self) -> Vec<u8> {
+        let mut x = Xml::new();
+        x.start("styleSheet").attr(
+            "xmlns",
+            "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        );
+        if !self.num_fmts.is_empty() {
+            x.start("numFmts").num("count", self.num_fmts.len());
+            for (i, code) in self.num_fmts.iter().enumerate() {
+                x.start("numFmt")
+                    .num("numFmtId", FIRST_NUM_FMT + u32::try_from(i).unwrap_or(0))
+                    .attr("formatCode", code)
+                    .end();
+            }
+            x.end();
+        }
+        x.start("fonts").num("count", 3);
+        for (bold, size) in [(false, "11"), (true, "11"), (true, "14")] {
+            x.start("font");
+            if bold {
+                x.start("b").end();
+            }
+            x.empty("sz", &[("val", size)]);
+            x.empty("name", &[("val", "Calibri")]);
+            x.empty("family", &[("val", "2")]);
+            x.end();
+        }
+        x.end();
+        x.start("fills").num("count", 3);
+        for pattern in ["none", "gray125"] {
+            x.start("fill")
+                .empty("patternFill", &[("patternType", pattern)])
+                .end();
+        }
+        x.start("fill")
+            .start("patternFill")
+            .attr("patternType", "solid");
+        x.empty("fgColor", &[("rgb", "FFD9E2F3")]);
+        x.empty("bgColor", &[("indexed", "64")]);
+        x.end().end().end();
+        x.start("borders").num("count", 2);
+        for bottom in [false, true] {
+            x.start("border");
+            for side in ["left", "right", "top"] {
+                x.start(side).end();
+            }
+            if bottom {
+                x.start("bottom").attr("style", "thin");
+                x.empty("color", &[("auto", "1")]);
+                x.end();
+            } else {
+                x.start("bottom").end();
+            }
+            x.start("diagonal").end();
+            x.end();
+        }
+        x.end();
+        x.start("cellStyleXfs").num("count", 1);
+        x.empty(
+            "xf",
+            &[
+                ("numFmtId", "0"),
+                ("fontId", "0"),
+                ("fillId", "0"),
+                ("borderId", "0"),
+            ],
+        );
+        x.end();
+        x.start("cellXfs").num("count", self.xfs.len());
+        for xf in &self.xfs {
+            let (font, fill, border) = match xf.role {
+                Role::Body => (0, 0, 0),
+                Role::Header => (1, 2, 1),
+                Role::Title => (2, 0, 0),
+            };
+            x.start("xf")
+                .num("numFmtId", xf.num_fmt)
+                .num("fontId", font)
+                .num("fillId", fill)
+                .num("borderId", border)
+                .num("xfId", 0);
+            if xf.num_fmt != 0 {
+                x.attr("applyNumberFormat", "1");
+            }
+            if font != 0 {
+                x.attr("applyFont", "1");
+            }
+            if xf.role == Role::Header {
+                x.attr("applyFill", "1").attr("applyBorder", "1");
+            }
+            if xf.align.is_some() || xf.wrap {
+                x.attr("applyAlignment", "1").start("alignment");
+                if let Some(align) = xf.align {
+                    x.attr(
+                        "horizontal",
+                        match align {
+                            Align::Left => "left",
+                            Align::Center => "center",
+                            Align::Right => "right",
+                        },
+                    );
+                }
+                if xf.wrap {
+                    x.attr("wrapText", "1");
+                }
+                x.end();
+            }
+            x.end();
+        }
+        x.end();
+        x.start("cellStyles").num("count", 1);
+        x.empty(
+            "cellStyle",
+            &[("name", "Normal"), ("xfId", "0"), ("builtinId", "0")],
+        );
+        x.end();
+        x.empty("dxfs", &[("count", "0")]);
+        x.empty(
+            "tableStyles",
+            &[
+                ("count", "0"),
+                ("defaultTableStyle", "TableStyleMedium2"),
+                ("defaultPivotStyle", "PivotStyleLight16"),
+            ],
+        );
+        x.finish()
+    }
+}
+
+/// The cell formats of one column, worked out before its cells are written.
+struct ColumnXfs {
+    text: u32,
+    wrapped: u32,
+    /// Numbers (with the column's format, if any).
+    number: u32,
+    /// Dates, date-times and times, by [`MomentKind`].
+    moments: [u32; 3],
+}
+
+impl ColumnXfs {
+    fn of(style: &ColumnStyle, styles: &mut Styles) -> ColumnXfs {
+        let align = style.align;
+        let format = style.number_format();
+        let num_fmt = format.map_or(0, |f| styles.num_fmt(f.code()));
+        let text_formatted = format.is_some_and(NumberFormat::has_text_section);
+        let text_fmt = if text_formatted { num_fmt } else { 0 };
+        let text = styles.xf(text_fmt, Role::Body, align, false);
+        // Only date, date-time and time columns hold dates and times.
+        let moments = [MomentKind::Date, MomentKind::DateTime, MomentKind::Time].map(|kind| {
+            let id = match (style.kind, format) {
+                (Some(ColumnType::Date | ColumnType::DateTime | ColumnType::Time), None) => {
+                    styles.num_fmt(numfmt::default_moment_code(kind))
+                }
+                (Some(ColumnType::Date | ColumnType::DateTime | ColumnType::Time), Some(_)) => {
+                    num_fmt
+                }
+                _ => return text,
+            };
+            styles.xf(id, Role::Body, align, false)
+        });
+        ColumnXfs {
+            text,
+            wrapped: styles.xf(text_fmt, Role::Body, align, true),
+            number: styles.xf(num_fmt, Role::Body, align, false),
+            moments,
+        }
+    }
+
+    /// The format of text `s`: wrapped when it holds a line break (Excel
+    /// shows a break only in a wrapped cell).
+    fn text(&self, s: &str) -> u32 {
+        if s.contains(['\n', '\r']) {
+            self.wrapped
+        } else {
+            self.text
+        }
+    }
+}
+
+/// The format of text `s` in `role`, wrapped when it holds a line break.
+fn wrapping(styles: &mut Styles, s: &str, role: Role, align: Option<Align>) -> u32 {
+    styles.xf(0, role, align, s.contains(['\n', '\r']))
 }
 
 pub(crate) fn write(
@@ -105,8 +304,16 @@ pub(crate) fn write(
     let sheet_name = sheet_name(options.sheet_name.as_deref(), title)?;
     // Every cell is checked in this pass, before anything is written, so an
     // error never leaves half a workbook behind.
-    let widths = measure(table, &mut progress.warnings)?;
+    let column_styles: Vec<ColumnStyle> = (0..table.headers().len())
+        .map(|c| table.column_style(c))
+        .collect();
+    let widths = measure(table, &column_styles, &mut progress.warnings)?;
     let columns = table.headers().len();
+    let mut styles = Styles::new();
+    let xfs: Vec<ColumnXfs> = column_styles
+        .iter()
+        .map(|style| ColumnXfs::of(style, &mut styles))
+        .collect();
     let refs: Vec<String> = (0..columns).map(column_name).collect();
     // 1-based row numbers of the header and the last row.
     let header_row = header_rows + 1;
@@ -128,7 +335,6 @@ pub(crate) fn write(
         &workbook(&sheet_name, columns > 0, header_row, last_row, last_col),
     )?;
     package.part("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes())?;
-    package.part("xl/styles.xml", styles().as_bytes())?;
     package.streamed_part("xl/worksheets/sheet1.xml", |w| {
         let out = &mut w.buf;
         out.extend_from_slice(SHEET_START.as_bytes());
@@ -160,14 +366,15 @@ pub(crate) fn write(
         out.extend_from_slice(b"<sheetData>");
         if let Some(title) = title.filter(|_| columns > 0) {
             out.extend_from_slice(b"<row r=\"1\" ht=\"20\" customHeight=\"1\">");
-            push_string_cell(out, "A1", title, wrapping(title, XF_TITLE));
+            let xf = wrapping(&mut styles, title, Role::Title, None);
+            push_string_cell(out, "A1", title, xf);
             out.extend_from_slice(b"</row>");
         }
         if columns > 0 {
             let r = header_row.to_string();
             push(out, &["<row r=\"", &r, "\">"]);
             for (c, header) in table.headers().iter().enumerate() {
-                let xf = aligned(wrapping(header, XF_HEADER), table.column_style(c).align);
+                let xf = wrapping(&mut styles, header, Role::Header, column_styles[c].header_align());
                 push_string_cell(out, &format!("{}{r}", refs[c]), header, xf);
             }
             out.extend_from_slice(b"</row>");
@@ -176,7 +383,6 @@ pub(crate) fn write(
         let mut integer = itoa::Buffer::new();
         let mut cell_ref = String::with_capacity(16);
         let strict = progress.warnings.strict;
-        let aligns: Vec<Option<Align>> = (0..columns).map(|c| table.column_style(c).align).collect();
         table.each_row(&mut |row, cells| {
             let out = &mut w.buf;
             let r = integer.format(header_row + 1 + row).to_owned();
@@ -193,33 +399,33 @@ pub(crate) fn write(
                 cell_ref.clear();
                 cell_ref.push_str(&refs[c]);
                 cell_ref.push_str(&r);
-                let align = aligns[c];
+                let xf = &xfs[c];
                 match cell {
                     Cell::Null => {}
                     Cell::String(s) if s.is_empty() => {}
                     Cell::String(s) => {
-                        push_string_cell(out, &cell_ref, s, aligned(wrapping(s, 0), align));
+                        push_string_cell(out, &cell_ref, s, xf.text(s));
                     }
                     Cell::Bool(b) => {
                         push(out, &["<c r=\"", &cell_ref, "\""]);
-                        push_style(out, aligned(0, align));
+                        push_style(out, xf.text);
                         push(out, &[" t=\"b\"><v>", if *b { "1" } else { "0" }, "</v></c>"]);
                     }
                     // Kept as text (measure() warned): as a number Excel
                     // would change it.
                     Cell::Number(n) if !excel_holds(*n) => {
-                        push_string_cell(out, &cell_ref, &text::format_number(*n), aligned(0, align));
+                        push_string_cell(out, &cell_ref, &text::format_number(*n), xf.text);
                     }
-                    Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, aligned(0, align)),
+                    Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, xf.text),
                     // Computed from its fields; before 1900 it is text
                     // (measure() warned).
                     Cell::Moment(m) => match m.excel_serial() {
                         Some(serial) => {
                             push(out, &["<c r=\"", &cell_ref, "\""]);
-                            push_style(out, moment_xf(m.kind, align));
+                            push_style(out, xf.moments[m.kind as usize]);
                             push(out, &["><v>", number.format_finite(serial), "</v></c>"]);
                         }
-                        None => push_string_cell(out, &cell_ref, &m.display(), aligned(0, align)),
+                        None => push_string_cell(out, &cell_ref, &m.display(), xf.text),
                     },
                     Cell::Number(n) => {
                         // Shortest digits that read back as the same double.
@@ -230,7 +436,7 @@ pub(crate) fn write(
                             number.format_finite(*n)
                         };
                         push(out, &["<c r=\"", &cell_ref, "\""]);
-                        push_style(out, aligned(0, align));
+                        push_style(out, xf.number);
                         push(out, &["><v>", digits, "</v></c>"]);
                     }
                 }
@@ -255,6 +461,8 @@ pub(crate) fn write(
         );
         Ok(())
     })?;
+    // Written after the sheet, which asked for the formats it uses.
+    package.part("xl/styles.xml", &styles.xml())?;
     package.finish()
 }
 
@@ -264,15 +472,15 @@ fn push(out: &mut Vec<u8>, pieces: &[&str]) {
     }
 }
 
-/// A string cell, written inline.
 /// ` s="xf"`, unless `xf` is the default format 0.
-fn push_style(out: &mut Vec<u8>, xf: u8) {
+fn push_style(out: &mut Vec<u8>, xf: u32) {
     if xf != 0 {
         push(out, &[" s=\"", &xf.to_string(), "\""]);
     }
 }
 
-fn push_string_cell(out: &mut Vec<u8>, cell_ref: &str, s: &str, xf: u8) {
+/// A string cell, written inline.
+fn push_string_cell(out: &mut Vec<u8>, cell_ref: &str, s: &str, xf: u32) {
     push(out, &["<c r=\"", cell_ref, "\""]);
     push_style(out, xf);
     out.extend_from_slice(b" t=\"inlineStr\"><is><t xml:space=\"preserve\">");
@@ -503,7 +711,7 @@ pub(crate) fn sheet_name(explicit: Option<&str>, title: Option<&str>) -> Result<
 /// Checks every body cell, warns of those kept as text, and measures the
 /// column widths, in Excel character units, from the longest line in each
 /// column.
-fn measure(table: &dyn Rows, warnings: &mut Warnings) -> Result<Vec<f64>> {
+fn measure(table: &dyn Rows, styles: &[ColumnStyle], warnings: &mut Warnings) -> Result<Vec<f64>> {
     let mut widths: Vec<f64> = table
         .headers()
         .iter()
@@ -514,8 +722,11 @@ fn measure(table: &dyn Rows, warnings: &mut Warnings) -> Result<Vec<f64>> {
             check_cell(cell, r, c)?;
             warn_of(cell, r, c, warnings)?;
             let w = match cell {
-                Cell::String(s) => text_width(s),
                 Cell::Null => 0.0,
+                // As Excel will show it, so the column is wide enough
+                // (a number too wide for its column shows as ####).
+                other if styles[c].kind.is_some() => text_width(&typed::shown(other, &styles[c])),
+                Cell::String(s) => text_width(s),
                 other => text::cell_text(other).len() as f64,
             };
             if w > widths[c] {
@@ -527,7 +738,7 @@ fn measure(table: &dyn Rows, warnings: &mut Warnings) -> Result<Vec<f64>> {
     Ok(widths
         .iter()
         .enumerate()
-        .map(|(c, w)| match table.column_style(c).width {
+        .map(|(c, w)| match styles[c].width {
             // The width the column asks for, as Excel counts it.
             Some(asked) => f64::from(asked),
             None => (w + 1.0).clamp(MIN_WIDTH, MAX_WIDTH),
@@ -593,60 +804,6 @@ const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"
 
 const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
-
-/// `xl/styles.xml`: [`STYLES`] with the aligned cell formats added (see
-/// [`XF_ALIGNED`]).
-fn styles() -> String {
-    let mut aligned = String::new();
-    for align in ["left", "center", "right"] {
-        for (font, fill, border, wrap) in [
-            (0, 0, 0, false),
-            (0, 0, 0, true),
-            (1, 2, 1, false),
-            (1, 2, 1, true),
-        ] {
-            let applies = if font == 0 {
-                ""
-            } else {
-                " applyFont=\"1\" applyFill=\"1\" applyBorder=\"1\""
-            };
-            let wrap = if wrap { " wrapText=\"1\"" } else { "" };
-            aligned.push_str(&format!(
-                "<xf numFmtId=\"0\" fontId=\"{font}\" fillId=\"{fill}\" borderId=\"{border}\" xfId=\"0\"{applies} applyAlignment=\"1\"><alignment horizontal=\"{align}\"{wrap}/></xf>"
-            ));
-        }
-    }
-    // Dates, dates with times and times, each with Excel's alignment and
-    // the three asked for (XF_MOMENTS), in number formats 164 to 166.
-    for format in 164..=166 {
-        for align in [None, Some("left"), Some("center"), Some("right")] {
-            let alignment = align.map_or(String::new(), |a| {
-                format!(" applyAlignment=\"1\"><alignment horizontal=\"{a}\"/></xf>")
-            });
-            let close = if alignment.is_empty() { "/>" } else { "" };
-            aligned.push_str(&format!(
-                "<xf numFmtId=\"{format}\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"{alignment}{close}"
-            ));
-        }
-    }
-    STYLES
-        .replacen(
-            "<fonts ",
-            "<numFmts count=\"3\"><numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\\-dd\"/><numFmt numFmtId=\"165\" formatCode=\"yyyy\\-mm\\-dd\\ hh:mm:ss\"/><numFmt numFmtId=\"166\" formatCode=\"hh:mm:ss\"/></numFmts><fonts ",
-            1,
-        )
-        .replacen("<cellXfs count=\"6\">", "<cellXfs count=\"30\">", 1)
-        .replacen("</cellXfs>", &format!("{aligned}</cellXfs>"), 1)
-}
-
-/// Cell formats: 0 plain, 1 header (bold, filled, bottom border), 2 title
-/// (bold 14 pt), 3 wrapped text (cells with line breaks), 4 and 5 the
-/// header and title wrapped; then the aligned ones [`styles`] adds. No colour or font
-/// refers to the theme: the package has no theme part, and Excel reports a
-/// problem with files whose styles name theme colours without one
-/// (exceljs/exceljs#425).
-const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFD9E2F3"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left/><right/><top/><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1"/></xf><xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment wrapText="1"/></xf><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment wrapText="1"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium2" defaultPivotStyle="PivotStyleLight16"/></styleSheet>"#;
 
 #[cfg(test)]
 mod tests {

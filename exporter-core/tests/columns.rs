@@ -96,7 +96,7 @@ fn structural_faults_in_columns_and_records_are_errors() {
         ),
         (
             r#"{"columns": [{"header": "A", "typ": "date"}], "rows": []}"#,
-            "invalid table JSON: column 1: unknown field `typ`; a column has `header`, `key`, `type`, `align` and `width` at line 1 column 34",
+            "invalid table JSON: column 1: unknown field `typ`; a column has `header`, `key`, `type`, `format`, `align` and `width` at line 1 column 34",
             "INVALID_JSON",
         ),
         (
@@ -227,6 +227,7 @@ fn columns_say_how_they_are_aligned_and_how_wide() {
             align: Some(Align::Center),
             width: Some(30.0),
             kind: None,
+            format: None,
         }
     );
     assert_eq!(table.column_style(1).width, None);

@@ -126,3 +126,51 @@ fn the_cli_writes_csv() {
         "\u{FEFF}a\r\nx\r\n1\r\n".as_bytes()
     );
 }
+
+#[test]
+fn the_cli_writes_typed_columns_as_displayed_on_request() {
+    let dir = Scratch::new("csv-cli-displayed");
+    let input = dir.path("t.json");
+    std::fs::write(
+        &input,
+        r##"{"columns": [{"header": "Amount", "type": "number", "format": "#,##0.00"},
+                         {"header": "Issued", "type": "date", "format": "d mmm yyyy"},
+                         {"header": "Odd", "type": "number", "format": "[<0]0"}],
+            "rows": [[-1132.8, "2024-10-18", 3]]}"##,
+    )
+    .unwrap();
+    let target = dir.path("t.csv");
+    let args = |displayed: bool| {
+        let mut args = vec![
+            input.to_str().unwrap().to_owned(),
+            "-f".into(),
+            "csv".into(),
+            "-o".into(),
+            target.to_str().unwrap().to_owned(),
+        ];
+        if displayed {
+            args.push("--as-displayed".into());
+        }
+        args
+    };
+    let cli = env!("CARGO_BIN_EXE_table-export");
+    let plain: Vec<String> = args(false);
+    let (ok, _, err) = run(cli, &plain.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(ok, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "Amount,Issued,Odd\r\n-1132.8,2024-10-18,3\r\n"
+    );
+    let shown: Vec<String> = args(true);
+    let (ok, _, err) = run(cli, &shown.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(ok, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "Amount,Issued,Odd\r\n\"-1,132.80\",18 Oct 2024,3\r\n"
+    );
+    // The code it cannot show is named, once, on standard error.
+    assert_eq!(
+        err.trim(),
+        "warning: column 3: format \"[<0]0\" is not supported: `[<0]` (conditions and locale codes are not supported); shown as General"
+    );
+}

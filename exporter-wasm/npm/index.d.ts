@@ -12,7 +12,15 @@ export interface Column {
    * type is kept as it is, with a `TYPE_MISMATCH` warning.
    */
   type?: "text" | "number" | "boolean" | "date" | "datetime" | "time";
-  /** Of the header and every cell; by default numbers right, text left. */
+  /**
+   * An Excel number-format code for the cells (needs `type`): `"#,##0.00"`,
+   * `"0.0%"`, `"yyyy-mm-dd hh:mm"`, `"[$€-407] #,##0.00;(#,##0.00)"`. XLSX
+   * keeps the code; PDF, DOCX and CSV with `csvAsDisplayed` show the text
+   * Excel shows. A code Rowpress cannot show (conditions such as `[>100]`,
+   * fractions) is shown as General, with an `UNSUPPORTED_FORMAT` warning.
+   */
+  format?: string;
+  /** Of the header and every cell; by default numbers, dates and times right, text left. */
   align?: "left" | "center" | "right";
   /** In characters (the width of `0`, as Excel counts), 1 to 255; by default fitted to the content. */
   width?: number;
@@ -61,6 +69,8 @@ export interface ExportOptions {
   sheetName?: string;
   /** CSV: start with a UTF-8 byte order mark, which Excel needs to read UTF-8. Default false. */
   csvBom?: boolean;
+  /** CSV: write typed columns as displayed (`1,132.80`) rather than as a program reads them back (`1132.8`). Default false. */
+  csvAsDisplayed?: boolean;
   /** Creation time written into the file; default now. Same time, same input: same bytes. */
   createdAt?: Date | number;
   /** Called as rows are written: at least every 1% of the rows, and at the end. */
@@ -80,7 +90,13 @@ export interface ExportOptions {
 }
 
 /** Codes of warnings: each is the code of the error `strict` makes of it. */
-export type WarningCode = "INVALID_NUMBER" | "INVALID_CHARACTER" | "FORMULA_TEXT" | "TYPE_MISMATCH" | "MORE_WARNINGS";
+export type WarningCode =
+  | "INVALID_NUMBER"
+  | "INVALID_CHARACTER"
+  | "FORMULA_TEXT"
+  | "TYPE_MISMATCH"
+  | "UNSUPPORTED_FORMAT"
+  | "MORE_WARNINGS";
 
 /** A value kept another way than given. */
 export interface ExportWarning {
@@ -113,6 +129,7 @@ export type ErrorCode =
   | "INVALID_CHARACTER"
   | "FORMULA_TEXT"
   | "TYPE_MISMATCH"
+  | "UNSUPPORTED_FORMAT"
   | "INVALID_FONT"
   | "INVALID_OPTION"
   | "INTERNAL"

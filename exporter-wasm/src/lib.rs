@@ -197,7 +197,7 @@ fn with_callbacks(
                     set(&object, "row", &JsValue::from(row as f64))?;
                     set(&object, "column", &JsValue::from(column as f64))?;
                 }
-                Location::Header { column } => {
+                Location::Header { column } | Location::Column { column } => {
                     set(&object, "column", &JsValue::from(column as f64))?;
                 }
                 _ => {}
@@ -300,6 +300,12 @@ fn read_options(js: &JsValue) -> Result<(ExportOptions, Callbacks), JsValue> {
             .as_bool()
             .ok_or_else(|| option_error("csvBom", "must be true or false"))?;
         options = options.csv_bom(bom);
+    }
+    if let Some(displayed) = get(js, "csvAsDisplayed")? {
+        let displayed = displayed
+            .as_bool()
+            .ok_or_else(|| option_error("csvAsDisplayed", "must be true or false"))?;
+        options = options.csv_as_displayed(displayed);
     }
     if let Some(fonts) = get(js, "fonts")? {
         if !Array::is_array(&fonts) {

@@ -122,6 +122,11 @@ pub struct Column {
     /// `time` `HH:MM[:SS]`); a cell that is not is kept with a warning.
     #[serde(rename = "type")]
     kind: Option<ColumnType>,
+    /// An Excel number-format code for its cells (needs `type`), such as
+    /// `#,##0.00`, `0.0%` or `yyyy-mm-dd hh:mm`; a code Rowpress cannot
+    /// show as Excel does is shown as General, with a warning.
+    #[schema(min_length = 1, max_length = 255)]
+    format: Option<String>,
     /// Alignment of its header and cells: `left`, `center` or `right`.
     align: Option<ColumnAlign>,
     /// Width in characters (the width of `0`), 1 to 255.

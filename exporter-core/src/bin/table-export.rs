@@ -92,6 +92,12 @@ struct Cli {
     #[arg(long)]
     bom: bool,
 
+    /// CSV: write the cells of typed columns as displayed, through their
+    /// formats (`1,132.80`, `18 Oct 2024`), instead of as a program reads
+    /// them back (`1132.8`, `2024-10-18`).
+    #[arg(long)]
+    as_displayed: bool,
+
     /// Refuse, as an error, any value the format cannot hold as given,
     /// instead of keeping it another way with a warning.
     #[arg(long)]
@@ -186,7 +192,8 @@ fn run(cli: &Cli) -> Result<(), String> {
         })
         .created_at(created_at)
         .strict(cli.strict)
-        .csv_bom(cli.bom);
+        .csv_bom(cli.bom)
+        .csv_as_displayed(cli.as_displayed);
     if let Some(title) = &cli.title {
         options = options.title(title);
     }

@@ -8,9 +8,10 @@ use super::plan::{FOOTER_SIZE, LEADING, PAD_X, PAD_Y, PageSpec, Plan, TITLE_SIZE
 use super::{builtin, font_name};
 use crate::Progress;
 use crate::columns::Align;
+use crate::columns::ColumnStyle;
 use crate::layout::{self, Metrics, is_drawn};
 use crate::table::{Cell, Table};
-use crate::text::cell_text;
+use crate::typed::shown;
 
 const HEADER_FILL: (f32, f32, f32) = (0.851, 0.886, 0.953);
 const GRID_GRAY: f32 = 0.65;
@@ -43,6 +44,8 @@ pub(crate) struct Painter<'p, 'c, 'f> {
     pub plan: &'p Plan,
     pub table: &'p Table,
     pub chain: &'c mut FontChain<'f>,
+    /// The table's column styles, read once.
+    styles: Vec<ColumnStyle>,
     run: Vec<u8>,
     embedded_names: Vec<String>,
 }
@@ -54,6 +57,9 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             plan,
             table,
             chain,
+            styles: (0..table.column_count())
+                .map(|c| table.column_style(c))
+                .collect(),
             run: Vec::with_capacity(256),
             embedded_names,
         }
@@ -118,8 +124,8 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         state.origin = None; // BT resets the text matrix
         for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
             let header = &self.table.headers()[c];
-            // A header sits as its column asks, else flush left.
-            let align = self.table.column_style(c).align.unwrap_or(Align::Left);
+            // A header sits as its column asks, else over its cells.
+            let align = self.styles[c].header_align().unwrap_or(Align::Left);
             self.cell(
                 &mut content,
                 &mut state,
@@ -140,7 +146,8 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
                 let cell = self.table.cell(row, c);
                 // As the column asks; else numbers right, as in a spreadsheet.
-                let align = self.table.column_style(c).align.unwrap_or(
+                let style = &self.styles[c];
+                let align = style.align.unwrap_or(
                     if matches!(cell, Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_)) {
                         Align::Right
                     } else {
@@ -150,7 +157,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
                 self.cell(
                     &mut content,
                     &mut state,
-                    &cell_text(cell),
+                    &shown(cell, style),
                     align,
                     false,
                     x,

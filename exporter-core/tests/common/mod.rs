@@ -148,6 +148,12 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
 
 /// LibreOffice converts `path` to PDF without error; returns the PDF's path.
 pub fn libreoffice_to_pdf(path: &Path, outdir: &Path) -> PathBuf {
+    libreoffice_convert(path, outdir, "pdf", "pdf")
+}
+
+/// LibreOffice converts `path` with `filter` (`--convert-to`) into a file
+/// ending `extension` in `outdir`, without error; returns its path.
+pub fn libreoffice_convert(path: &Path, outdir: &Path, filter: &str, extension: &str) -> PathBuf {
     let profile = format!("file://{}/lo-profile", outdir.display());
     let (ok, out, err) = run(
         "soffice",
@@ -156,19 +162,19 @@ pub fn libreoffice_to_pdf(path: &Path, outdir: &Path) -> PathBuf {
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            filter,
             "--outdir",
             outdir.to_str().unwrap(),
             path.to_str().unwrap(),
         ],
     );
-    let pdf = outdir.join(path.with_extension("pdf").file_name().unwrap());
+    let converted = outdir.join(path.with_extension(extension).file_name().unwrap());
     assert!(
-        ok && pdf.exists(),
+        ok && converted.exists(),
         "LibreOffice could not convert {}:\n{out}\n{err}",
         path.display()
     );
-    pdf
+    converted
 }
 
 /// What calamine should read back from an XLSX cell holding `cell`: the

@@ -117,6 +117,30 @@ test("CSV: RFC 4180, a BOM on request, formulas neutralised with a warning", () 
   assert.throws(() => exportTable(t, { format: "csv", strict: true }), (e) => e.code === "FORMULA_TEXT");
 });
 
+test("format codes show in CSV as displayed, and an unsupported one warns with its column", () => {
+  const t = {
+    columns: [
+      { header: "Amount", key: "amount", type: "number", format: "#,##0.00;(#,##0.00)" },
+      { header: "Issued", key: "issued", type: "date", format: "ddd d mmm yyyy" },
+      { header: "Odd", key: "odd", type: "number", format: "[>1]0" },
+    ],
+    rows: [{ amount: -1132.8, issued: "2024-10-18", odd: 2 }],
+  };
+  const warnings = [];
+  const csv = new TextDecoder().decode(
+    exportTable(t, { format: "csv", csvAsDisplayed: true, onWarning: (w) => warnings.push(w) }),
+  );
+  assert.equal(csv, 'Amount,Issued,Odd\r\n"(1,132.80)",Fri 18 Oct 2024,2\r\n');
+  assert.deepEqual(
+    warnings.map((w) => [w.code, w.column, w.row]),
+    [["UNSUPPORTED_FORMAT", 3, undefined]],
+  );
+  const plain = new TextDecoder().decode(exportTable(t, { format: "csv" }));
+  assert.equal(plain, "Amount,Issued,Odd\r\n-1132.8,2024-10-18,2\r\n");
+  assert.throws(() => exportTable(t, { format: "xlsx", strict: true }), (e) => e.code === "UNSUPPORTED_FORMAT");
+  assert.throws(() => exportTable(t, { format: "csv", csvAsDisplayed: "yes" }), (e) => e.code === "INVALID_OPTION");
+});
+
 test("rows given as objects go to their columns by key", () => {
   const records = {
     title: "Invoices",
