@@ -47,9 +47,10 @@ pub struct ColumnStyle {
 }
 
 impl ColumnStyle {
-    /// Where the column's header sits: as asked, else right over numbers,
-    /// dates and times (as their cells sit), else left (`None`).
-    pub fn header_align(&self) -> Option<Align> {
+    /// Where the column's header and cells sit: as asked, else right for
+    /// numbers, dates and times; `None` leaves each cell to its kind
+    /// (numbers right, text left) and the header left.
+    pub fn column_align(&self) -> Option<Align> {
         self.align.or(match self.kind {
             Some(
                 ColumnType::Number | ColumnType::Date | ColumnType::DateTime | ColumnType::Time,

@@ -6,13 +6,13 @@ use crate::Progress;
 use crate::columns::{Align, ColumnStyle};
 use crate::error::{ExportError, Location, Result};
 use crate::layout::{self, ColumnNeeds};
+use crate::opc;
 use crate::options::{ExportOptions, Orientation};
 use crate::pdf::Helvetica;
 use crate::table::{Cell, Table};
 use crate::text::{self, push_xml_escaped};
 use crate::warning::{Warning, Warnings};
 use crate::zip_parts::Package;
-use crate::{opc, typed};
 
 const FORMAT: &str = "Word";
 /// Word refuses tables of more than 63 columns.
@@ -98,7 +98,7 @@ pub(crate) fn write(
                 out.extend_from_slice(HEADER_FILL.as_bytes());
                 out.extend_from_slice(b"\"/></w:tcPr><w:p>");
                 // A header sits as its column asks, else over its cells.
-                push_justification(out, styles[c].header_align());
+                push_justification(out, styles[c].column_align());
                 push_run(out, &table.headers()[c], true);
                 out.extend_from_slice(b"</w:p></w:tc>");
             }
@@ -273,15 +273,16 @@ fn twips(points: f32) -> u32 {
     (points * 20.0).round().max(0.0) as u32
 }
 
-/// A body cell `width` twips wide, shown and aligned as its column asks,
-/// else numbers right, as in a spreadsheet.
+/// A body cell `width` twips wide, aligned as its column asks, else
+/// numbers right, as in a spreadsheet (a typed column's cells come as the
+/// text they show: [`typed::typed_table`]).
 fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32, style: &ColumnStyle) {
     out.extend_from_slice(b"<w:tc><w:tcPr>");
     push_cell_width(out, width);
     out.extend_from_slice(b"</w:tcPr>");
     let numeric = matches!(cell, Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_));
-    let align = style.align.or(numeric.then_some(Align::Right));
-    let shown = typed::shown(cell, style);
+    let align = style.column_align().or(numeric.then_some(Align::Right));
+    let shown = text::cell_text(cell);
     if shown.is_empty() {
         out.extend_from_slice(b"<w:p/>");
     } else {

@@ -3,8 +3,8 @@
 //!
 //! Widths are in em (multiples of the font size) until a writer scales them.
 
-use crate::columns::ColumnStyle;
 use crate::table::Table;
+use crate::text;
 
 /// Gives the advance width of characters, in em.
 pub(crate) trait Metrics {
@@ -78,12 +78,9 @@ pub(crate) fn column_needs(table: &Table, metrics: &dyn Metrics) -> Vec<ColumnNe
         .iter()
         .map(|h| measure(h, true, metrics))
         .collect();
-    let styles: Vec<ColumnStyle> = (0..table.column_count())
-        .map(|c| table.column_style(c))
-        .collect();
     for r in 0..table.row_count() {
         for (c, cell) in table.row(r).iter().enumerate() {
-            let m = measure(&crate::typed::shown(cell, &styles[c]), false, metrics);
+            let m = measure(&text::cell_text(cell), false, metrics);
             let n = &mut needs[c];
             n.max = n.max.max(m.max);
             n.min = n.min.max(m.min);

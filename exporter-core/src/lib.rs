@@ -23,6 +23,8 @@
 //! naming the row, column or option at fault. Nothing panics on bad input,
 //! and a failed export returns no bytes at all.
 
+use std::borrow::Cow;
+
 mod columns;
 mod csv;
 mod docx;
@@ -120,20 +122,45 @@ pub fn export_with_warnings(
     options: &ExportOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Exported> {
-    run(table, options, progress, |progress| match options.format {
-        Format::Xlsx | Format::Csv => write_rows(table, options, progress),
-        Format::Docx | Format::Pdf => {
-            options.check_page()?;
-            // The whole table is laid out: each cell read as its column's
-            // type first, once.
-            let typed = typed::typed_table(table, &mut progress.warnings)?;
-            if options.format == Format::Docx {
-                docx::write(&typed, options, progress)
-            } else {
-                pdf::write(&typed, options, progress)
-            }
-        }
-    })
+    run(
+        table.row_count(),
+        options,
+        progress,
+        |progress| match options.format {
+            Format::Xlsx | Format::Csv => write_rows(table, options, progress),
+            Format::Docx | Format::Pdf => lay_out(Cow::Borrowed(table), options, progress),
+        },
+    )
+}
+
+/// [`export_with_warnings`] of a table the caller gives up: PDF and DOCX
+/// then turn its typed cells into the text they show in place, instead of
+/// in a copy of the table (about the table's size again in memory).
+///
+/// # Errors
+///
+/// As [`export`].
+///
+/// # Examples
+///
+/// ```
+/// use exporter_core::{export_table, ExportOptions, Format, Table};
+/// let table = Table::from_json(r##"{"columns": [{"header": "Amount", "type": "number", "format": "#,##0.00"}], "rows": [[1132.8]]}"##)?;
+/// let out = export_table(table, &ExportOptions::new(Format::Pdf), &mut |_, _| {})?;
+/// assert!(out.bytes.starts_with(b"%PDF-") && out.warnings.is_empty());
+/// # Ok::<(), exporter_core::ExportError>(())
+/// ```
+pub fn export_table(
+    table: Table,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Exported> {
+    match options.format {
+        Format::Xlsx | Format::Csv => export_with_warnings(&table, options, progress),
+        Format::Docx | Format::Pdf => run(table.row_count(), options, progress, |progress| {
+            lay_out(Cow::Owned(table), options, progress)
+        }),
+    }
 }
 
 /// Like [`export_with_progress`], for a table whose rows are read from
@@ -184,10 +211,36 @@ pub fn export_streamed_with_warnings(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Exported> {
     match options.format {
-        Format::Xlsx | Format::Csv => run(table, options, progress, |progress| {
-            write_rows(table, options, progress)
-        }),
-        Format::Docx | Format::Pdf => export_with_warnings(&table.to_table()?, options, progress),
+        Format::Xlsx | Format::Csv => run(
+            rows::Rows::row_count(table),
+            options,
+            progress,
+            |progress| write_rows(table, options, progress),
+        ),
+        // Read whole, then typed in place: no second copy of the table.
+        Format::Docx | Format::Pdf => run(
+            rows::Rows::row_count(table),
+            options,
+            progress,
+            |progress| lay_out(Cow::Owned(table.to_table()?), options, progress),
+        ),
+    }
+}
+
+/// PDF or DOCX of a whole table, each cell of a typed column read as its
+/// type and turned into the text it shows first, once.
+fn lay_out(
+    table: Cow<'_, Table>,
+    options: &ExportOptions,
+    progress: &mut Progress<'_>,
+) -> Result<Vec<u8>> {
+    options.check_page()?;
+    typed::warn_of_formats(table.as_ref(), &mut progress.warnings)?;
+    let typed = typed::typed_table(table, &mut progress.warnings)?;
+    if options.format == Format::Docx {
+        docx::write(&typed, options, progress)
+    } else {
+        pdf::write(&typed, options, progress)
     }
 }
 
@@ -199,6 +252,7 @@ fn write_rows(
     options: &ExportOptions,
     progress: &mut Progress<'_>,
 ) -> Result<Vec<u8>> {
+    typed::warn_of_formats(rows, &mut progress.warnings)?;
     let typed = typed::TypedRows::wrap(rows, options.strict);
     let source: &dyn rows::Rows = match &typed {
         Some(typed) => typed,
@@ -218,15 +272,14 @@ fn write_rows(
 /// What every export does around its writer: the checks all formats share,
 /// then `write`, then the final progress call.
 fn run(
-    table: &dyn rows::Rows,
+    rows: usize,
     options: &ExportOptions,
     callback: &mut dyn FnMut(usize, usize),
     write: impl FnOnce(&mut Progress<'_>) -> Result<Vec<u8>>,
 ) -> Result<Exported> {
-    let mut progress = Progress::new(table.row_count(), callback);
+    let mut progress = Progress::new(rows, callback);
     progress.warnings.strict = options.strict;
     options.check_common()?;
-    typed::warn_of_formats(table, &mut progress.warnings)?;
     let bytes = write(&mut progress)?;
     progress.finish();
     Ok(Exported {

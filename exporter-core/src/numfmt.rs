@@ -326,6 +326,29 @@ impl NumberFormat {
             && matches!(self.sections.len(), 1 | 4)
     }
 
+    /// The text of a date-time with every field at its widest
+    /// (Wednesday 29 September, 23:59:58), which no date or time shows
+    /// wider through this code; `None` when the code counts elapsed time
+    /// (`[h]`), whose width grows with the value.
+    pub fn widest_moment(&self) -> Option<String> {
+        if let Some(Section::Date(toks)) = self.sections.first()
+            && toks.iter().any(|t| matches!(t, Tok::Elapsed(..)))
+        {
+            return None;
+        }
+        let sample = Moment {
+            kind: MomentKind::DateTime,
+            year: 2021,
+            month: 9,
+            day: 29,
+            hour: 23,
+            minute: 59,
+            second: 58,
+            millis: 0,
+        };
+        Some(self.moment(&sample))
+    }
+
     /// The text Excel shows for the text `s`: through the text section or
     /// a lone `@` section, as it is otherwise.
     pub fn text(&self, s: &str) -> String {
@@ -528,10 +551,7 @@ fn round_digits(v: f64, decimals: usize) -> (String, String) {
     if v == 0.0 {
         return (String::new(), "0".repeat(decimals));
     }
-    let sci = format!("{v:.14e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let (mut digits, exp) = significant_digits(v);
     // digits[0] is at 10^exp. Place them on a grid with the point after
     // position `point` from the left.
     let lead = usize::try_from((-exp - 1).max(0)).unwrap_or(0); // zeros after the point before digits
@@ -567,6 +587,38 @@ fn round_digits(v: f64, decimals: usize) -> (String, String) {
         .to_owned();
     let frac = String::from_utf8_lossy(&grid[split..]).into_owned();
     (int, frac)
+}
+
+/// The digits of `v` (positive, finite) at the 15 significant digits Excel
+/// keeps, without trailing zeros, and the power of ten of the first.
+///
+/// The shortest digits that read back as `v` (ryu, fast) are those digits
+/// whenever there are at most 15 of them: `v` is then nearer to them than
+/// half a step of the 15-digit grid. Longer ones are rounded by `{:.14e}`.
+fn significant_digits(v: f64) -> (Vec<u8>, i64) {
+    let mut buf = ryu::Buffer::new();
+    let short = buf.format_finite(v);
+    let (mantissa, exp) = short.split_once(['e', 'E']).unwrap_or((short, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
+    let lead = all.iter().take_while(|&&d| d == b'0').count();
+    let digits: Vec<u8> = all[lead..].to_vec();
+    let significant = digits.len() - digits.iter().rev().take_while(|&&d| d == b'0').count();
+    if significant <= 15 && significant > 0 {
+        // The first significant digit's power of ten.
+        let power =
+            i64::try_from(int.len()).unwrap_or(0) - 1 - i64::try_from(lead).unwrap_or(0) + exp;
+        return (digits[..significant].to_vec(), power);
+    }
+    let sci = format!("{v:.14e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    while digits.len() > 1 && digits.last() == Some(&b'0') {
+        digits.pop();
+    }
+    (digits, exp)
 }
 
 /// A number section applied to `v` (not negative), and whether any digit
@@ -993,6 +1045,44 @@ mod tests {
         ];
         for (code, n, want) in cases {
             assert_eq!(show(code, *n), *want, "{code} of {n}");
+        }
+    }
+
+    #[test]
+    fn fast_digits_agree_with_the_15_digit_rounding() {
+        let slow = |v: f64| {
+            let sci = format!("{v:.14e}");
+            let (m, e) = sci.split_once('e').unwrap();
+            let mut d: Vec<u8> = m.bytes().filter(u8::is_ascii_digit).collect();
+            while d.len() > 1 && d.last() == Some(&b'0') {
+                d.pop();
+            }
+            (d, e.parse::<i64>().unwrap())
+        };
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut values = vec![
+            1132.8,
+            0.125,
+            2.675,
+            1e-7,
+            123_456.0,
+            0.1 + 0.2,
+            5e300,
+            1e21,
+            99_999.95,
+        ];
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = f64::from_bits(x >> 2);
+            if v.is_finite() && v > 0.0 {
+                values.push(v);
+                values.push((v.fract() * 1e6).round() / 100.0 + 1.0);
+            }
+        }
+        for v in values {
+            assert_eq!(significant_digits(v), slow(v), "{v:e}");
         }
     }
 

@@ -132,16 +132,10 @@ impl Table {
         Ok(table)
     }
 
-    /// The table with its rows replaced by `rows` (read as their columns'
-    /// types), everything else kept.
-    pub(crate) fn with_rows(&self, rows: Vec<Vec<Cell>>) -> Table {
-        Table {
-            title: self.title.clone(),
-            headers: self.headers.clone(),
-            rows,
-            keys: None,
-            styles: self.styles.clone(),
-        }
+    /// The rows, to change in place (each cell turned into the text it
+    /// shows, for PDF and DOCX).
+    pub(crate) fn rows_mut(&mut self) -> &mut [Vec<Cell>] {
+        &mut self.rows
     }
 
     /// The table with column `styles` (as read from `columns`).
@@ -367,8 +361,7 @@ impl Table {
 
     /// Every header and text cell with its location (1-based), for checks
     /// that apply to all text of a table (the title is checked apart, as
-    /// the options may replace it). A typed column's cells are given as
-    /// they are shown (a format may add text such as `€`).
+    /// the options may replace it).
     pub(crate) fn for_each_text(
         &self,
         mut f: impl FnMut(&str, Location) -> Result<()>,
@@ -376,19 +369,16 @@ impl Table {
         for (c, header) in self.headers.iter().enumerate() {
             f(header, Location::Header { column: c + 1 })?;
         }
-        let styles: Vec<ColumnStyle> = (0..self.headers.len())
-            .map(|c| self.column_style(c))
-            .collect();
         for (r, row) in self.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                let location = Location::Cell {
-                    row: r + 1,
-                    column: c + 1,
-                };
-                if styles[c].kind.is_some() {
-                    f(&crate::typed::shown(cell, &styles[c]), location)?;
-                } else if let Cell::String(s) = cell {
-                    f(s, location)?;
+                if let Cell::String(s) = cell {
+                    f(
+                        s,
+                        Location::Cell {
+                            row: r + 1,
+                            column: c + 1,
+                        },
+                    )?;
                 }
             }
         }

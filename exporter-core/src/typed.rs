@@ -367,33 +367,41 @@ fn type_row(
 ) -> Result<()> {
     out.clear();
     for (c, cell) in cells.iter().enumerate() {
-        let Some(ty) = types.get(c).copied().flatten() else {
-            out.push(cell.clone());
-            continue;
-        };
-        match read_as(cell, ty) {
-            Ok(typed) => out.push(typed.into_owned()),
-            Err(why) => {
-                let location = Location::Cell {
-                    row: row + 1,
-                    column: c + 1,
-                };
-                warnings.keep(
-                    Warning {
-                        location,
-                        code: "TYPE_MISMATCH",
-                        message: format!("{why}; kept as it is"),
-                    },
-                    || ExportError::TypeMismatch {
-                        location,
-                        message: why.clone(),
-                    },
-                )?;
-                out.push(cell.clone());
-            }
-        }
+        out.push(match types.get(c).copied().flatten() {
+            Some(ty) => type_cell(ty, row, c, cell, warnings)?.into_owned(),
+            None => cell.clone(),
+        });
     }
     Ok(())
+}
+
+/// `cell`, at body row `row` and column `c` (0-based), read as `ty`; as
+/// it is, with a warning (`strict`: the error), when it is not one.
+fn type_cell<'c>(
+    ty: ColumnType,
+    row: usize,
+    c: usize,
+    cell: &'c Cell,
+    warnings: &mut Warnings,
+) -> Result<Cow<'c, Cell>> {
+    read_as(cell, ty).or_else(|why| {
+        let location = Location::Cell {
+            row: row + 1,
+            column: c + 1,
+        };
+        warnings.keep(
+            Warning {
+                location,
+                code: "TYPE_MISMATCH",
+                message: format!("{why}; kept as it is"),
+            },
+            || ExportError::TypeMismatch {
+                location,
+                message: why.clone(),
+            },
+        )?;
+        Ok(Cow::Borrowed(cell))
+    })
 }
 
 /// The column types of `table`; `None` when no column has one.
@@ -404,19 +412,33 @@ fn types_of(table: &dyn Rows) -> Option<Vec<Option<ColumnType>>> {
     types.iter().any(Option::is_some).then_some(types)
 }
 
-/// `table` with every cell read as its column's type (itself when no
-/// column has a type), for the formats that lay out a whole table.
-pub(crate) fn typed_table<'t>(table: &'t Table, warnings: &mut Warnings) -> Result<Cow<'t, Table>> {
-    let Some(types) = types_of(table) else {
-        return Ok(Cow::Borrowed(table));
+/// `table` with every cell of a typed column read as its type and turned
+/// into the text it shows ([`shown`]), once, for the formats that lay out
+/// a whole table (PDF, DOCX): they measure, wrap and draw each cell more
+/// than once. Itself when no column has a type; a table owned is changed
+/// in place, a borrowed one copied.
+pub(crate) fn typed_table<'t>(
+    mut table: Cow<'t, Table>,
+    warnings: &mut Warnings,
+) -> Result<Cow<'t, Table>> {
+    let Some(types) = types_of(table.as_ref()) else {
+        return Ok(table);
     };
-    let mut rows = Vec::with_capacity(table.row_count());
-    for r in 0..table.row_count() {
-        let mut out = Vec::new();
-        type_row(&types, r, table.row(r), &mut out, warnings)?;
-        rows.push(out);
+    let styles: Vec<ColumnStyle> = (0..types.len()).map(|c| table.column_style(c)).collect();
+    for (r, row) in table.to_mut().rows_mut().iter_mut().enumerate() {
+        for (c, cell) in row.iter_mut().enumerate() {
+            let Some(ty) = types.get(c).copied().flatten() else {
+                continue;
+            };
+            if *cell == Cell::Null {
+                continue;
+            }
+            let text =
+                shown(type_cell(ty, r, c, cell, warnings)?.as_ref(), &styles[c]).into_owned();
+            *cell = Cell::String(text);
+        }
     }
-    Ok(Cow::Owned(table.with_rows(rows)))
+    Ok(table)
 }
 
 /// Rows read as their columns' types as they are written (XLSX and CSV,

@@ -374,7 +374,7 @@ pub(crate) fn write(
             let r = header_row.to_string();
             push(out, &["<row r=\"", &r, "\">"]);
             for (c, header) in table.headers().iter().enumerate() {
-                let xf = wrapping(&mut styles, header, Role::Header, column_styles[c].header_align());
+                let xf = wrapping(&mut styles, header, Role::Header, column_styles[c].column_align());
                 push_string_cell(out, &format!("{}{r}", refs[c]), header, xf);
             }
             out.extend_from_slice(b"</row>");
@@ -717,15 +717,45 @@ fn measure(table: &dyn Rows, styles: &[ColumnStyle], warnings: &mut Warnings) ->
         .iter()
         .map(|h| text_width(h) + 2.0)
         .collect();
+    // Typed cells are measured as Excel will show them, so the column is
+    // wide enough (a number too wide for its column shows as ####), but
+    // without formatting each: a number's shown width only grows with its
+    // magnitude, so its column's extremes are shown once at the end; a
+    // date's is that of a sample with every field at its widest.
+    let mut extremes: Vec<Extremes> = vec![Extremes::default(); styles.len()];
+    let moment_widths: Vec<Option<f64>> = styles
+        .iter()
+        .map(|style| {
+            style
+                .number_format()
+                .and_then(NumberFormat::widest_moment)
+                .map(|s| text_width(&s))
+        })
+        .collect();
     table.each_row(&mut |r, cells| {
         for (c, cell) in cells.iter().enumerate() {
             check_cell(cell, r, c)?;
             warn_of(cell, r, c, warnings)?;
+            let style = &styles[c];
             let w = match cell {
                 Cell::Null => 0.0,
-                // As Excel will show it, so the column is wide enough
-                // (a number too wide for its column shows as ####).
-                other if styles[c].kind.is_some() => text_width(&typed::shown(other, &styles[c])),
+                Cell::Number(n) if style.number_format().is_some_and(|f| !f.is_date()) => {
+                    extremes[c].add(*n);
+                    0.0
+                }
+                Cell::Moment(m) if style.kind.is_some() => {
+                    match (moment_widths[c], style.format.is_none()) {
+                        (Some(w), _) => w,
+                        // The default codes: `yyyy-mm-dd`, `yyyy-mm-dd hh:mm:ss`, `hh:mm:ss`.
+                        (None, true) => match m.kind {
+                            MomentKind::Date => 10.0,
+                            MomentKind::DateTime => 19.0,
+                            MomentKind::Time => 8.0,
+                        },
+                        (None, false) => text_width(&typed::shown(cell, style)),
+                    }
+                }
+                other if style.kind.is_some() => text_width(&typed::shown(other, style)),
                 Cell::String(s) => text_width(s),
                 other => text::cell_text(other).len() as f64,
             };
@@ -735,6 +765,13 @@ fn measure(table: &dyn Rows, styles: &[ColumnStyle], warnings: &mut Warnings) ->
         }
         Ok(())
     })?;
+    for (c, extremes) in extremes.iter().enumerate() {
+        if let Some(format) = styles[c].number_format() {
+            for n in extremes.values() {
+                widths[c] = widths[c].max(text_width(&format.number(n)));
+            }
+        }
+    }
     Ok(widths
         .iter()
         .enumerate()
@@ -744,6 +781,38 @@ fn measure(table: &dyn Rows, styles: &[ColumnStyle], warnings: &mut Warnings) ->
             None => (w + 1.0).clamp(MIN_WIDTH, MAX_WIDTH),
         })
         .collect())
+}
+
+/// The numbers of a column that show widest: the largest and smallest of
+/// each sign (an exponent grows at both ends), and zero.
+#[derive(Debug, Clone, Copy, Default)]
+struct Extremes {
+    positive: Option<(f64, f64)>,
+    negative: Option<(f64, f64)>,
+    zero: bool,
+}
+
+impl Extremes {
+    fn add(&mut self, n: f64) {
+        let side = match n {
+            0.0 => {
+                self.zero = true;
+                return;
+            }
+            n if n > 0.0 => &mut self.positive,
+            _ => &mut self.negative,
+        };
+        let (low, high) = side.get_or_insert((n, n));
+        *low = low.min(n);
+        *high = high.max(n);
+    }
+
+    fn values(&self) -> impl Iterator<Item = f64> {
+        let ends = |side: Option<(f64, f64)>| side.into_iter().flat_map(|(a, b)| [a, b]);
+        ends(self.positive)
+            .chain(ends(self.negative))
+            .chain(self.zero.then_some(0.0))
+    }
 }
 
 /// Approximate width in Excel character units: wide (CJK) characters count double.

@@ -9,7 +9,7 @@
 
 use exporter_core::{
     Cell, ExportError, ExportOptions, Exported, Format, Location, Margins, Orientation, PageSize,
-    RowSource, StreamedTable, Table, export_streamed_with_warnings, export_with_warnings,
+    RowSource, StreamedTable, Table, export_streamed_with_warnings,
 };
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -61,7 +61,7 @@ pub fn export_table(table: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue
     let table = Table::from_deserializer(serde_wasm_bindgen::Deserializer::from(table))
         .map_err(core_error)?;
     with_callbacks(&callbacks, |progress| {
-        export_with_warnings(&table, &options, progress)
+        exporter_core::export_table(table, &options, progress)
     })
 }
 
@@ -126,7 +126,7 @@ pub fn export_table_json(json: &str, options: JsValue) -> Result<Vec<u8>, JsValu
     let table = Table::from_json(json).map_err(core_error)?;
     let (options, callbacks) = read_options(&options)?;
     with_callbacks(&callbacks, |progress| {
-        export_with_warnings(&table, &options, progress)
+        exporter_core::export_table(table, &options, progress)
     })
 }
 

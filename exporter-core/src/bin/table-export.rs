@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, ValueEnum};
-use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_with_warnings};
+use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_table};
 
 /// Turn a table in JSON into a PDF, DOCX, XLSX or CSV file.
 ///
@@ -206,7 +206,7 @@ fn run(cli: &Cli) -> Result<(), String> {
         options = options.font(data);
     }
 
-    let out = export_with_warnings(&table, &options, &mut |_, _| {}).map_err(|e| e.to_string())?;
+    let out = export_table(table, &options, &mut |_, _| {}).map_err(|e| e.to_string())?;
     for warning in &out.warnings {
         eprintln!("warning: {warning}");
     }

@@ -11,7 +11,7 @@ use crate::columns::Align;
 use crate::columns::ColumnStyle;
 use crate::layout::{self, Metrics, is_drawn};
 use crate::table::{Cell, Table};
-use crate::typed::shown;
+use crate::text::cell_text;
 
 const HEADER_FILL: (f32, f32, f32) = (0.851, 0.886, 0.953);
 const GRID_GRAY: f32 = 0.65;
@@ -125,7 +125,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
             let header = &self.table.headers()[c];
             // A header sits as its column asks, else over its cells.
-            let align = self.styles[c].header_align().unwrap_or(Align::Left);
+            let align = self.styles[c].column_align().unwrap_or(Align::Left);
             self.cell(
                 &mut content,
                 &mut state,
@@ -147,7 +147,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
                 let cell = self.table.cell(row, c);
                 // As the column asks; else numbers right, as in a spreadsheet.
                 let style = &self.styles[c];
-                let align = style.align.unwrap_or(
+                let align = style.column_align().unwrap_or(
                     if matches!(cell, Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_)) {
                         Align::Right
                     } else {
@@ -157,7 +157,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
                 self.cell(
                     &mut content,
                     &mut state,
-                    &shown(cell, style),
+                    &cell_text(cell),
                     align,
                     false,
                     x,

@@ -1,11 +1,10 @@
 //! Where everything goes: orientation, type size, column groups and widths,
 //! and which rows (or parts of rows) land on which page.
 
-use crate::columns::ColumnStyle;
 use crate::layout::{self, ColumnNeeds, Metrics};
 use crate::options::{ExportOptions, Orientation};
 use crate::table::Table;
-use crate::typed::shown;
+use crate::text::cell_text;
 
 /// Body type size, and the smallest it may shrink to before columns move
 /// to following pages.
@@ -208,9 +207,6 @@ fn paginate(plan: &mut Plan, table: &Table, g: usize, metrics: &dyn Metrics) {
         full
     };
     let mut pages = Vec::new();
-    let styles: Vec<ColumnStyle> = (0..table.column_count())
-        .map(|c| table.column_style(c))
-        .collect();
     for r in 0..table.row_count() {
         let lines = group
             .columns
@@ -218,7 +214,7 @@ fn paginate(plan: &mut Plan, table: &Table, g: usize, metrics: &dyn Metrics) {
             .zip(&group.widths)
             .map(|(&c, &w)| {
                 layout::line_count(
-                    &shown(table.cell(r, c), &styles[c]),
+                    &cell_text(table.cell(r, c)),
                     text_width_em(w, plan.size),
                     false,
                     metrics,

@@ -290,8 +290,8 @@ async fn render(
                 let table = Table::from_json(text)?;
                 let created = i64::try_from(crate::auth::unix_now()).unwrap_or(0);
                 let options = ExportOptions::new(format).created_at(created);
-                Ok::<_, ApiError>(exporter_core::export_with_warnings(
-                    &table,
+                Ok::<_, ApiError>(exporter_core::export_table(
+                    table,
                     &options,
                     &mut |_, _| {},
                 )?)
