@@ -229,14 +229,9 @@ impl<'de> Visitor<'de> for ColumnSeed {
         };
         let kind = match kind.flatten().as_deref() {
             None => None,
-            Some("link") => {
-                return Err(de::Error::custom(format_args!(
-                    "column {column}: type \"link\" is not supported by this version yet; remove it"
-                )));
-            }
             Some(name) => Some(ColumnType::parse(name).ok_or_else(|| {
                 de::Error::custom(format_args!(
-                    "column {column}: type {name:?} is not one of text, number, boolean, date, datetime, time"
+                    "column {column}: type {name:?} is not one of text, number, boolean, date, datetime, time, link"
                 ))
             })?),
         };

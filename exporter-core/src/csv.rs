@@ -73,6 +73,8 @@ pub(crate) fn write(
                 Cell::String(s) => push_text(&mut out, s, location, progress)?,
                 // ISO 8601, as a program reads it back.
                 Cell::Moment(m) => out.extend_from_slice(m.iso().as_bytes()),
+                // The address is the value; its text is how it is shown.
+                Cell::Link(link) => push_text(&mut out, &link.url, location, progress)?,
                 // Numbers, booleans and long integers need no quotes.
                 other => out.extend_from_slice(text::cell_text(other).as_bytes()),
             }

@@ -30,6 +30,7 @@ const CELL_PADDING_PT: f32 = 11.52;
 const HEADER_FILL: &str = "D9E2F3";
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 pub(crate) fn write(
     table: &Table,
@@ -57,13 +58,14 @@ pub(crate) fn write(
         &opc::core_properties(title, options.created_at),
     )?;
     package.part("docProps/app.xml", opc::APP_PROPERTIES.as_bytes())?;
-    package.part("word/_rels/document.xml.rels", DOCUMENT_RELS.as_bytes())?;
     package.part("word/styles.xml", &styles(plan.size))?;
+    // Link addresses follow the document's styles (rId1) and settings (rId2).
+    let mut links = opc::Hyperlinks::starting_at(3);
     package.part("word/settings.xml", SETTINGS.as_bytes())?;
     package.streamed_part("word/document.xml", |w| {
         let out = &mut w.buf;
         out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
-        out.extend_from_slice(format!("<w:document xmlns:w=\"{W_NS}\"><w:body>").as_bytes());
+        out.extend_from_slice(format!("<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>").as_bytes());
         if let Some(title) = title {
             out.extend_from_slice(b"<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr>");
             push_run(out, title, false);
@@ -107,7 +109,7 @@ pub(crate) fn write(
                 let out = &mut w.buf;
                 out.extend_from_slice(b"<w:tr>");
                 for (&c, &width) in columns.iter().zip(widths) {
-                    push_cell(out, table.cell(r, c), width, &styles[c]);
+                    push_cell(out, table.cell(r, c), width, &styles[c], &mut links);
                 }
                 out.extend_from_slice(b"</w:tr>");
                 w.flush()?;
@@ -135,6 +137,14 @@ pub(crate) fn write(
         );
         Ok(())
     })?;
+    // After the document, which found the addresses its links go to.
+    package.part(
+        "word/_rels/document.xml.rels",
+        &links.relationships(&[
+            ("rId1", "styles", "styles.xml"),
+            ("rId2", "settings", "settings.xml"),
+        ]),
+    )?;
     package.finish()
 }
 
@@ -276,7 +286,13 @@ fn twips(points: f32) -> u32 {
 /// A body cell `width` twips wide, aligned as its column asks, else
 /// numbers right, as in a spreadsheet (a typed column's cells come as the
 /// text they show: [`typed::typed_table`]).
-fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32, style: &ColumnStyle) {
+fn push_cell(
+    out: &mut Vec<u8>,
+    cell: &Cell,
+    width: u32,
+    style: &ColumnStyle,
+    links: &mut opc::Hyperlinks,
+) {
     out.extend_from_slice(b"<w:tc><w:tcPr>");
     push_cell_width(out, width);
     out.extend_from_slice(b"</w:tcPr>");
@@ -285,6 +301,15 @@ fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32, style: &ColumnStyle) {
     let shown = text::cell_text(cell);
     if shown.is_empty() {
         out.extend_from_slice(b"<w:p/>");
+    } else if let Cell::Link(link) = cell {
+        // A hyperlink, its address a relationship of the document.
+        out.extend_from_slice(b"<w:p>");
+        push_justification(out, align);
+        out.extend_from_slice(b"<w:hyperlink r:id=\"");
+        out.extend_from_slice(links.id(&link.url).as_bytes());
+        out.extend_from_slice(b"\">");
+        push_run_with(out, &shown, LINK_RUN);
+        out.extend_from_slice(b"</w:hyperlink></w:p>");
     } else {
         out.extend_from_slice(b"<w:p>");
         push_justification(out, align);
@@ -293,6 +318,9 @@ fn push_cell(out: &mut Vec<u8>, cell: &Cell, width: u32, style: &ColumnStyle) {
     }
     out.extend_from_slice(b"</w:tc>");
 }
+
+/// A link's run properties: Office's hyperlink blue, underlined.
+const LINK_RUN: &[u8] = b"<w:rPr><w:color w:val=\"0563C1\"/><w:u w:val=\"single\"/></w:rPr>";
 
 /// A paragraph's `w:jc`, when it is not the default (left).
 fn push_justification(out: &mut Vec<u8>, align: Option<Align>) {
@@ -309,11 +337,13 @@ fn push_justification(out: &mut Vec<u8>, align: Option<Align>) {
 /// A run of text: newlines become `w:br`, tabs `w:tab`, other control
 /// characters (which XML cannot carry) are dropped.
 fn push_run(out: &mut Vec<u8>, s: &str, bold: bool) {
-    out.extend_from_slice(if bold {
-        b"<w:r><w:rPr><w:b/></w:rPr>" as &[u8]
-    } else {
-        b"<w:r>"
-    });
+    push_run_with(out, s, if bold { b"<w:rPr><w:b/></w:rPr>" } else { b"" });
+}
+
+/// A run of `s` with run properties `props` (`<w:rPr>...</w:rPr>`, or none).
+fn push_run_with(out: &mut Vec<u8>, s: &str, props: &[u8]) {
+    out.extend_from_slice(b"<w:r>");
+    out.extend_from_slice(props);
     let s = s.strip_suffix('\r').unwrap_or(s);
     let mut first = true;
     for line in s.split('\n') {
@@ -345,9 +375,6 @@ const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#;
-
-const DOCUMENT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/></Relationships>"#;
 
 const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:defaultTabStop w:val="720"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"#;

@@ -65,6 +65,15 @@ pub enum ExportError {
         /// What was found instead (`"an object"`, `"an array"`).
         found: String,
     },
+    /// A link (`{"text", "url"}`) whose address Rowpress does not write:
+    /// not http, https or mailto, too long, or holding spaces.
+    #[error("{location}: {message}")]
+    InvalidLink {
+        /// Where the cell is.
+        location: Location,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A row given as an object has a key that no column has (a typo would
     /// otherwise drop the value silently).
     #[error(
@@ -249,7 +258,7 @@ impl ExportError {
         match self {
             ExportError::InvalidJson { .. } => "INVALID_JSON",
             ExportError::MissingHeaders { .. } => "MISSING_HEADERS",
-            ExportError::InvalidCell { .. } => "INVALID_CELL",
+            ExportError::InvalidCell { .. } | ExportError::InvalidLink { .. } => "INVALID_CELL",
             ExportError::UnknownKey { .. } => "UNKNOWN_KEY",
             ExportError::RowTooLong { .. } => "ROW_TOO_LONG",
             ExportError::InvalidNumber { .. } => "INVALID_NUMBER",

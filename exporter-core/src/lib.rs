@@ -48,7 +48,7 @@ pub use error::{ExportError, Location, Result};
 pub use numfmt::{NumberFormat, Unsupported};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
 pub use rows::{RowSource, StreamedTable, read_row};
-pub use table::{Cell, Table, TableShape};
+pub use table::{Cell, Link, Table, TableShape};
 pub use typed::{ColumnType, Moment, MomentKind};
 pub use warning::{Exported, MAX_WARNINGS, Warning};
 

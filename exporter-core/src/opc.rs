@@ -1,7 +1,75 @@
 //! Parts every Office Open XML package shares (ECMA-376 Part 2, OPC):
-//! core and extended properties.
+//! core and extended properties, and the relationships of link addresses.
+
+use std::collections::HashMap;
 
 use crate::text::{DateTime, push_xml_escaped};
+use crate::xml::Xml;
+
+/// The link addresses of one part, each once, as relationships numbered
+/// after the part's own (`rId{first}` on).
+pub(crate) struct Hyperlinks {
+    urls: Vec<String>,
+    index: HashMap<String, usize>,
+    first: usize,
+}
+
+impl Hyperlinks {
+    /// Addresses numbered from `rId{first}`.
+    pub(crate) fn starting_at(first: usize) -> Hyperlinks {
+        Hyperlinks {
+            urls: Vec::new(),
+            index: HashMap::new(),
+            first,
+        }
+    }
+
+    /// The relationship id of `url`.
+    pub(crate) fn id(&mut self, url: &str) -> String {
+        let n = match self.index.get(url) {
+            Some(&n) => n,
+            None => {
+                self.urls.push(url.to_owned());
+                self.index.insert(url.to_owned(), self.urls.len() - 1);
+                self.urls.len() - 1
+            }
+        };
+        format!("rId{}", self.first + n)
+    }
+
+    /// Whether no address was asked for.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.urls.is_empty()
+    }
+
+    /// The part's relationships: its own (`rId1`...: id, type under
+    /// officeDocument's relationships, target), then one external
+    /// hyperlink per address.
+    pub(crate) fn relationships(&self, own: &[(&str, &str, &str)]) -> Vec<u8> {
+        const KINDS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+        let mut x = Xml::new();
+        x.start("Relationships").attr(
+            "xmlns",
+            "http://schemas.openxmlformats.org/package/2006/relationships",
+        );
+        for (id, kind, target) in own {
+            x.start("Relationship")
+                .attr("Id", id)
+                .attr("Type", &format!("{KINDS}/{kind}"))
+                .attr("Target", target)
+                .end();
+        }
+        for (i, url) in self.urls.iter().enumerate() {
+            x.start("Relationship")
+                .attr("Id", &format!("rId{}", self.first + i))
+                .attr("Type", &format!("{KINDS}/hyperlink"))
+                .attr("Target", url)
+                .attr("TargetMode", "External")
+                .end();
+        }
+        x.finish()
+    }
+}
 
 /// `docProps/core.xml`: title, creator and, when given, creation time.
 pub(crate) fn core_properties(title: Option<&str>, created_at: Option<i64>) -> Vec<u8> {

@@ -32,6 +32,59 @@ pub enum Cell {
     /// A date, date and time, or time of day, read from the text of a cell
     /// in a column whose `type` says so.
     Moment(crate::typed::Moment),
+    /// A link: `{"text", "url"}` in JSON, or a URL in a `link` column.
+    Link(Link),
+}
+
+/// A link: the text shown and where it goes (http, https or mailto).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The text shown.
+    pub text: String,
+    /// The address.
+    pub url: String,
+}
+
+/// Longest link address, in bytes: Excel keeps at most 2,079 characters.
+const MAX_URL: usize = 2_079;
+
+impl Link {
+    /// Why `url` is not an address Rowpress writes as a link, if it is not:
+    /// only `http:`, `https:` and `mailto:` addresses, without spaces or
+    /// control characters, at most 2,079 bytes (Excel's limit).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::Link;
+    /// assert_eq!(Link::check_url("https://example.com/a?b=1"), None);
+    /// assert!(Link::check_url("javascript:alert(1)").is_some());
+    /// ```
+    pub fn check_url(url: &str) -> Option<String> {
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        let scheme_ok = lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("mailto:");
+        if !scheme_ok {
+            return Some(format!(
+                "{:?} is not an http, https or mailto address",
+                crate::text::excerpt(url)
+            ));
+        }
+        if url.len() > MAX_URL {
+            return Some(format!(
+                "a link address of {} bytes is longer than the {MAX_URL} Excel keeps",
+                url.len()
+            ));
+        }
+        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Some(format!(
+                "{:?} holds a space or a control character; encode it (%20)",
+                crate::text::excerpt(url)
+            ));
+        }
+        None
+    }
 }
 
 impl From<&str> for Cell {
@@ -175,7 +228,7 @@ impl Table {
     /// let err = Table::from_json(r#"{"headers": ["a"], "rows": [[{"x": 1}]]}"#).unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
-    ///     "row 1, column 1: a cell must be a string, number, boolean or null, found an object"
+    ///     "row 1, column 1: a cell must be a string, number, boolean or null, found an object with \"x\" (the one object a cell may be is a link, {\"text\", \"url\"})"
     /// );
     /// ```
     pub fn from_json(json: &str) -> Result<Table> {
@@ -371,7 +424,7 @@ impl Table {
         }
         for (r, row) in self.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                if let Cell::String(s) = cell {
+                if let Cell::String(s) | Cell::Link(Link { text: s, .. }) = cell {
                     f(
                         s,
                         Location::Cell {
@@ -959,8 +1012,38 @@ impl<'de> Visitor<'de> for CellSeed<'_> {
         d.deserialize_any(self)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Cell, A::Error> {
-        Err(self.wrong("an object"))
+    /// `{"text": "...", "url": "..."}`: a link (the only object a cell
+    /// may be), its address checked here so no writer meets a bad one.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Cell, A::Error> {
+        let (mut text, mut url): (Option<String>, Option<String>) = (None, None);
+        let (found, location) = (self.found, self.location);
+        let bad_link =
+            |message: String| fail(found, ExportError::InvalidLink { location, message });
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let slot = match key.as_ref() {
+                "text" if text.is_none() => &mut text,
+                "url" if url.is_none() => &mut url,
+                _ => {
+                    return Err(self.wrong(&format!(
+                        "an object with {key:?} (the one object a cell may be is a link, {{\"text\", \"url\"}})"
+                    )));
+                }
+            };
+            *slot = Some(
+                map.next_value::<String>()
+                    .map_err(|_| bad_link(format!("a link's {key:?} must be a string")))?,
+            );
+        }
+        let Some(url) = url else {
+            return Err(bad_link("a link needs a \"url\"".into()));
+        };
+        if let Some(why) = Link::check_url(&url) {
+            return Err(bad_link(format!("link url {why}")));
+        }
+        let text = text
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| url.clone());
+        Ok(Cell::Link(Link { text, url }))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Cell, A::Error> {

@@ -17,6 +17,16 @@ pub(crate) fn cell_text(cell: &Cell) -> Cow<'_, str> {
         Cell::Number(n) => Cow::Owned(format_number(*n)),
         Cell::String(s) | Cell::Integer(s) => Cow::Borrowed(s),
         Cell::Moment(m) => Cow::Owned(m.display()),
+        Cell::Link(link) => Cow::Borrowed(&link.text),
+    }
+}
+
+/// `s`, cut to its first 60 characters with `...` when longer, for
+/// messages that quote what was given.
+pub(crate) fn excerpt(s: &str) -> Cow<'_, str> {
+    match s.char_indices().nth(60) {
+        Some((at, _)) => Cow::Owned(format!("{}...", &s[..at])),
+        None => Cow::Borrowed(s),
     }
 }
 

@@ -15,7 +15,7 @@ use crate::columns::ColumnStyle;
 use crate::error::{ExportError, Location, Result};
 use crate::numfmt;
 use crate::rows::Rows;
-use crate::table::{Cell, Table};
+use crate::table::{Cell, Link, Table};
 use crate::text;
 use crate::warning::{Warning, Warnings};
 
@@ -34,6 +34,8 @@ pub enum ColumnType {
     DateTime,
     /// A wall-clock time, `HH:MM[:SS]`.
     Time,
+    /// A link: an http, https or mailto URL, or `{"text", "url"}`.
+    Link,
 }
 
 impl ColumnType {
@@ -46,6 +48,7 @@ impl ColumnType {
             "date" => ColumnType::Date,
             "datetime" => ColumnType::DateTime,
             "time" => ColumnType::Time,
+            "link" => ColumnType::Link,
             _ => return None,
         })
     }
@@ -316,6 +319,20 @@ fn read_as(cell: &Cell, ty: ColumnType) -> std::result::Result<Cow<'_, Cell>, St
     };
     match (ty, cell) {
         (_, Cell::Null) => Ok(Cow::Borrowed(cell)),
+        (ColumnType::Link | ColumnType::Text, Cell::Link(_)) => Ok(Cow::Borrowed(cell)),
+        (ColumnType::Link, Cell::String(url)) => match Link::check_url(url) {
+            None => Ok(Cow::Owned(Cell::Link(Link {
+                text: url.clone(),
+                url: url.clone(),
+            }))),
+            Some(why) => Err(why),
+        },
+        (ColumnType::Link, other) => Err(format!(
+            "{} is not a link (an http, https or mailto URL)",
+            text::cell_text(other)
+        )),
+        // A link elsewhere is its text, as every other value is.
+        (_, Cell::Link(link)) => read_as_text_of(link, ty),
         (ColumnType::Date, _) => moment(MomentKind::Date, "YYYY-MM-DD"),
         (ColumnType::DateTime, _) => moment(MomentKind::DateTime, "YYYY-MM-DDTHH:MM[:SS[.fff]]"),
         (ColumnType::Time, _) => moment(MomentKind::Time, "HH:MM[:SS]"),
@@ -345,6 +362,11 @@ fn read_as(cell: &Cell, ty: ColumnType) -> std::result::Result<Cow<'_, Cell>, St
             }
         )),
     }
+}
+
+/// A link in a column of another type: its text, read as that type.
+fn read_as_text_of(link: &Link, ty: ColumnType) -> std::result::Result<Cow<'static, Cell>, String> {
+    read_as(&Cell::String(link.text.clone()), ty).map(|c| Cow::Owned(c.into_owned()))
 }
 
 fn kind_name(kind: MomentKind) -> &'static str {
@@ -433,9 +455,14 @@ pub(crate) fn typed_table<'t>(
             if *cell == Cell::Null {
                 continue;
             }
-            let text =
-                shown(type_cell(ty, r, c, cell, warnings)?.as_ref(), &styles[c]).into_owned();
-            *cell = Cell::String(text);
+            let typed = type_cell(ty, r, c, cell, warnings)?;
+            // A link stays one (PDF and DOCX write it as a link); every
+            // other cell becomes its text.
+            let replacement = match typed.as_ref() {
+                Cell::Link(_) => typed.into_owned(),
+                other => Cell::String(shown(other, &styles[c]).into_owned()),
+            };
+            *cell = replacement;
         }
     }
     Ok(table)

@@ -42,6 +42,8 @@ enum Role {
     Body,
     Header,
     Title,
+    /// A link's text: blue, underlined.
+    Link,
 }
 
 /// A cell format (`xf`) of styles.xml.
@@ -125,13 +127,25 @@ impl Styles {
             }
             x.end();
         }
-        x.start("fonts").num("count", 3);
-        for (bold, size) in [(false, "11"), (true, "11"), (true, "14")] {
+        x.start("fonts").num("count", 4);
+        for (bold, size, link) in [
+            (false, "11", false),
+            (true, "11", false),
+            (true, "14", false),
+            (false, "11", true),
+        ] {
             x.start("font");
             if bold {
                 x.start("b").end();
             }
+            if link {
+                x.start("u").end();
+            }
             x.empty("sz", &[("val", size)]);
+            if link {
+                // Office's hyperlink blue.
+                x.empty("color", &[("rgb", "FF0563C1")]);
+            }
             x.empty("name", &[("val", "Calibri")]);
             x.empty("family", &[("val", "2")]);
             x.end();
@@ -183,6 +197,7 @@ impl Styles {
                 Role::Body => (0, 0, 0),
                 Role::Header => (1, 2, 1),
                 Role::Title => (2, 0, 0),
+                Role::Link => (3, 0, 0),
             };
             x.start("xf")
                 .num("numFmtId", xf.num_fmt)
@@ -238,6 +253,47 @@ impl Styles {
     }
 }
 
+/// A sheet's links: each cell with one, and each address once (a sheet
+/// relationship, external).
+struct Links {
+    cells: Vec<(String, String)>,
+    addresses: opc::Hyperlinks,
+}
+
+impl Links {
+    fn new() -> Links {
+        Links {
+            cells: Vec::new(),
+            addresses: opc::Hyperlinks::starting_at(1),
+        }
+    }
+
+    fn add(&mut self, cell_ref: &str, url: &str) {
+        let id = self.addresses.id(url);
+        self.cells.push((cell_ref.to_owned(), id));
+    }
+
+    /// `<hyperlinks>`, between the merged cells and the page margins.
+    fn push_hyperlinks(&self, out: &mut Vec<u8>) {
+        if self.cells.is_empty() {
+            return;
+        }
+        out.extend_from_slice(b"<hyperlinks>");
+        for (cell_ref, id) in &self.cells {
+            push(
+                out,
+                &["<hyperlink ref=\"", cell_ref, "\" r:id=\"", id, "\"/>"],
+            );
+        }
+        out.extend_from_slice(b"</hyperlinks>");
+    }
+
+    /// The sheet's relationships part, when it has links.
+    fn relationships(&self) -> Option<Vec<u8>> {
+        (!self.addresses.is_empty()).then(|| self.addresses.relationships(&[]))
+    }
+}
+
 /// The cell formats of one column, worked out before its cells are written.
 struct ColumnXfs {
     text: u32,
@@ -246,6 +302,8 @@ struct ColumnXfs {
     number: u32,
     /// Dates, date-times and times, by [`MomentKind`].
     moments: [u32; 3],
+    /// Links.
+    link: u32,
 }
 
 impl ColumnXfs {
@@ -270,6 +328,7 @@ impl ColumnXfs {
             styles.xf(id, Role::Body, align, false)
         });
         ColumnXfs {
+            link: styles.xf(0, Role::Link, align, false),
             text,
             wrapped: styles.xf(text_fmt, Role::Body, align, true),
             number: styles.xf(num_fmt, Role::Body, align, false),
@@ -310,6 +369,7 @@ pub(crate) fn write(
     let widths = measure(table, &column_styles, &mut progress.warnings)?;
     let columns = table.headers().len();
     let mut styles = Styles::new();
+    let mut links = Links::new();
     let xfs: Vec<ColumnXfs> = column_styles
         .iter()
         .map(|style| ColumnXfs::of(style, &mut styles))
@@ -417,6 +477,10 @@ pub(crate) fn write(
                         push_string_cell(out, &cell_ref, &text::format_number(*n), xf.text);
                     }
                     Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, xf.text),
+                    Cell::Link(link) => {
+                        push_string_cell(out, &cell_ref, &link.text, xf.link);
+                        links.add(&cell_ref, &link.url);
+                    }
                     // Computed from its fields; before 1900 it is text
                     // (measure() warned).
                     Cell::Moment(m) => match m.excel_serial() {
@@ -456,13 +520,18 @@ pub(crate) fn write(
                 push(out, &["<mergeCells count=\"1\"><mergeCell ref=\"A1:", last_col, "1\"/></mergeCells>"]);
             }
         }
+        links.push_hyperlinks(out);
         out.extend_from_slice(
             b"<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>",
         );
         Ok(())
     })?;
-    // Written after the sheet, which asked for the formats it uses.
+    // Written after the sheet, which asked for the formats it uses and
+    // the addresses its links go to.
     package.part("xl/styles.xml", &styles.xml())?;
+    if let Some(rels) = links.relationships() {
+        package.part("xl/worksheets/_rels/sheet1.xml.rels", &rels)?;
+    }
     package.finish()
 }
 
@@ -585,7 +654,7 @@ fn check_len(s: &str, location: Location) -> Result<()> {
 /// Checks one body cell (0-based `row` and `column`) against Excel's limits.
 fn check_cell(cell: &Cell, row: usize, column: usize) -> Result<()> {
     match cell {
-        Cell::String(s) => check_len(
+        Cell::String(s) | Cell::Link(crate::table::Link { text: s, .. }) => check_len(
             s,
             Location::Cell {
                 row: row + 1,

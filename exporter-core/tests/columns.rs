@@ -110,8 +110,8 @@ fn structural_faults_in_columns_and_records_are_errors() {
             "INVALID_JSON",
         ),
         (
-            r#"{"columns": [{"header": "A", "type": "link"}], "rows": []}"#,
-            "invalid table JSON: column 1: type \"link\" is not supported by this version yet; remove it at line 1 column 44",
+            r#"{"columns": [{"header": "A", "type": "url"}], "rows": []}"#,
+            "invalid table JSON: column 1: type \"url\" is not one of text, number, boolean, date, datetime, time, link at line 1 column 43",
             "INVALID_JSON",
         ),
         (
@@ -121,7 +121,7 @@ fn structural_faults_in_columns_and_records_are_errors() {
         ),
         (
             r#"{"columns": [{"header": "A", "key": "a"}], "rows": [{"a": {"x": 1}}]}"#,
-            "row 1, column 1: a cell must be a string, number, boolean or null, found an object",
+            "row 1, column 1: a cell must be a string, number, boolean or null, found an object with \"x\" (the one object a cell may be is a link, {\"text\", \"url\"})",
             "INVALID_CELL",
         ),
         (

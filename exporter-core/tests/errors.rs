@@ -47,7 +47,7 @@ fn malformed_tables() {
         ),
         (
             r#"{"headers": ["a"], "rows": [[1], [{"k": 1}]]}"#,
-            "row 2, column 1: a cell must be a string, number, boolean or null, found an object",
+            "row 2, column 1: a cell must be a string, number, boolean or null, found an object with \"k\" (the one object a cell may be is a link, {\"text\", \"url\"})",
             "INVALID_CELL",
         ),
         (

@@ -98,7 +98,7 @@ fn bad_rows_are_errors_naming_the_cell_in_every_format() {
     let cases: [(&[&str], &str); 4] = [
         (
             &[r#"["a", 1]"#, r#"["b", {"x": 1}]"#],
-            "row 2, column 2: a cell must be a string, number, boolean or null, found an object",
+            "row 2, column 2: a cell must be a string, number, boolean or null, found an object with \"x\" (the one object a cell may be is a link, {\"text\", \"url\"})",
         ),
         (
             &[r#"["a", 1]"#, r#"["b", 2, 3]"#],

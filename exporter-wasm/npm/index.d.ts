@@ -1,5 +1,11 @@
-/** One cell: text, a finite number, a boolean, or empty. */
-export type Cell = string | number | boolean | null;
+/** A link: the text shown (the address when omitted) and an http, https or mailto address. */
+export interface Link {
+  text?: string;
+  url: string;
+}
+
+/** One cell: text, a finite number, a boolean, a link, or empty. */
+export type Cell = string | number | boolean | Link | null;
 
 /** A column given with `columns`: its header, its key in rows given as objects, and how it is shown. */
 export interface Column {
@@ -8,10 +14,11 @@ export interface Column {
   /**
    * What the cells are, read from their text: `date` (`YYYY-MM-DD`),
    * `datetime` (`YYYY-MM-DDTHH:MM[:SS[.fff]]`, no time zone), `time`
-   * (`HH:MM[:SS]`), `number`, `boolean`, `text`. A cell that is not its
+   * (`HH:MM[:SS]`), `number`, `boolean`, `text`, `link` (an http, https or
+   * mailto URL, or a `Link`). A cell that is not its
    * type is kept as it is, with a `TYPE_MISMATCH` warning.
    */
-  type?: "text" | "number" | "boolean" | "date" | "datetime" | "time";
+  type?: "text" | "number" | "boolean" | "date" | "datetime" | "time" | "link";
   /**
    * An Excel number-format code for the cells (needs `type`): `"#,##0.00"`,
    * `"0.0%"`, `"yyyy-mm-dd hh:mm"`, `"[$€-407] #,##0.00;(#,##0.00)"`. XLSX

@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 
 pub use crate::db::{ExportSource, ExportStatus};
 
-/// A table cell: text, a finite number, a boolean or empty.
+/// A table cell: text, a finite number, a boolean, a link or empty.
 #[derive(ToSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
@@ -20,6 +20,19 @@ pub enum Cell {
     Number(f64),
     /// A boolean.
     Bool(bool),
+    /// A link: the text shown and an http, https or mailto address.
+    Link(LinkCell),
+}
+
+/// A link cell.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LinkCell {
+    /// The text shown; the address when empty or missing.
+    text: Option<String>,
+    /// An http, https or mailto address, at most 2,079 bytes, no spaces.
+    #[schema(pattern = "^(https?://|mailto:)[!-~]{1,2000}$")]
+    url: String,
 }
 
 /// A file format.
@@ -151,6 +164,8 @@ pub enum ColumnType {
     Datetime,
     /// `HH:MM[:SS]`.
     Time,
+    /// A link: an http, https or mailto URL, or a link cell.
+    Link,
 }
 
 /// How a column's text sits in its cells.

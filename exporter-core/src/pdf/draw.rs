@@ -40,12 +40,23 @@ enum FontKey {
     Embedded(u8),
 }
 
+/// Office's hyperlink blue, for a link's text.
+const LINK_BLUE: (f32, f32, f32) = (0.020, 0.388, 0.757);
+
+/// A link on a page: where it is and where it goes.
+pub(crate) struct PageLink {
+    pub rect: pdf_writer::Rect,
+    pub url: String,
+}
+
 pub(crate) struct Painter<'p, 'c, 'f> {
     pub plan: &'p Plan,
     pub table: &'p Table,
     pub chain: &'c mut FontChain<'f>,
     /// The table's column styles, read once.
     styles: Vec<ColumnStyle>,
+    /// The links drawn on the page being drawn, for its annotations.
+    pub links: Vec<PageLink>,
     run: Vec<u8>,
     embedded_names: Vec<String>,
 }
@@ -57,6 +68,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             plan,
             table,
             chain,
+            links: Vec::new(),
             styles: (0..table.column_count())
                 .map(|c| table.column_style(c))
                 .collect(),
@@ -154,6 +166,14 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
                         Align::Left
                     },
                 );
+                let link = match cell {
+                    Cell::Link(link) => Some(link),
+                    _ => None,
+                };
+                if link.is_some() {
+                    let (r, g, b) = LINK_BLUE;
+                    content.set_fill_rgb(r, g, b);
+                }
                 self.cell(
                     &mut content,
                     &mut state,
@@ -166,6 +186,15 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
                     slice.from,
                     slice.to,
                 );
+                if let Some(link) = link {
+                    content.set_fill_gray(0.0);
+                    // The whole of the cell's slice on this page follows it.
+                    let bottom = y - (slice.to - slice.from) as f32 * leading - 2.0 * PAD_Y;
+                    self.links.push(PageLink {
+                        rect: pdf_writer::Rect::new(x, bottom, x + w, y),
+                        url: link.url.clone(),
+                    });
+                }
             }
             y -= (slice.to - slice.from) as f32 * leading + 2.0 * PAD_Y;
             row_bottoms.push(y);

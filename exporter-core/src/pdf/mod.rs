@@ -13,7 +13,9 @@ use std::io::Write;
 
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::types::{
+    ActionType, AnnotationFlags, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
+};
 use pdf_writer::{Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 pub(crate) use builtin::Helvetica;
@@ -79,13 +81,36 @@ pub(crate) fn write(
     let mut pdf = Pdf::new();
     pdf.set_version(1, 7);
     let mut painter = draw::Painter::new(&plan, table, &mut chain);
+    // Link annotations follow the pages, numbered as they are drawn.
+    let mut next_annotation =
+        first_page + 2 * i32::try_from(plan.pages.len()).unwrap_or(i32::MAX / 4);
     for k in 0..plan.pages.len() {
         let content = painter.page(k, progress);
         pdf.stream(content_ref(k), &deflate(&content)?)
             .filter(Filter::FlateDecode);
-        pdf.page(page_ref(k))
-            .parent(PAGE_TREE)
-            .contents(content_ref(k));
+        let links = std::mem::take(&mut painter.links);
+        let refs: Vec<Ref> = (0..links.len())
+            .map(|i| Ref::new(next_annotation + i32::try_from(i).unwrap_or(0)))
+            .collect();
+        next_annotation += i32::try_from(links.len()).unwrap_or(0);
+        let mut page = pdf.page(page_ref(k));
+        page.parent(PAGE_TREE).contents(content_ref(k));
+        if !refs.is_empty() {
+            page.annotations(refs.iter().copied());
+        }
+        page.finish();
+        for (link, &id) in links.iter().zip(&refs) {
+            let mut annotation = pdf.annotation(id);
+            annotation
+                .subtype(AnnotationType::Link)
+                .rect(link.rect)
+                .border(0.0, 0.0, 0.0, None)
+                .flags(AnnotationFlags::PRINT);
+            annotation
+                .action()
+                .action_type(ActionType::Uri)
+                .uri(Str(link.url.as_bytes()));
+        }
     }
 
     let mut tree = pdf.pages(PAGE_TREE);

@@ -68,7 +68,7 @@ test("same createdAt, same bytes", () => {
 test("errors carry the core's message and a stable code", () => {
   const cases = [
     [{ headers: ["a"], rows: [[1, 2]] }, { format: "pdf" }, "ROW_TOO_LONG", "row 1 has 2 cells but there are only 1 headers"],
-    [{ headers: ["a"], rows: [[{ x: 1 }]] }, { format: "xlsx" }, "INVALID_CELL", "row 1, column 1: a cell must be a string, number, boolean or null, found an object"],
+    [{ headers: ["a"], rows: [[{ x: 1 }]] }, { format: "xlsx" }, "INVALID_CELL", 'row 1, column 1: a cell must be a string, number, boolean or null, found an object with "x" (the one object a cell may be is a link, {"text", "url"})'],
     [{ headers: ["a"], rows: [[NaN]] }, { format: "xlsx" }, "INVALID_NUMBER", "row 1, column 1: NaN is not a finite number; use null or a string"],
     [{ headers: ["a"], rows: [["Привет"]] }, { format: "pdf" }, "MISSING_GLYPH", "row 1, column 1: no font has the character 'П' (U+041F); pass a font that covers it (--font FILE, or `fonts` in the options)"],
     [table, { format: "odt" }, "INVALID_OPTION", 'option format: "odt" is not one of pdf, docx, xlsx, csv'],
@@ -139,6 +139,24 @@ test("format codes show in CSV as displayed, and an unsupported one warns with i
   assert.equal(plain, "Amount,Issued,Odd\r\n-1132.8,2024-10-18,2\r\n");
   assert.throws(() => exportTable(t, { format: "xlsx", strict: true }), (e) => e.code === "UNSUPPORTED_FORMAT");
   assert.throws(() => exportTable(t, { format: "csv", csvAsDisplayed: "yes" }), (e) => e.code === "INVALID_OPTION");
+});
+
+test("links: objects and link columns, only http, https and mailto", () => {
+  const t = {
+    columns: [{ header: "Id", key: "id" }, { header: "Portal", key: "portal", type: "link" }],
+    rows: [
+      { id: "A", portal: { text: "open", url: "https://example.com/a" } },
+      { id: "B", portal: "mailto:b@example.com" },
+    ],
+  };
+  const csv = new TextDecoder().decode(exportTable(t, { format: "csv" }));
+  assert.equal(csv, "Id,Portal\r\nA,https://example.com/a\r\nB,mailto:b@example.com\r\n");
+  const xlsx = exportTable(t, { format: "xlsx" });
+  assert.equal(xlsx[0], 0x50);
+  assert.throws(
+    () => exportTable({ headers: ["a"], rows: [[{ text: "x", url: "javascript:alert(1)" }]] }, { format: "pdf" }),
+    (e) => e.code === "INVALID_CELL" && e.message.includes("not an http, https or mailto address"),
+  );
 });
 
 test("rows given as objects go to their columns by key", () => {
