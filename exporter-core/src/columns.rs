@@ -30,6 +30,17 @@ pub enum Align {
     Right,
 }
 
+impl Align {
+    /// The name `align` gives it: `left`, `center`, `right`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Align::Left => "left",
+            Align::Center => "center",
+            Align::Right => "right",
+        }
+    }
+}
+
 /// How a column is shown, as its `columns` entry asks: alignment of its
 /// header and cells, and width in characters (the width of `0`, as Excel
 /// counts). `None` leaves each to the format (numbers right, text left;

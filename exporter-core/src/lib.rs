@@ -29,6 +29,7 @@ mod columns;
 mod csv;
 mod docx;
 mod error;
+mod infer;
 mod layout;
 mod numfmt;
 mod opc;
@@ -45,6 +46,7 @@ mod zip_parts;
 
 pub use columns::{Align, ColumnFormat, ColumnStyle};
 pub use error::{ExportError, Location, Result};
+pub use infer::{infer_types, table_json};
 pub use numfmt::{NumberFormat, Unsupported};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
 pub use rows::{RowSource, StreamedTable, read_row};

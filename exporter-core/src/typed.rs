@@ -39,6 +39,19 @@ pub enum ColumnType {
 }
 
 impl ColumnType {
+    /// The name `type` gives it: `date`, `number`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Number => "number",
+            ColumnType::Boolean => "boolean",
+            ColumnType::Date => "date",
+            ColumnType::DateTime => "datetime",
+            ColumnType::Time => "time",
+            ColumnType::Link => "link",
+        }
+    }
+
     /// Parses a column's `type`.
     pub(crate) fn parse(s: &str) -> Option<ColumnType> {
         Some(match s {

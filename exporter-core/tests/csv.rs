@@ -174,3 +174,40 @@ fn the_cli_writes_typed_columns_as_displayed_on_request() {
         "warning: column 3: format \"[<0]0\" is not supported: `[<0]` (conditions and locale codes are not supported); shown as General"
     );
 }
+
+#[test]
+fn the_cli_infers_types_on_request() {
+    let dir = Scratch::new("csv-cli-infer");
+    let input = dir.path("t.json");
+    std::fs::write(
+        &input,
+        r#"{"headers": ["When", "Amount", "Zip"], "rows": [["2024-10-18", "1,234.5", "007"], ["2024-10-19", "12.25", "98101"]]}"#,
+    )
+    .unwrap();
+    let target = dir.path("t.xlsx");
+    let (ok, _, err) = run(
+        env!("CARGO_BIN_EXE_table-export"),
+        &[
+            input.to_str().unwrap(),
+            "-f",
+            "xlsx",
+            "-o",
+            target.to_str().unwrap(),
+            "--infer-types",
+        ],
+    );
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(
+        "python3",
+        &[
+            "-c",
+            "import openpyxl, json, sys\nws = openpyxl.load_workbook(sys.argv[1]).active\nprint(json.dumps([[c.is_date, c.number_format, str(c.value)] for c in ws[2]]))",
+            target.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.trim(),
+        r##"[[true, "yyyy-mm-dd", "2024-10-18 00:00:00"], [false, "#,##0.00", "1234.5"], [false, "General", "007"]]"##
+    );
+}

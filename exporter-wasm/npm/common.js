@@ -60,6 +60,19 @@ export function toBlob(bytes, format) {
  * Date (which JSON.stringify would silently turn into null or a string), so
  * the core can refuse them (docs/benchmarks.md).
  */
+/** `inferTypes` over the loaded module. */
+export function makeInferTypes(wasm, isReady) {
+  return function inferTypes(table) {
+    if (!isReady()) {
+      throw rowpressError("NOT_READY", "the WebAssembly module is still loading; await ready() before calling inferTypes");
+    }
+    if (table === null || typeof table !== "object") {
+      throw rowpressError("INVALID_JSON", "invalid table: expected an object with `headers` and `rows`");
+    }
+    return wasm.inferTypes(table);
+  };
+}
+
 export function makeExportTable(wasm, isReady) {
   return function exportTable(table, options) {
     if (!isReady()) {

@@ -166,6 +166,22 @@ export function ready(
  */
 export function exportTable(table: TableData, options: ExportOptions): Uint8Array;
 
+/**
+ * A table of text (pasted CSV) with types inferred: each column whose every
+ * non-empty cell reads as one type (ISO dates and times, numbers with
+ * thousands separators, percents, currency amounts, booleans) gets that
+ * `type` and a `format` made from what was seen; percents and amounts
+ * become the numbers they show (`"12.5%"` is `0.125` shown as `0.0%`).
+ * Text that only looks like a number (`007`, 16 digits) stays text.
+ * Returns the table with `columns`; columns already typed are kept.
+ * @throws {RowpressError}
+ */
+export function inferTypes(table: TableData): {
+  title?: string;
+  columns: Column[];
+  rows: Cell[][];
+};
+
 /** `application/pdf`, ... */
 export function mimeType(format: Format): string;
 /** `pdf`, `docx`, `xlsx` or `csv` (no dot). */

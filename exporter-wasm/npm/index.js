@@ -1,7 +1,7 @@
 // Browser entry (bundlers and <script type="module">): the wasm module loads
 // asynchronously, so await ready() once before calling exportTable.
 import init, * as wasm from "./web/rowpress.js";
-import { makeExportTable } from "./common.js";
+import { makeExportTable, makeInferTypes } from "./common.js";
 
 export { fileExtension, fileName, isRowpressError, mimeType, toBlob } from "./common.js";
 
@@ -21,3 +21,4 @@ export function ready(source) {
 }
 
 export const exportTable = makeExportTable(wasm, () => loaded);
+export const inferTypes = makeInferTypes(wasm, () => loaded);

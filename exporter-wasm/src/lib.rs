@@ -32,6 +32,22 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// The table given with types inferred (`infer_types`): a table of text,
+/// such as pasted CSV, comes back with `columns` giving each column whose
+/// every cell reads as one type that type and a format, percents and
+/// amounts as numbers.
+///
+/// # Errors
+///
+/// A `RowpressError` when the table is not one.
+#[wasm_bindgen(js_name = inferTypes, skip_typescript)]
+pub fn infer_types(table: JsValue) -> Result<JsValue, JsValue> {
+    let table = Table::from_deserializer(serde_wasm_bindgen::Deserializer::from(table))
+        .map_err(core_error)?;
+    let json = exporter_core::table_json(&exporter_core::infer_types(table));
+    js_sys::JSON::parse(&json)
+}
+
 /// Exports a table given as a JS object (`{title?, headers, rows}`).
 ///
 /// # Errors

@@ -98,6 +98,13 @@ struct Cli {
     #[arg(long)]
     as_displayed: bool,
 
+    /// Give each column whose every cell reads as one type (ISO dates and
+    /// times, numbers with thousands separators, percents, currency
+    /// amounts, booleans) that type and a format from what was seen: for
+    /// tables of text such as converted CSV.
+    #[arg(long)]
+    infer_types: bool,
+
     /// Refuse, as an error, any value the format cannot hold as given,
     /// instead of keeping it another way with a warning.
     #[arg(long)]
@@ -163,6 +170,11 @@ fn run(cli: &Cli) -> Result<(), String> {
         fs::read_to_string(&cli.input).map_err(|e| format!("cannot read {}: {e}", cli.input))?
     };
     let table = Table::from_json(&json).map_err(|e| e.to_string())?;
+    let table = if cli.infer_types {
+        exporter_core::infer_types(table)
+    } else {
+        table
+    };
 
     let format = match cli.format {
         CliFormat::Pdf => Format::Pdf,

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { exportTable, ready, mimeType, fileExtension, fileName, toBlob, isRowpressError } from "rowpress";
+import { exportTable, inferTypes, ready, mimeType, fileExtension, fileName, toBlob, isRowpressError } from "rowpress";
 
 const table = {
   title: "Quarterly sales",
@@ -157,6 +157,28 @@ test("links: objects and link columns, only http, https and mailto", () => {
     () => exportTable({ headers: ["a"], rows: [[{ text: "x", url: "javascript:alert(1)" }]] }, { format: "pdf" }),
     (e) => e.code === "INVALID_CELL" && e.message.includes("not an http, https or mailto address"),
   );
+});
+
+test("inferTypes types pasted text, and the export formats it", () => {
+  const pasted = {
+    title: "Pasted",
+    headers: ["When", "Amount", "Tax", "Zip"],
+    rows: [
+      ["2024-10-18", "$1,132.80", "20%", "01234"],
+      ["2024-10-19", "$12.00", "7.5%", "98101"],
+    ],
+  };
+  const typed = inferTypes(pasted);
+  assert.deepEqual(typed.columns, [
+    { header: "When", type: "date", format: "yyyy-mm-dd" },
+    { header: "Amount", type: "number", format: '"$"#,##0.00' },
+    { header: "Tax", type: "number", format: "0.0%" },
+    { header: "Zip" },
+  ]);
+  assert.deepEqual(typed.rows[0], ["2024-10-18", 1132.8, 0.2, "01234"]);
+  const csv = new TextDecoder().decode(exportTable(typed, { format: "csv", csvAsDisplayed: true }));
+  assert.equal(csv, 'When,Amount,Tax,Zip\r\n2024-10-18,"$1,132.80",20.0%,01234\r\n2024-10-19,$12.00,7.5%,98101\r\n');
+  assert.throws(() => inferTypes(null), (e) => e.code === "INVALID_JSON");
 });
 
 test("rows given as objects go to their columns by key", () => {

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict`: the published types must name the
 // API precisely (no `any`), and reject what the API rejects.
-import { exportTable, type ExportOptions, type ExportWarning, type TableData, type Format, type RowpressError, isRowpressError } from "rowpress";
+import { exportTable, inferTypes, type ExportOptions, type ExportWarning, type TableData, type Format, type RowpressError, isRowpressError } from "rowpress";
 import { exportInWorker } from "rowpress/worker";
 
 const table: TableData = { title: "t", headers: ["a", "b"], rows: [["x", 1], [true, null]] };
@@ -19,6 +19,15 @@ const seen: ExportWarning[] = [];
 exportTable(table, { format: "xlsx", strict: false, onWarning: (w: ExportWarning) => void seen.push(w) });
 const where: number | undefined = seen[0]?.row;
 void where;
+const typedTable: TableData = inferTypes({ headers: ["a"], rows: [["1,234.50"]] });
+void exportTable(typedTable, { format: "csv", csvAsDisplayed: true });
+const formatted: TableData = {
+  columns: [{ header: "Paid", type: "number", format: "#,##0.00" }, { header: "Portal", type: "link" }],
+  rows: [[1.5, { text: "open", url: "https://example.com" }]],
+};
+void exportTable(formatted, { format: "pdf" });
+// @ts-expect-error: a link needs a url
+exportTable({ headers: ["a"], rows: [[{ text: "open" }]] }, options);
 // @ts-expect-error: strict is a boolean
 exportTable(table, { format: "xlsx", strict: "yes" });
 
