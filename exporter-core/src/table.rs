@@ -8,6 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use crate::columns::{Column, ColumnStyle, ColumnsSeed, Keys};
 use crate::error::{ExportError, Location, Result};
+use crate::typed::{Moment, MomentKind};
 
 /// Largest integer a 64-bit float holds exactly (2^53); beyond it JSON
 /// integers would silently change on their way into any format.
@@ -1023,6 +1024,21 @@ impl<'de> Visitor<'de> for CellSeed<'_> {
             let slot = match key.as_ref() {
                 "text" if text.is_none() => &mut text,
                 "url" if url.is_none() => &mut url,
+                // A date and wall-clock time: what the npm package makes
+                // of a JavaScript Date (its local fields), alone in its object.
+                "datetime" if text.is_none() && url.is_none() => {
+                    let s: String = map.next_value()?;
+                    if map.next_key::<std::borrow::Cow<'de, str>>()?.is_some() {
+                        return Err(self.wrong("a date-time object with more than `datetime`"));
+                    }
+                    return Moment::parse(&s, MomentKind::DateTime)
+                        .map(Cell::Moment)
+                        .ok_or_else(|| {
+                            self.wrong(&format!(
+                                "a date-time {s:?} outside years 0 to 9999 or not YYYY-MM-DDTHH:MM[:SS[.fff]]"
+                            ))
+                        });
+                }
                 _ => {
                     return Err(self.wrong(&format!(
                         "an object with {key:?} (the one object a cell may be is a link, {{\"text\", \"url\"}})"

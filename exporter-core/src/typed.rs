@@ -333,6 +333,29 @@ fn read_as(cell: &Cell, ty: ColumnType) -> std::result::Result<Cow<'_, Cell>, St
     match (ty, cell) {
         (_, Cell::Null) => Ok(Cow::Borrowed(cell)),
         (ColumnType::Link | ColumnType::Text, Cell::Link(_)) => Ok(Cow::Borrowed(cell)),
+        // A JavaScript Date (a date and time): a date when its time is
+        // midnight, a time of day in a time column, else kept whole.
+        (ColumnType::Date, Cell::Moment(m))
+            if m.kind == MomentKind::DateTime
+                && (m.hour, m.minute, m.second, m.millis) == (0, 0, 0, 0) =>
+        {
+            Ok(Cow::Owned(Cell::Moment(Moment {
+                kind: MomentKind::Date,
+                ..*m
+            })))
+        }
+        (ColumnType::Time, Cell::Moment(m)) if m.kind == MomentKind::DateTime => {
+            Ok(Cow::Owned(Cell::Moment(Moment {
+                kind: MomentKind::Time,
+                year: 0,
+                month: 0,
+                day: 0,
+                ..*m
+            })))
+        }
+        (ColumnType::Date | ColumnType::DateTime | ColumnType::Time, Cell::Moment(_)) => {
+            Ok(Cow::Borrowed(cell))
+        }
         (ColumnType::Link, Cell::String(url)) => match Link::check_url(url) {
             None => Ok(Cow::Owned(Cell::Link(Link {
                 text: url.clone(),

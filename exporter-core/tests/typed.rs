@@ -153,3 +153,29 @@ fn a_cell_that_is_not_its_type_is_kept_with_a_warning() {
         "{err}"
     );
 }
+
+#[test]
+fn date_time_cells_fit_their_columns() {
+    // What the npm package makes of JavaScript Dates: {"datetime": ...}.
+    let table = Table::from_json(
+        r#"{"columns": [{"header": "d", "type": "date"}, {"header": "t", "type": "time"}, {"header": "any"}],
+            "rows": [[{"datetime": "2024-01-15T00:00:00.000"}, {"datetime": "1970-01-01T09:15:00.000"}, {"datetime": "2024-01-15T10:00:00.500"}],
+                     [{"datetime": "2024-01-15T08:00:00.000"}, null, null]]}"#,
+    )
+    .unwrap();
+    let csv = exporter_core::export(&table, &ExportOptions::new(Format::Csv)).unwrap();
+    assert_eq!(
+        String::from_utf8(csv).unwrap(),
+        // Midnight in a date column is a date; a time column keeps the
+        // time of day; a date with a time keeps both.
+        "d,t,any\r\n2024-01-15,09:15:00,2024-01-15T10:00:00.500\r\n2024-01-15T08:00:00,,\r\n"
+    );
+    for bad in [
+        r#"{"datetime": "2024-13-01T00:00"}"#,
+        r#"{"datetime": "2024-01-01T00:00", "text": "x"}"#,
+    ] {
+        let json = format!(r#"{{"headers": ["a"], "rows": [[{bad}]]}}"#);
+        let err = Table::from_json(&json).unwrap_err();
+        assert_eq!(err.code(), "INVALID_CELL", "{bad}: {err}");
+    }
+}

@@ -69,8 +69,62 @@ export function makeInferTypes(wasm, isReady) {
     if (table === null || typeof table !== "object") {
       throw rowpressError("INVALID_JSON", "invalid table: expected an object with `headers` and `rows`");
     }
-    return wasm.inferTypes(table);
+    return wasm.inferTypes(withDates(table));
   };
+}
+
+const pad = (n, width = 2) => String(n).padStart(width, "0");
+
+/**
+ * A Date as the cell the core reads: the date and wall-clock time the
+ * runtime shows (getFullYear() ... getMilliseconds()), in no time zone, so
+ * `new Date(2024, 0, 15)` is 15 January 2024 00:00 under every TZ.
+ */
+function dateCell(date, row, column) {
+  if (Number.isNaN(date.getTime())) {
+    throw rowpressError("INVALID_CELL", `row ${row}, column ${column}: an invalid Date`);
+  }
+  const year = date.getFullYear();
+  if (year < 0 || year > 9999) {
+    throw rowpressError("INVALID_CELL", `row ${row}, column ${column}: a Date in year ${year}, outside 0 to 9999`);
+  }
+  return {
+    datetime:
+      `${pad(year, 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+      `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`,
+  };
+}
+
+/** `table` with its Date cells as date-time cells; itself when it has none. */
+function withDates(table) {
+  const rows = table.rows;
+  if (!Array.isArray(rows)) return table;
+  let out = null;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    let copy = null;
+    if (Array.isArray(row)) {
+      for (let c = 0; c < row.length; c++) {
+        if (row[c] instanceof Date) {
+          copy ??= row.slice();
+          copy[c] = dateCell(row[c], r + 1, c + 1);
+        }
+      }
+    } else if (row !== null && typeof row === "object") {
+      for (const key of Object.keys(row)) {
+        if (row[key] instanceof Date) {
+          copy ??= { ...row };
+          const column = Array.isArray(table.columns) ? table.columns.findIndex((c) => c?.key === key) + 1 : 0;
+          copy[key] = dateCell(row[key], r + 1, column || JSON.stringify(key));
+        }
+      }
+    }
+    if (copy) {
+      out ??= rows.slice();
+      out[r] = copy;
+    }
+  }
+  return out ? { ...table, rows: out } : table;
 }
 
 export function makeExportTable(wasm, isReady) {
@@ -84,6 +138,6 @@ export function makeExportTable(wasm, isReady) {
     if (table === null || typeof table !== "object") {
       throw rowpressError("INVALID_JSON", "invalid table: expected an object with `headers` and `rows`");
     }
-    return wasm.exportTable(table, options);
+    return wasm.exportTable(withDates(table), options);
   };
 }

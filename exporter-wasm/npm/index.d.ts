@@ -4,8 +4,13 @@ export interface Link {
   url: string;
 }
 
-/** One cell: text, a finite number, a boolean, a link, or empty. */
-export type Cell = string | number | boolean | Link | null;
+/**
+ * One cell: text, a finite number, a boolean, a link, a Date, or empty. A
+ * Date is the date and time its runtime shows (`getFullYear()` ...
+ * `getMilliseconds()`), never shifted by a time zone: `new Date(2024, 0,
+ * 15)` is 15 January 2024 00:00 under every `TZ`.
+ */
+export type Cell = string | number | boolean | Link | Date | null;
 
 /** A column given with `columns`: its header, its key in rows given as objects, and how it is shown. */
 export interface Column {
