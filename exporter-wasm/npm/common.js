@@ -36,16 +36,22 @@ export function fileExtension(format) {
   return format;
 }
 
+// What a file name may not hold: the core's rule (exporter-core's
+// names.rs), copied so fileName works before the module loads (the web app
+// exports in a worker); a test holds the two to the same result. Controls,
+// characters file systems refuse, and invisible format characters (bidi
+// overrides and isolates, which can make `exe.pdf` show as `fdp.exe`).
+const REFUSED =
+  /[\u0000-\u001f\u007f-\u009f<>:"/\\|?*\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{E0000}-\u{E007F}]/gu;
+
 /** A safe file name: the title without characters file systems refuse, plus the extension. */
 export function fileName(title, format) {
   checkFormat(format);
-  const base = String(title ?? "")
-    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/^\.+/, "")
-    .slice(0, 120)
-    .trim();
+  const words = String(title ?? "")
+    .replace(REFUSED, " ")
+    .split(/\s+/u)
+    .filter((w) => w !== "" && !/^\.+$/.test(w));
+  const base = Array.from(words.join(" ").replace(/^\.+/, "")).slice(0, 120).join("").trimEnd();
   return `${base || "export"}.${format}`;
 }
 

@@ -48,6 +48,29 @@ pub fn infer_types(table: JsValue) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&json)
 }
 
+/// The core's file name for `title` (the npm package's `fileName` is a
+/// JavaScript copy, usable before the module loads; a test holds the two
+/// to the same result).
+#[wasm_bindgen(js_name = coreFileName, skip_typescript)]
+pub fn core_file_name(title: Option<String>, extension: &str) -> String {
+    exporter_core::file_name(title.as_deref(), extension)
+}
+
+/// The core's MIME type for `format` (the npm package's `mimeType` is a
+/// JavaScript copy; a test holds the two to the same result).
+///
+/// # Errors
+///
+/// `INVALID_OPTION` for a format that is not one.
+#[wasm_bindgen(js_name = coreMimeType, skip_typescript)]
+pub fn core_mime_type(format: &str) -> Result<String, JsValue> {
+    Ok(format
+        .parse::<Format>()
+        .map_err(core_error)?
+        .mime_type()
+        .to_owned())
+}
+
 /// Exports a table given as a JS object (`{title?, headers, rows}`).
 ///
 /// # Errors

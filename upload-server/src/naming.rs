@@ -1,45 +1,9 @@
-//! Download names: from an artifact's title to a file name and its
-//! `Content-Disposition` header. Shared by the local download route and the
-//! S3 backend (which stores the header with the object).
+//! Download names: from an artifact's title to a file name (the core's
+//! rule) and its `Content-Disposition` header. Shared by the local download
+//! route and the S3 backend (which stores the header with the object).
 
-/// Whether `c` may not appear in a download name: controls, characters
-/// file systems refuse, and invisible format characters (bidi overrides,
-/// isolates and marks among them, which can make `exe.pdf` display as
-/// `fdp.exe`; zero-width characters; the BOM).
-fn refused(c: char) -> bool {
-    c.is_control()
-        || "<>:\"/\\|?*".contains(c)
-        || matches!(c,
-            '\u{00AD}' | '\u{061C}' | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{E0000}'..='\u{E007F}')
-}
-
-/// A download name from the artifact title: no characters file systems or
-/// headers refuse, no invisible ones, at most 120 characters before the
-/// extension.
-pub fn file_name(title: Option<&str>, extension: &str) -> String {
-    let base: String = title
-        .unwrap_or("")
-        .chars()
-        .map(|c| if refused(c) { ' ' } else { c })
-        .collect();
-    // Words of dots alone (`..`) go, and no name starts with a dot.
-    let base = base
-        .split_whitespace()
-        .filter(|w| !w.chars().all(|c| c == '.'))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let base: String = base.trim_start_matches('.').chars().take(120).collect();
-    format!(
-        "{}.{extension}",
-        if base.is_empty() { "export" } else { &base }
-    )
-}
+pub use exporter_core::file_name;
+use exporter_core::refused_in_file_name as refused;
 
 /// `attachment` with an ASCII fallback name and the UTF-8 one (RFC 6266).
 pub fn content_disposition(name: &str) -> String {

@@ -213,6 +213,25 @@ test("a Date is the date and time its runtime shows, under every TZ", () => {
   );
 });
 
+test("fileName follows the core's rule for every title", async () => {
+  const wasm = await import(new URL("./node_modules/rowpress/web/rowpress.js", import.meta.url));
+  const titles = [
+    undefined, "", "   ", "Q3: sales/returns", "../../etc/passwd", ". hidden", "...", "a .. b",
+    "invoice\u202Efdp.exe", "a\u200Bb\u2066c\u2069d\u061Ce\uFEFFf", "tab\tnew\nline\r\u0085x\u009Fy",
+    "flag \u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}", "soft\u00ADhyphen",
+    "Отчёт за квартал", "東京 売上 2024", "x".repeat(119) + "é漢字", "é".repeat(130), "a\u3000b\u00A0c",
+    "trailing space at 120 " + "y".repeat(97) + " z",
+  ];
+  for (const title of titles) {
+    for (const format of ["pdf", "csv"]) {
+      assert.equal(fileName(title, format), wasm.coreFileName(title, format), JSON.stringify(title));
+    }
+  }
+  for (const format of ["pdf", "docx", "xlsx", "csv"]) {
+    assert.equal(mimeType(format), wasm.coreMimeType(format), format);
+  }
+});
+
 test("rows given as objects go to their columns by key", () => {
   const records = {
     title: "Invoices",
@@ -280,6 +299,7 @@ test("helpers", async () => {
   assert.equal(mimeType("xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   assert.equal(fileExtension("docx"), "docx");
   assert.equal(fileName('Q3: sales/returns "draft"', "xlsx"), "Q3 sales returns draft.xlsx");
+  assert.equal(fileName("invoice\u202Efdp.exe", "pdf"), "invoice fdp.exe.pdf");
   assert.equal(fileName(undefined, "pdf"), "export.pdf");
   const blob = toBlob(new Uint8Array([1, 2, 3]), "docx");
   assert.equal(blob.type, mimeType("docx"));
