@@ -49,9 +49,10 @@ python3 -c 'import schemathesis' 2>/dev/null ||
   python3 -m pip install --quiet schemathesis==4.32.5 ||
   python3 -m pip install --quiet --break-system-packages schemathesis==4.32.5
 
-# openpyxl, python-docx and pypdf read our XLSX, DOCX and PDF back in the tests.
-python3 -c 'import openpyxl, docx, pypdf' 2>/dev/null ||
-  python3 -m pip install --quiet openpyxl==3.1.5 python-docx==1.2.0 pypdf==7.1.0 ||
-  python3 -m pip install --quiet --break-system-packages openpyxl==3.1.5 python-docx==1.2.0 pypdf==7.1.0
+# openpyxl, python-docx and pypdf read our XLSX, DOCX and PDF back in the
+# tests; openxml-audit validates the XLSX and DOCX against ECMA-376.
+python3 -c 'import openpyxl, docx, pypdf, openxml_audit' 2>/dev/null ||
+  python3 -m pip install --quiet openpyxl==3.1.5 python-docx==1.2.0 pypdf==7.1.0 openxml-audit==0.8.0 ||
+  python3 -m pip install --quiet --break-system-packages openpyxl==3.1.5 python-docx==1.2.0 pypdf==7.1.0 openxml-audit==0.8.0
 
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt

@@ -59,8 +59,10 @@ pub(crate) fn write(
     )?;
     package.part("docProps/app.xml", opc::APP_PROPERTIES.as_bytes())?;
     package.part("word/styles.xml", &styles(plan.size))?;
-    // Link addresses follow the document's styles (rId1) and settings (rId2).
-    let mut links = opc::Hyperlinks::starting_at(3);
+    package.part("word/fontTable.xml", FONT_TABLE.as_bytes())?;
+    package.part("word/theme/theme1.xml", opc::THEME.as_bytes())?;
+    // Link addresses follow the document's own relationships (rId1-rId4).
+    let mut links = opc::Hyperlinks::starting_at(5);
     package.part("word/settings.xml", SETTINGS.as_bytes())?;
     package.streamed_part("word/document.xml", |w| {
         let out = &mut w.buf;
@@ -143,6 +145,8 @@ pub(crate) fn write(
         &links.relationships(&[
             ("rId1", "styles", "styles.xml"),
             ("rId2", "settings", "settings.xml"),
+            ("rId3", "fontTable", "fontTable.xml"),
+            ("rId4", "theme", "theme/theme1.xml"),
         ]),
     )?;
     package.finish()
@@ -370,8 +374,12 @@ fn push_run_with(out: &mut Vec<u8>, s: &str, props: &[u8]) {
     out.extend_from_slice(b"</w:r>");
 }
 
+/// `word/fontTable.xml`: the one font the styles name.
+const FONT_TABLE: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:font w:name="Arial"><w:panose1 w:val="020B0604020202020204"/><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font></w:fonts>"#;
+
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/><Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#;
