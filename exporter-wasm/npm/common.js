@@ -102,7 +102,7 @@ function dateCell(date, row, column) {
 }
 
 /** `table` with its Date cells as date-time cells; itself when it has none. */
-function withDates(table) {
+export function withDates(table) {
   const rows = table.rows;
   if (!Array.isArray(rows)) return table;
   let out = null;

@@ -2,7 +2,7 @@
 // thread never blocks. The table is posted in chunks of rows with a yield to
 // the event loop between them, so even posting a 100,000-row table makes no
 // long task; the bytes come back transferred, not copied.
-import { rowpressError } from "./common.js";
+import { rowpressError, withDates } from "./common.js";
 
 const CHUNK_ROWS = 2000;
 
@@ -58,10 +58,11 @@ export async function exportInWorker(table, options) {
       throw rowpressError("INVALID_OPTION", `option ${name}: must be a function`);
     }
   }
+  // Dates are read on this thread: its time zone is the one the user sees.
+  const { rows, ...head } = withDates(table);
   const id = nextId++;
   const w = getWorker();
   const result = new Promise((resolve, reject) => jobs.set(id, { resolve, reject, onProgress, onWarning }));
-  const { rows, ...head } = table;
   w.postMessage({ type: "begin", id, table: head, options: rest });
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     w.postMessage({ type: "rows", id, rows: rows.slice(start, start + CHUNK_ROWS) });

@@ -48,6 +48,27 @@ test("the tarball works in a Vite build, on the main thread and in a worker", as
     assert.ok(results.progress >= 3 * 100, `progress events: ${results.progress}`);
     assert.equal(results.errors.beforeReady, "NOT_READY");
     assert.equal(results.errors.worker, "ROW_TOO_LONG: row 1 has 2 cells but there are only 1 headers");
+
+    // A Date is the date and time the page shows, under every time zone,
+    // on the main thread and through the worker.
+    const expected =
+      "d,dt,t,any\r\n" +
+      "2024-01-15,2024-01-15T09:05:07.250,09:15:00,2024-03-31T12:00:00\r\n" +
+      "1900-01-01,1900-02-28T23:59:59,23:59:00,1900-03-01T00:00:00\r\n" +
+      "9999-12-31,2024-10-27T01:30:00,00:00:01,\r\n";
+    for (const timezoneId of ["UTC", "America/St_Johns", "Asia/Kolkata", "Pacific/Chatham", "Europe/London"]) {
+      const context = await browser.newContext({ timezoneId });
+      const zoned = await context.newPage();
+      await zoned.goto(`${url}?dates`);
+      await zoned.waitForFunction(() => window.results, null, { timeout: 60_000 });
+      const { dates, failed } = await zoned.evaluate(() => window.results);
+      assert.equal(failed, undefined, failed);
+      // The zone took (Chromium names Kolkata by its older alias).
+      assert.ok([timezoneId, { "Asia/Kolkata": "Asia/Calcutta" }[timezoneId]].includes(dates.zone), dates.zone);
+      assert.equal(dates.main, expected, `${timezoneId}, main thread`);
+      assert.equal(dates.worker, expected, `${timezoneId}, worker`);
+      await context.close();
+    }
   } finally {
     await browser.close();
     server.close();
