@@ -89,9 +89,7 @@ fn the_validator_fails_a_broken_file() {
         entry.read_to_end(&mut data).unwrap();
         if name == "word/document.xml" {
             let text = String::from_utf8(data).unwrap();
-            data = text
-                .replacen("<w:t ", "<w:bogus/><w:t ", 1)
-                .into_bytes();
+            data = text.replacen("<w:t ", "<w:bogus/><w:t ", 1).into_bytes();
         }
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();

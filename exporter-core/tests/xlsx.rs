@@ -211,7 +211,11 @@ fn styles_name_no_theme_colours_and_the_theme_part_is_there() {
         .map(|(_, _, d)| String::from_utf8_lossy(d).into_owned())
         .unwrap();
     assert!(rels.contains("Target=\"theme/theme1.xml\""), "{rels}");
-    assert!(parts.iter().any(|(name, _, _)| name == "xl/theme/theme1.xml"));
+    assert!(
+        parts
+            .iter()
+            .any(|(name, _, _)| name == "xl/theme/theme1.xml")
+    );
     for (name, _, data) in &parts {
         let xml = String::from_utf8_lossy(data);
         assert!(!xml.contains("theme=\""), "{name} names a theme colour");
