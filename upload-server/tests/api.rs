@@ -273,7 +273,7 @@ async fn idempotent_replays(backend: Backend) {
 }
 
 async fn bad_uploads_store_nothing(backend: Backend) {
-    let s = server(backend, &["--max-upload-bytes", "4000"]).await;
+    let s = server(backend, &["--max-upload-bytes", "8000"]).await;
     let artifact = s.artifact("alice").await;
     let pdf = file(Format::Pdf);
     let cases: Vec<(&str, &str, Vec<u8>, StatusCode)> = vec![
@@ -310,7 +310,7 @@ async fn bad_uploads_store_nothing(backend: Backend) {
         (
             "pdf",
             "application/pdf",
-            vec![b'%'; 5000],
+            vec![b'%'; 9000],
             StatusCode::PAYLOAD_TOO_LARGE,
         ),
         (
