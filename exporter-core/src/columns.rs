@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::numfmt::{NumberFormat, Unsupported};
+use crate::table::Cell;
 use crate::typed::ColumnType;
 
 /// A column of a table given with `columns`: its header, the key its
@@ -68,6 +69,14 @@ impl ColumnStyle {
             ) => Some(Align::Right),
             _ => None,
         })
+    }
+
+    /// Where `cell`, a body cell of this column, sits: as the column says
+    /// ([`column_align`](Self::column_align)), else numbers, long integers
+    /// and dates right, as in a spreadsheet; `None` is flush left.
+    pub(crate) fn cell_align(&self, cell: &Cell) -> Option<Align> {
+        let numeric = matches!(cell, Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_));
+        self.column_align().or(numeric.then_some(Align::Right))
     }
 
     /// The column's number format, when it has one Rowpress can show (an

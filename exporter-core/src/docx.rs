@@ -289,7 +289,7 @@ fn twips(points: f32) -> u32 {
 
 /// A body cell `width` twips wide, aligned as its column asks, else
 /// numbers right, as in a spreadsheet (a typed column's cells come as the
-/// text they show: [`typed::typed_table`]).
+/// text they show: [`crate::typed::typed_table`]).
 fn push_cell(
     out: &mut Vec<u8>,
     cell: &Cell,
@@ -300,8 +300,7 @@ fn push_cell(
     out.extend_from_slice(b"<w:tc><w:tcPr>");
     push_cell_width(out, width);
     out.extend_from_slice(b"</w:tcPr>");
-    let numeric = matches!(cell, Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_));
-    let align = style.column_align().or(numeric.then_some(Align::Right));
+    let align = style.cell_align(cell);
     let shown = text::cell_text(cell);
     if shown.is_empty() {
         out.extend_from_slice(b"<w:p/>");

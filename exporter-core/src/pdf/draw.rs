@@ -157,15 +157,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             let row = slice.row as usize;
             for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
                 let cell = self.table.cell(row, c);
-                // As the column asks; else numbers right, as in a spreadsheet.
-                let style = &self.styles[c];
-                let align = style.column_align().unwrap_or(
-                    if matches!(cell, Cell::Number(_) | Cell::Integer(_) | Cell::Moment(_)) {
-                        Align::Right
-                    } else {
-                        Align::Left
-                    },
-                );
+                let align = self.styles[c].cell_align(cell).unwrap_or(Align::Left);
                 let link = match cell {
                     Cell::Link(link) => Some(link),
                     _ => None,
