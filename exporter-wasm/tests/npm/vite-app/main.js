@@ -2,6 +2,7 @@
 // main thread and exportInWorker in a worker, and reports to window.results.
 import { ready, exportTable, mimeType, toBlob } from "rowpress";
 import { exportInWorker } from "rowpress/worker";
+import { dateTable } from "../dates.mjs";
 
 const table = {
   title: "Vite check",
@@ -14,18 +15,12 @@ const head = (bytes, n) => String.fromCharCode(...bytes.subarray(0, n));
 // The same Dates as the Node test, exported on both threads: the page is
 // opened once per time zone (?dates).
 async function dates() {
-  const rows = [
-    [new Date(2024, 0, 15), new Date(2024, 0, 15, 9, 5, 7, 250), new Date(1970, 0, 1, 9, 15), new Date(2024, 2, 31, 12)],
-    [new Date(1900, 0, 1), new Date(1900, 1, 28, 23, 59, 59), new Date(2000, 0, 1, 23, 59), new Date(1900, 2, 1)],
-    [new Date(9999, 11, 31), new Date(2024, 9, 27, 1, 30), new Date(2024, 0, 1, 0, 0, 1), null],
-  ];
-  const columns = [{ header: "d", type: "date" }, { header: "dt", type: "datetime" }, { header: "t", type: "time" }, { header: "any" }];
   await ready();
   const text = (bytes) => new TextDecoder().decode(bytes);
   return {
     zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    main: text(exportTable({ columns, rows }, { format: "csv" })),
-    worker: text(await exportInWorker({ columns, rows }, { format: "csv" })),
+    main: text(exportTable(dateTable(), { format: "csv" })),
+    worker: text(await exportInWorker(dateTable(), { format: "csv" })),
   };
 }
 
