@@ -17,12 +17,25 @@ use crate::rows::Rows;
 use crate::table::Cell;
 use crate::text;
 use crate::warning::Warning;
-use crate::{Progress, typed};
+use crate::{Book, Progress, typed};
 
 /// Bytes written before the caller's buffer is grown, per row.
 const ROW_GUESS: usize = 64;
 
+/// CSV of the one sheet of `book` (`check_book` refuses more).
 pub(crate) fn write(
+    book: &Book<'_, dyn Rows + '_>,
+    options: &ExportOptions,
+    progress: &mut Progress<'_>,
+) -> Result<Vec<u8>> {
+    let Some(sheet) = book.sheets.first() else {
+        return Err(ExportError::internal("CSV", "a book without sheets"));
+    };
+    book.start(0, 0, progress);
+    write_table(sheet.rows, options, progress).map_err(|e| book.in_sheet(0, e))
+}
+
+fn write_table(
     table: &dyn Rows,
     options: &ExportOptions,
     progress: &mut Progress<'_>,
@@ -99,6 +112,7 @@ fn push_text(
     if formula {
         progress.warnings.keep(
             Warning {
+                sheet: None,
                 location,
                 code: "FORMULA_TEXT",
                 message: format!(

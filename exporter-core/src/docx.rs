@@ -2,7 +2,6 @@
 //! deflate (docx-rs measured 14.7 s and 143 MB for 100,000 x 10 cells, all
 //! parts stored uncompressed; see docs/decisions.md).
 
-use crate::Progress;
 use crate::columns::{Align, ColumnStyle};
 use crate::error::{ExportError, Location, Result};
 use crate::layout::{self, ColumnNeeds};
@@ -13,6 +12,7 @@ use crate::table::{Cell, Table};
 use crate::text::{self, push_xml_escaped};
 use crate::warning::{Warning, Warnings};
 use crate::zip_parts::Package;
+use crate::{Book, Progress, Sheet};
 
 const FORMAT: &str = "Word";
 /// Word refuses tables of more than 63 columns.
@@ -33,32 +33,41 @@ const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main
 const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 pub(crate) fn write(
-    table: &Table,
+    book: &Book<'_, Table>,
     options: &ExportOptions,
     progress: &mut Progress<'_>,
 ) -> Result<Vec<u8>> {
-    if table.column_count() > MAX_COLUMNS {
-        return Err(ExportError::TooManyColumns {
-            columns: table.column_count(),
-            max: MAX_COLUMNS,
-            format: "a Word table",
-        });
+    // Every sheet is checked and planned before anything is written.
+    let mut plans = Vec::with_capacity(book.sheets.len());
+    for (i, sheet) in book.sheets.iter().enumerate() {
+        book.start(i, 0, progress);
+        let table = sheet.rows;
+        let checked = if table.column_count() > MAX_COLUMNS {
+            Err(ExportError::TooManyColumns {
+                columns: table.column_count(),
+                max: MAX_COLUMNS,
+                format: "a Word table",
+            })
+        } else {
+            warn_of_dropped(sheet.heading(), table, &mut progress.warnings)
+        };
+        checked.map_err(|e| book.in_sheet(i, e))?;
+        plans.push(plan(options, &layout::column_needs(table, &Helvetica)));
     }
-    let title = options.effective_title(table.title());
-    warn_of_dropped(title, table, &mut progress.warnings)?;
-    let needs = layout::column_needs(table, &Helvetica);
-    let plan = plan(options, &needs);
-    let landscape = plan.landscape;
+    progress.warnings.sheet = None;
+    // The body size of the first sheet is the document's; a sheet whose
+    // columns needed smaller type says so in its runs.
+    let body_size = plans.first().map_or(FONT_SIZE, |p| p.size);
 
     let mut package = Package::new(FORMAT, 6);
     package.part("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
     package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
     package.part(
         "docProps/core.xml",
-        &opc::core_properties(title, options.created_at),
+        &opc::core_properties(book.title, options.created_at),
     )?;
     package.part("docProps/app.xml", opc::APP_PROPERTIES.as_bytes())?;
-    package.part("word/styles.xml", &styles(plan.size))?;
+    package.part("word/styles.xml", &styles(body_size))?;
     package.part("word/fontTable.xml", FONT_TABLE.as_bytes())?;
     package.part("word/theme/theme1.xml", opc::THEME.as_bytes())?;
     // Link addresses follow the document's own relationships (rId1-rId4).
@@ -67,76 +76,30 @@ pub(crate) fn write(
     package.streamed_part("word/document.xml", |w| {
         let out = &mut w.buf;
         out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n");
-        out.extend_from_slice(format!("<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>").as_bytes());
-        if let Some(title) = title {
-            out.extend_from_slice(b"<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr>");
-            push_run(out, title, false);
-            out.extend_from_slice(b"</w:p>");
-        }
-        let groups = plan.groups.len();
-        let styles: Vec<ColumnStyle> = (0..table.column_count())
-            .map(|c| table.column_style(c))
-            .collect();
-        for (g, (columns, widths)) in plan.groups.iter().zip(&plan.widths).enumerate() {
-            let out = &mut w.buf;
-            if g > 0 {
-                // The columns that did not fit continue on the next page.
-                out.extend_from_slice(b"<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
-            }
-            let total: u32 = widths.iter().sum();
-            out.extend_from_slice(
-                format!(
-                    "<w:tbl><w:tblPr><w:tblStyle w:val=\"RowpressTable\"/><w:tblW w:w=\"{total}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblLook w:val=\"0420\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>"
-                )
-                .as_bytes(),
-            );
-            for w in widths {
-                out.extend_from_slice(format!("<w:gridCol w:w=\"{w}\"/>").as_bytes());
-            }
-            // ECMA-376 17.4.49: tblHeader repeats the row at the top of each page.
-            out.extend_from_slice(b"</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
-            for (&c, &width) in columns.iter().zip(widths) {
-                out.extend_from_slice(b"<w:tc><w:tcPr>");
-                push_cell_width(out, width);
-                out.extend_from_slice(b"<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
-                out.extend_from_slice(HEADER_FILL.as_bytes());
-                out.extend_from_slice(b"\"/></w:tcPr><w:p>");
-                // A header sits as its column asks, else over its cells.
-                push_justification(out, styles[c].column_align());
-                push_run(out, &table.headers()[c], true);
-                out.extend_from_slice(b"</w:p></w:tc>");
-            }
-            out.extend_from_slice(b"</w:tr>");
-            for r in 0..table.row_count() {
-                let out = &mut w.buf;
-                out.extend_from_slice(b"<w:tr>");
-                for (&c, &width) in columns.iter().zip(widths) {
-                    push_cell(out, table.cell(r, c), width, &styles[c], &mut links);
-                }
-                out.extend_from_slice(b"</w:tr>");
-                w.flush()?;
-                progress.rows_done((g * table.row_count() + r + 1) / groups);
-            }
-            w.buf.extend_from_slice(b"</w:tbl>");
-        }
-        let out = &mut w.buf;
-        // A body must end with a paragraph; Word adds one after a final table.
-        out.extend_from_slice(b"<w:p/>");
-        let (pw, ph) = options.page_points(landscape);
-        let m = options.margins;
-        let orient = if landscape { " w:orient=\"landscape\"" } else { "" };
         out.extend_from_slice(
-            format!(
-                "<w:sectPr><w:pgSz w:w=\"{}\" w:h=\"{}\"{orient}/><w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"360\" w:footer=\"360\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>",
-                twips(pw),
-                twips(ph),
-                twips(m.top),
-                twips(m.right),
-                twips(m.bottom),
-                twips(m.left)
-            )
-            .as_bytes(),
+            format!("<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>").as_bytes(),
         );
+        let mut rows_before = 0;
+        for (i, (sheet, plan)) in book.sheets.iter().zip(&plans).enumerate() {
+            book.start(i, rows_before, progress);
+            let runs = Runs::sized((plan.size != body_size).then_some(plan.size));
+            write_sheet(w, sheet, plan, &runs, &mut links, progress)?;
+            rows_before += sheet.rows.row_count();
+            // Each sheet is a section: it starts a page, in its own
+            // orientation; the body's last section properties close the
+            // last.
+            let out = &mut w.buf;
+            if i + 1 < plans.len() {
+                out.extend_from_slice(b"<w:p><w:pPr>");
+                push_section(out, options, plan.landscape);
+                out.extend_from_slice(b"</w:pPr></w:p>");
+            } else {
+                // A body must end with a paragraph; Word adds one after a final table.
+                out.extend_from_slice(b"<w:p/>");
+                push_section(out, options, plan.landscape);
+            }
+        }
+        w.buf.extend_from_slice(b"</w:body></w:document>");
         Ok(())
     })?;
     // After the document, which found the addresses its links go to.
@@ -150,6 +113,126 @@ pub(crate) fn write(
         ]),
     )?;
     package.finish()
+}
+
+/// The run properties of a sheet's text: plain, bold (headers) and links,
+/// each with the sheet's type size when it is not the document's.
+struct Runs {
+    plain: Vec<u8>,
+    bold: Vec<u8>,
+    link: Vec<u8>,
+}
+
+impl Runs {
+    fn sized(size: Option<f32>) -> Runs {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let sz = size.map_or(String::new(), |size| {
+            let half_points = (size * 2.0).round() as u32;
+            format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>")
+        });
+        // ECMA-376 17.3.2.28: b, then color, then sz and szCs, then u.
+        let props = |before: &str, after: &str| {
+            if before.is_empty() && sz.is_empty() && after.is_empty() {
+                Vec::new()
+            } else {
+                format!("<w:rPr>{before}{sz}{after}</w:rPr>").into_bytes()
+            }
+        };
+        Runs {
+            plain: props("", ""),
+            bold: props("<w:b/>", ""),
+            link: props("<w:color w:val=\"0563C1\"/>", "<w:u w:val=\"single\"/>"),
+        }
+    }
+}
+
+/// One sheet: its heading, then its table (or the tables its columns
+/// continue in).
+fn write_sheet(
+    w: &mut crate::zip_parts::PartWriter,
+    sheet: &Sheet<'_, Table>,
+    plan: &Plan,
+    runs: &Runs,
+    links: &mut opc::Hyperlinks,
+    progress: &mut Progress<'_>,
+) -> Result<()> {
+    let table = sheet.rows;
+    if let Some(title) = sheet.heading() {
+        let out = &mut w.buf;
+        out.extend_from_slice(b"<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr>");
+        push_run(out, title, false);
+        out.extend_from_slice(b"</w:p>");
+    }
+    let groups = plan.groups.len();
+    let styles: Vec<ColumnStyle> = (0..table.column_count())
+        .map(|c| table.column_style(c))
+        .collect();
+    for (g, (columns, widths)) in plan.groups.iter().zip(&plan.widths).enumerate() {
+        let out = &mut w.buf;
+        if g > 0 {
+            // The columns that did not fit continue on the next page.
+            out.extend_from_slice(b"<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+        }
+        let total: u32 = widths.iter().sum();
+        out.extend_from_slice(
+            format!(
+                "<w:tbl><w:tblPr><w:tblStyle w:val=\"RowpressTable\"/><w:tblW w:w=\"{total}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblLook w:val=\"0420\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>"
+            )
+            .as_bytes(),
+        );
+        for w in widths {
+            out.extend_from_slice(format!("<w:gridCol w:w=\"{w}\"/>").as_bytes());
+        }
+        // ECMA-376 17.4.49: tblHeader repeats the row at the top of each page.
+        out.extend_from_slice(b"</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+        for (&c, &width) in columns.iter().zip(widths) {
+            out.extend_from_slice(b"<w:tc><w:tcPr>");
+            push_cell_width(out, width);
+            out.extend_from_slice(b"<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"");
+            out.extend_from_slice(HEADER_FILL.as_bytes());
+            out.extend_from_slice(b"\"/></w:tcPr><w:p>");
+            // A header sits as its column asks, else over its cells.
+            push_justification(out, styles[c].column_align());
+            push_run_with(out, &table.headers()[c], &runs.bold);
+            out.extend_from_slice(b"</w:p></w:tc>");
+        }
+        out.extend_from_slice(b"</w:tr>");
+        for r in 0..table.row_count() {
+            let out = &mut w.buf;
+            out.extend_from_slice(b"<w:tr>");
+            for (&c, &width) in columns.iter().zip(widths) {
+                push_cell(out, table.cell(r, c), width, &styles[c], runs, links);
+            }
+            out.extend_from_slice(b"</w:tr>");
+            w.flush()?;
+            progress.rows_done((g * table.row_count() + r + 1) / groups);
+        }
+        w.buf.extend_from_slice(b"</w:tbl>");
+    }
+    Ok(())
+}
+
+/// Section properties: the page size, orientation and margins.
+fn push_section(out: &mut Vec<u8>, options: &ExportOptions, landscape: bool) {
+    let (pw, ph) = options.page_points(landscape);
+    let m = options.margins;
+    let orient = if landscape {
+        " w:orient=\"landscape\""
+    } else {
+        ""
+    };
+    out.extend_from_slice(
+        format!(
+            "<w:sectPr><w:pgSz w:w=\"{}\" w:h=\"{}\"{orient}/><w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"360\" w:footer=\"360\" w:gutter=\"0\"/></w:sectPr>",
+            twips(pw),
+            twips(ph),
+            twips(m.top),
+            twips(m.right),
+            twips(m.bottom),
+            twips(m.left)
+        )
+        .as_bytes(),
+    );
 }
 
 /// How the table sits on the pages: the orientation, the body type size,
@@ -263,6 +346,7 @@ fn warn_of_dropped(title: Option<&str>, table: &Table, warnings: &mut Warnings) 
         };
         warnings.keep(
             Warning {
+                sheet: None,
                 location,
                 code: "INVALID_CHARACTER",
                 message: format!(
@@ -295,6 +379,7 @@ fn push_cell(
     cell: &Cell,
     width: u32,
     style: &ColumnStyle,
+    runs: &Runs,
     links: &mut opc::Hyperlinks,
 ) {
     out.extend_from_slice(b"<w:tc><w:tcPr>");
@@ -311,19 +396,16 @@ fn push_cell(
         out.extend_from_slice(b"<w:hyperlink r:id=\"");
         out.extend_from_slice(links.id(&link.url).as_bytes());
         out.extend_from_slice(b"\">");
-        push_run_with(out, &shown, LINK_RUN);
+        push_run_with(out, &shown, &runs.link);
         out.extend_from_slice(b"</w:hyperlink></w:p>");
     } else {
         out.extend_from_slice(b"<w:p>");
         push_justification(out, align);
-        push_run(out, &shown, false);
+        push_run_with(out, &shown, &runs.plain);
         out.extend_from_slice(b"</w:p>");
     }
     out.extend_from_slice(b"</w:tc>");
 }
-
-/// A link's run properties: Office's hyperlink blue, underlined.
-const LINK_RUN: &[u8] = b"<w:rPr><w:color w:val=\"0563C1\"/><w:u w:val=\"single\"/></w:rPr>";
 
 /// A paragraph's `w:jc`, when it is not the default (left).
 fn push_justification(out: &mut Vec<u8>, align: Option<Align>) {

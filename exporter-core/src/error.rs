@@ -234,6 +234,24 @@ pub enum ExportError {
         /// What is wrong.
         message: String,
     },
+    /// A workbook without sheets, or two sheets of one name.
+    #[error("{message}")]
+    InvalidWorkbook {
+        /// What is wrong, naming the sheets.
+        message: String,
+    },
+    /// An error in one sheet of a workbook of several: the sheet's
+    /// 1-based number (and name) before the error's own message; its
+    /// [`code`](ExportError::code) is the inner error's.
+    #[error("sheet {sheet}{}: {error}", name.as_ref().map(|n| format!(" ({n:?})")).unwrap_or_default())]
+    InSheet {
+        /// 1-based sheet number.
+        sheet: usize,
+        /// The sheet's name, if it has one.
+        name: Option<String>,
+        /// The error.
+        error: Box<ExportError>,
+    },
     /// A writer library failed; a bug on our side.
     #[error("internal error while writing the {format} file: {message}")]
     Internal {
@@ -275,7 +293,34 @@ impl ExportError {
             ExportError::UnsupportedFormat { .. } => "UNSUPPORTED_FORMAT",
             ExportError::InvalidFont { .. } => "INVALID_FONT",
             ExportError::InvalidOption { .. } => "INVALID_OPTION",
+            ExportError::InvalidWorkbook { .. } => "INVALID_WORKBOOK",
+            ExportError::InSheet { error, .. } => error.code(),
             ExportError::Internal { .. } => "INTERNAL",
+        }
+    }
+
+    /// The error without the sheet that [`ExportError::InSheet`] names.
+    pub fn innermost(&self) -> &ExportError {
+        match self {
+            ExportError::InSheet { error, .. } => error.innermost(),
+            other => other,
+        }
+    }
+
+    /// The 1-based sheet of a workbook the error is in, if named.
+    pub fn sheet(&self) -> Option<usize> {
+        match self {
+            ExportError::InSheet { sheet, .. } => Some(*sheet),
+            _ => None,
+        }
+    }
+
+    /// This error, said of sheet `sheet` (1-based) named `name`.
+    pub(crate) fn in_sheet(self, sheet: usize, name: Option<&str>) -> ExportError {
+        ExportError::InSheet {
+            sheet,
+            name: name.map(str::to_owned),
+            error: Box::new(self),
         }
     }
 

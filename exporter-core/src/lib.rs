@@ -41,6 +41,7 @@ mod table;
 mod text;
 mod typed;
 mod warning;
+mod workbook;
 mod xlsx;
 mod xml;
 mod zip_parts;
@@ -55,6 +56,7 @@ pub use rows::{RowSource, StreamedTable, read_row};
 pub use table::{Cell, Link, Table, TableShape};
 pub use typed::{ColumnType, Moment, MomentKind};
 pub use warning::{Exported, MAX_WARNINGS, Warning};
+pub use workbook::Workbook;
 
 /// Exports `table` in the format and with the options of `options`.
 ///
@@ -131,8 +133,12 @@ pub fn export_with_warnings(
         options,
         progress,
         |progress| match options.format {
-            Format::Xlsx | Format::Csv => write_rows(table, options, progress),
-            Format::Docx | Format::Pdf => lay_out(Cow::Borrowed(table), options, progress),
+            Format::Xlsx | Format::Csv => {
+                write_rows(&Book::of_table(table, options), options, progress)
+            }
+            Format::Docx | Format::Pdf => {
+                lay_out(vec![Cow::Borrowed(table)], None, options, progress)
+            }
         },
     )
 }
@@ -162,8 +168,176 @@ pub fn export_table(
     match options.format {
         Format::Xlsx | Format::Csv => export_with_warnings(&table, options, progress),
         Format::Docx | Format::Pdf => run(table.row_count(), options, progress, |progress| {
-            lay_out(Cow::Owned(table), options, progress)
+            lay_out(vec![Cow::Owned(table)], None, options, progress)
         }),
+    }
+}
+
+/// Exports a [`Workbook`]: XLSX writes one worksheet per sheet; PDF and
+/// DOCX write the sheets in order, each under its title (or name), each
+/// starting a page; CSV, one table per file, takes a workbook of one sheet
+/// only. A workbook made from a table exports as [`export_table`] does.
+///
+/// Errors and warnings about a sheet of a workbook name it (`sheet 2
+/// ("Costs"): row 3, column 2: ...`; [`Warning::sheet`]).
+///
+/// # Errors
+///
+/// As [`export`]; [`ExportError::InvalidSheetName`] for a `name` Excel
+/// refuses or two sheets of one name (XLSX); [`ExportError::InvalidOption`]
+/// for CSV of several sheets, or `sheetName` with several sheets.
+///
+/// # Examples
+///
+/// ```
+/// use exporter_core::{export_workbook, ExportOptions, Format, Workbook};
+/// let book = Workbook::from_json(r#"{"title": "2024", "sheets": [
+///     {"name": "Sales", "headers": ["Order"], "rows": [["A-1"]]},
+///     {"name": "Costs", "headers": ["Item"], "rows": [["Rent"]]}]}"#)?;
+/// let out = export_workbook(book.clone(), &ExportOptions::new(Format::Xlsx), &mut |_, _| {})?;
+/// assert!(out.bytes.starts_with(b"PK"));
+/// let err = export_workbook(book, &ExportOptions::new(Format::Csv), &mut |_, _| {}).unwrap_err();
+/// assert_eq!(err.code(), "INVALID_OPTION");
+/// # Ok::<(), exporter_core::ExportError>(())
+/// ```
+pub fn export_workbook(
+    workbook: Workbook,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Exported> {
+    let (title, mut sheets, is_book) = workbook.into_parts();
+    if !is_book && sheets.len() == 1 {
+        let table = sheets
+            .pop()
+            .ok_or_else(|| ExportError::internal("a", "no sheet"))?;
+        return export_table(table, options, progress);
+    }
+    let rows = sheets.iter().map(Table::row_count).sum();
+    run(rows, options, progress, |progress| {
+        options.check_book(sheets.len())?;
+        match options.format {
+            Format::Xlsx | Format::Csv => {
+                let book = Book::of_sheets(sheets.iter(), title.as_deref(), options);
+                write_rows(&book, options, progress)
+            }
+            Format::Docx | Format::Pdf => {
+                let sheets = sheets.into_iter().map(Cow::Owned).collect();
+                lay_out(sheets, Some(title.as_deref()), options, progress)
+            }
+        }
+    })
+}
+
+/// What a writer is given: one or more sheets, and the document's title.
+pub(crate) struct Book<'a, T: ?Sized> {
+    /// The title of the whole document (its properties).
+    pub(crate) title: Option<&'a str>,
+    pub(crate) sheets: Vec<Sheet<'a, T>>,
+    /// Whether messages number the sheets (a workbook, not a table).
+    numbered: bool,
+}
+
+/// One sheet of a [`Book`].
+pub(crate) struct Sheet<'a, T: ?Sized> {
+    pub(crate) rows: &'a T,
+    /// Written above the table (XLSX's title row).
+    pub(crate) title: Option<&'a str>,
+    /// The sheet name asked for (checked by XLSX), if any.
+    pub(crate) name: Option<&'a str>,
+}
+
+impl<T: ?Sized> Sheet<'_, T> {
+    /// The heading PDF and DOCX show above the table: its title, else its name.
+    pub(crate) fn heading(&self) -> Option<&str> {
+        self.title.or(self.name).filter(|t| !t.is_empty())
+    }
+}
+
+impl<'a, T: rows::Rows> Book<'a, T> {
+    /// A table as a book of one sheet, titled as the options say.
+    fn of_table(table: &'a T, options: &'a ExportOptions) -> Self {
+        let title = options.effective_title(table.title());
+        Book {
+            title,
+            sheets: vec![Sheet {
+                rows: table,
+                title,
+                name: options.sheet_name.as_deref().or(table.name()),
+            }],
+            numbered: false,
+        }
+    }
+}
+
+impl<'a> Book<'a, Table> {
+    /// The sheets of a workbook: each titled as it says, the document as
+    /// the options, else the workbook, else its only sheet say.
+    fn of_sheets(
+        sheets: impl ExactSizeIterator<Item = &'a Table>,
+        title: Option<&'a str>,
+        options: &'a ExportOptions,
+    ) -> Self {
+        let one = sheets.len() == 1;
+        let sheets: Vec<Sheet<'a, Table>> = sheets
+            .map(|t| Sheet {
+                rows: t,
+                title: t.title().filter(|t| !t.is_empty()),
+                // `sheetName` may name the one sheet (check_book).
+                name: options.sheet_name.as_deref().filter(|_| one).or(t.name()),
+            })
+            .collect();
+        let only = match sheets.as_slice() {
+            [one] => one.title,
+            _ => None,
+        };
+        Book {
+            title: options.effective_title(title.or(only)),
+            sheets,
+            numbered: true,
+        }
+    }
+}
+
+impl<'a, T: ?Sized> Book<'a, T> {
+    /// The 1-based number of sheet `i` in messages, in a workbook.
+    pub(crate) fn number(&self, i: usize) -> Option<usize> {
+        self.numbered.then_some(i + 1)
+    }
+
+    /// `err` said of sheet `i`, in a workbook.
+    pub(crate) fn in_sheet(&self, i: usize, err: ExportError) -> ExportError {
+        match self.number(i) {
+            Some(n) => err.in_sheet(n, self.sheets[i].name),
+            None => err,
+        }
+    }
+
+    /// The same book over other rows (`rows(i, sheet)` for sheet `i`).
+    fn map<'b, U: ?Sized>(&self, mut rows: impl FnMut(usize, &Sheet<'a, T>) -> &'b U) -> Book<'b, U>
+    where
+        'a: 'b,
+    {
+        Book {
+            title: self.title,
+            sheets: self
+                .sheets
+                .iter()
+                .enumerate()
+                .map(|(i, s)| Sheet {
+                    rows: rows(i, s),
+                    title: s.title,
+                    name: s.name,
+                })
+                .collect(),
+            numbered: self.numbered,
+        }
+    }
+
+    /// Starts sheet `i` for `progress`: its rows count after the sheets'
+    /// before it, its warnings name it.
+    pub(crate) fn start(&self, i: usize, rows_before: usize, progress: &mut Progress<'_>) {
+        progress.offset = rows_before;
+        progress.warnings.sheet = self.number(i);
     }
 }
 
@@ -219,56 +393,87 @@ pub fn export_streamed_with_warnings(
             rows::Rows::row_count(table),
             options,
             progress,
-            |progress| write_rows(table, options, progress),
+            |progress| write_rows(&Book::of_table(table, options), options, progress),
         ),
         // Read whole, then typed in place: no second copy of the table.
         Format::Docx | Format::Pdf => run(
             rows::Rows::row_count(table),
             options,
             progress,
-            |progress| lay_out(Cow::Owned(table.to_table()?), options, progress),
+            |progress| lay_out(vec![Cow::Owned(table.to_table()?)], None, options, progress),
         ),
     }
 }
 
-/// PDF or DOCX of a whole table, each cell of a typed column read as its
-/// type and turned into the text it shows first, once.
+/// PDF or DOCX of whole tables, each cell of a typed column read as its
+/// type and turned into the text it shows first, once. `book` is the
+/// workbook's title when the tables are its sheets, `None` for one table.
 fn lay_out(
-    table: Cow<'_, Table>,
+    tables: Vec<Cow<'_, Table>>,
+    book: Option<Option<&str>>,
     options: &ExportOptions,
     progress: &mut Progress<'_>,
 ) -> Result<Vec<u8>> {
     options.check_page()?;
-    typed::warn_of_formats(table.as_ref(), &mut progress.warnings)?;
-    let typed = typed::typed_table(table, &mut progress.warnings)?;
+    let numbered = book.is_some();
+    let mut typed = Vec::with_capacity(tables.len());
+    for (i, table) in tables.into_iter().enumerate() {
+        let sheet = numbered.then_some(i + 1);
+        progress.warnings.sheet = sheet;
+        let name = table.name().map(str::to_owned);
+        let wrap = |e: ExportError| match sheet {
+            Some(n) => e.in_sheet(n, name.as_deref()),
+            None => e,
+        };
+        typed::warn_of_formats(table.as_ref(), &mut progress.warnings).map_err(wrap)?;
+        typed.push(typed::typed_table(table, &mut progress.warnings).map_err(wrap)?);
+    }
+    progress.warnings.sheet = None;
+    let book = match book {
+        Some(title) => Book::of_sheets(typed.iter().map(AsRef::as_ref), title, options),
+        None => Book::of_table(typed[0].as_ref(), options),
+    };
     if options.format == Format::Docx {
-        docx::write(&typed, options, progress)
+        docx::write(&book, options, progress)
     } else {
-        pdf::write(&typed, options, progress)
+        pdf::write(&book, options, progress)
     }
 }
 
-/// XLSX or CSV of `rows`, read a row at a time (XLSX twice, CSV once),
-/// each cell read as its column's type as it is written: no typed copy
-/// of the table is made, whether it is in memory or streamed.
-fn write_rows(
-    rows: &dyn rows::Rows,
+/// XLSX or CSV of `book`'s rows, read a row at a time (XLSX twice, CSV
+/// once), each cell read as its column's type as it is written: no typed
+/// copy of a table is made, whether it is in memory or streamed.
+fn write_rows<T: rows::Rows>(
+    book: &Book<'_, T>,
     options: &ExportOptions,
     progress: &mut Progress<'_>,
 ) -> Result<Vec<u8>> {
-    typed::warn_of_formats(rows, &mut progress.warnings)?;
-    let typed = typed::TypedRows::wrap(rows, options.strict);
-    let source: &dyn rows::Rows = match &typed {
-        Some(typed) => typed,
-        None => rows,
-    };
+    let mut typed = Vec::with_capacity(book.sheets.len());
+    for (i, sheet) in book.sheets.iter().enumerate() {
+        progress.warnings.sheet = book.number(i);
+        typed::warn_of_formats(sheet.rows, &mut progress.warnings)
+            .map_err(|e| book.in_sheet(i, e))?;
+        typed.push(typed::TypedRows::wrap(sheet.rows, options.strict));
+    }
+    progress.warnings.sheet = None;
+    let source: Book<'_, dyn rows::Rows + '_> = book.map(|i, sheet| match &typed[i] {
+        Some(typed) => typed as &(dyn rows::Rows + '_),
+        None => sheet.rows as &(dyn rows::Rows + '_),
+    });
     let bytes = if options.format == Format::Csv {
-        csv::write(source, options, progress)?
+        csv::write(&source, options, progress)?
     } else {
-        xlsx::write(source, options, progress)?
+        xlsx::write(&source, options, progress)?
     };
-    if let Some(typed) = typed {
-        progress.warnings.absorb(typed.into_warnings());
+    drop(source);
+    for (i, typed) in typed.into_iter().enumerate().rev() {
+        if let Some(typed) = typed {
+            let mut gathered = typed.into_warnings();
+            for warning in &mut gathered.list {
+                warning.sheet = book.number(i);
+            }
+            progress.warnings.absorb(gathered);
+        }
     }
     Ok(bytes)
 }
@@ -286,6 +491,8 @@ fn run(
     options.check_common()?;
     let bytes = write(&mut progress)?;
     progress.finish();
+    // A workbook's warnings in the order of its sheets.
+    progress.warnings.list.sort_by_key(|w| w.sheet);
     Ok(Exported {
         bytes,
         warnings: progress.warnings.list,
@@ -297,6 +504,8 @@ fn run(
 /// callback at most ~100 times, and the values it kept another way.
 pub(crate) struct Progress<'a> {
     total: usize,
+    /// Rows of the sheets before the one being written.
+    pub(crate) offset: usize,
     step: usize,
     next: usize,
     callback: &'a mut dyn FnMut(usize, usize),
@@ -308,6 +517,7 @@ impl<'a> Progress<'a> {
         let step = (total / 100).max(1);
         Progress {
             total,
+            offset: 0,
             step,
             next: step,
             callback,
@@ -318,6 +528,7 @@ impl<'a> Progress<'a> {
     /// Called with the number of rows done so far.
     #[inline]
     pub(crate) fn rows_done(&mut self, done: usize) {
+        let done = self.offset + done;
         if done >= self.next && done < self.total {
             self.next = done + self.step;
             (self.callback)(done, self.total);

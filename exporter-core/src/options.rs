@@ -377,6 +377,28 @@ impl ExportOptions {
         Ok(())
     }
 
+    /// Checks the options against a workbook of `sheets` sheets: CSV
+    /// holds one table, `sheetName` names one sheet.
+    pub(crate) fn check_book(&self, sheets: usize) -> Result<()> {
+        if sheets > 1 && self.format == Format::Csv {
+            return Err(invalid(
+                "format",
+                format!(
+                    "a CSV file holds one table, and this workbook has {sheets} sheets; export it as xlsx, pdf or docx, or each sheet as a table"
+                ),
+            ));
+        }
+        if sheets > 1 && self.sheet_name.is_some() {
+            return Err(invalid(
+                "sheetName",
+                format!(
+                    "names the sheet of a table, and this workbook has {sheets}; give each sheet its `name`"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks what every format uses: the creation time.
     pub(crate) fn check_common(&self) -> Result<()> {
         if let Some(t) = self.created_at {

@@ -145,6 +145,10 @@ impl<'a> StreamedTable<'a> {
 /// What a writer reads: a [`Table`] in memory or a [`StreamedTable`].
 pub(crate) trait Rows {
     fn title(&self) -> Option<&str>;
+    /// The sheet name asked for, if any.
+    fn name(&self) -> Option<&str> {
+        None
+    }
     fn headers(&self) -> &[String];
     /// How column `c` (0-based) is shown.
     fn column_style(&self, c: usize) -> ColumnStyle;
@@ -157,6 +161,10 @@ pub(crate) trait Rows {
 impl Rows for Table {
     fn title(&self) -> Option<&str> {
         Table::title(self)
+    }
+
+    fn name(&self) -> Option<&str> {
+        Table::name(self)
     }
 
     fn headers(&self) -> &[String] {

@@ -142,6 +142,8 @@ static NULL: Cell = Cell::Null;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     title: Option<String>,
+    /// The sheet name asked for in a workbook (`name`).
+    name: Option<String>,
     headers: Vec<String>,
     rows: Vec<Vec<Cell>>,
     /// The columns' keys, when given with `columns`: rows may then be objects.
@@ -174,6 +176,7 @@ impl Table {
     pub fn new(headers: Vec<String>, rows: Vec<Vec<Cell>>) -> Result<Table> {
         let table = Table {
             title: None,
+            name: None,
             headers,
             rows,
             keys: None,
@@ -206,6 +209,18 @@ impl Table {
     pub fn with_title(mut self, title: impl Into<String>) -> Table {
         self.title = Some(title.into());
         self
+    }
+
+    /// Sets the name of its sheet in a workbook (XLSX's sheet tab; PDF and
+    /// DOCX show it above a sheet without a title).
+    pub fn with_name(mut self, name: impl Into<String>) -> Table {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The name of its sheet in a workbook, if given (`name`).
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// Reads a table from its JSON form:
@@ -321,7 +336,7 @@ impl Table {
         Ok(shape)
     }
 
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         if self.headers.is_empty() && !self.rows.is_empty() {
             return Err(ExportError::MissingHeaders {
                 rows: self.rows.len(),
@@ -469,22 +484,22 @@ fn check_number(n: f64, location: Location) -> Result<()> {
 
 /// `json` without a leading UTF-8 byte order mark, which Windows editors
 /// (and Excel's "CSV UTF-8") write and JSON parsers refuse.
-fn without_bom(json: &str) -> &str {
+pub(crate) fn without_bom(json: &str) -> &str {
     json.strip_prefix('\u{FEFF}').unwrap_or(json)
 }
 
-type Found<'a> = &'a RefCell<Option<ExportError>>;
+pub(crate) type Found<'a> = &'a RefCell<Option<ExportError>>;
 
 /// Records a structured error for [`Table::from_deserializer`] and hands
 /// serde a custom error with the same message.
-fn fail<E: de::Error>(found: Found<'_>, err: ExportError) -> E {
+pub(crate) fn fail<E: de::Error>(found: Found<'_>, err: ExportError) -> E {
     let message = err.to_string();
     *found.borrow_mut() = Some(err);
     E::custom(message)
 }
 
-struct TableVisitor<'a> {
-    found: Found<'a>,
+pub(crate) struct TableVisitor<'a> {
+    pub(crate) found: Found<'a>,
 }
 
 impl<'de> Visitor<'de> for TableVisitor<'_> {
@@ -499,29 +514,39 @@ impl<'de> Visitor<'de> for TableVisitor<'_> {
         let head = visit_table(map, found, |map, keys| {
             map.next_value_seed(RowsSeed { found, keys })
         })?;
-        Ok(Table {
-            title: head.title,
-            headers: head.headers,
-            rows: head.rows,
-            keys: head.keys,
+        Ok(head.into_table())
+    }
+}
+
+impl Head<Vec<Vec<Cell>>> {
+    /// The table these fields make (unchecked).
+    pub(crate) fn into_table(self) -> Table {
+        Table {
+            title: self.title,
+            name: self.name,
+            headers: self.headers,
+            rows: self.rows,
+            keys: self.keys,
             styles: Vec::new(),
         }
-        .with_styles(head.styles))
+        .with_styles(self.styles)
     }
 }
 
 /// A table object's fields, read in any order.
-struct Head<R> {
+pub(crate) struct Head<R> {
     title: Option<String>,
+    name: Option<String>,
     headers: Vec<String>,
     keys: Option<Keys>,
     styles: Vec<ColumnStyle>,
     rows: R,
 }
 
-/// Reads the fields of a table object: `title`, `headers` or `columns`,
-/// and `rows` through `read_rows`, which gets the keys of columns read
-/// before it (rows given as objects need them). Other fields are ignored.
+/// Reads the fields of a table object: `title`, `name`, `headers` or
+/// `columns`, and `rows` through `read_rows`, which gets the keys of
+/// columns read before it (rows given as objects need them). Other fields
+/// are ignored.
 fn visit_table<'de, A, R>(
     mut map: A,
     found: Found<'_>,
@@ -530,18 +555,70 @@ fn visit_table<'de, A, R>(
 where
     A: MapAccess<'de>,
 {
-    let mut title: Option<Option<String>> = None;
-    let mut headers: Option<Vec<String>> = None;
-    let mut columns: Option<Vec<Column>> = None;
-    let mut keys: Option<Keys> = None;
-    let mut rows = None;
+    let mut fields = TableFields::default();
     while let Some(field) = map.next_key::<String>()? {
-        match field.as_str() {
-            "title" if title.is_none() => title = Some(map.next_value()?),
-            "headers" if headers.is_none() => headers = Some(map.next_value_seed(HeadersSeed)?),
-            "columns" if columns.is_none() => {
+        if !fields.read(&field, &mut map, found, &mut read_rows)? {
+            map.next_value::<de::IgnoredAny>()?;
+        }
+    }
+    fields.finish()
+}
+
+/// The fields of a table object read so far.
+pub(crate) struct TableFields<R> {
+    title: Option<Option<String>>,
+    name: Option<Option<String>>,
+    headers: Option<Vec<String>>,
+    columns: Option<Vec<Column>>,
+    keys: Option<Keys>,
+    rows: Option<R>,
+}
+
+impl<R> Default for TableFields<R> {
+    fn default() -> Self {
+        TableFields {
+            title: None,
+            name: None,
+            headers: None,
+            columns: None,
+            keys: None,
+            rows: None,
+        }
+    }
+}
+
+impl<R> TableFields<R> {
+    /// Whether any field of a table's own (not the title) was read.
+    pub(crate) fn any_table_field(&self) -> bool {
+        self.name.is_some()
+            || self.headers.is_some()
+            || self.columns.is_some()
+            || self.rows.is_some()
+    }
+
+    /// Takes the title read, for a workbook's.
+    pub(crate) fn take_title(&mut self) -> Option<String> {
+        self.title.take().flatten()
+    }
+
+    /// Reads the value of `field` when it is a table's; `false` for a
+    /// field that is not (its value is then still to read).
+    pub(crate) fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        field: &str,
+        map: &mut A,
+        found: Found<'_>,
+        read_rows: &mut impl FnMut(&mut A, Option<&Keys>) -> Result<R, A::Error>,
+    ) -> Result<bool, A::Error> {
+        match field {
+            "title" if self.title.is_none() => self.title = Some(map.next_value()?),
+            "name" if self.name.is_none() => self.name = Some(map.next_value()?),
+            "headers" if self.headers.is_none() => {
+                self.headers = Some(map.next_value_seed(HeadersSeed)?);
+            }
+            "columns" if self.columns.is_none() => {
                 let read = map.next_value_seed(ColumnsSeed)?;
-                keys = Keys::of(&read).map_err(|(column, message)| {
+                self.keys = Keys::of(&read).map_err(|(column, message)| {
                     fail(
                         found,
                         ExportError::InvalidJson {
@@ -549,38 +626,42 @@ where
                         },
                     )
                 })?;
-                columns = Some(read);
+                self.columns = Some(read);
             }
-            "rows" if rows.is_none() => rows = Some(read_rows(&mut map, keys.as_ref())?),
-            "title" | "headers" | "columns" | "rows" => {
+            "rows" if self.rows.is_none() => self.rows = Some(read_rows(map, self.keys.as_ref())?),
+            "title" | "name" | "headers" | "columns" | "rows" => {
                 return Err(de::Error::custom(format_args!("duplicate field `{field}`")));
             }
-            _ => {
-                map.next_value::<de::IgnoredAny>()?;
-            }
+            _ => return Ok(false),
         }
+        Ok(true)
     }
-    let mut styles = Vec::new();
-    let headers = match (headers, columns) {
-        (Some(headers), None) => headers,
-        (None, Some(columns)) => {
-            styles = columns.iter().map(|c| c.style.clone()).collect();
-            columns.into_iter().map(|c| c.header).collect()
-        }
-        (Some(_), Some(_)) => {
-            return Err(de::Error::custom(
-                "give either `headers` or `columns`, not both",
-            ));
-        }
-        (None, None) => return Err(de::Error::missing_field("headers")),
-    };
-    Ok(Head {
-        title: title.flatten(),
-        headers,
-        keys,
-        styles,
-        rows: rows.ok_or_else(|| de::Error::missing_field("rows"))?,
-    })
+
+    /// The table's fields, once all are read.
+    pub(crate) fn finish<E: de::Error>(self) -> Result<Head<R>, E> {
+        let mut styles = Vec::new();
+        let headers = match (self.headers, self.columns) {
+            (Some(headers), None) => headers,
+            (None, Some(columns)) => {
+                styles = columns.iter().map(|c| c.style.clone()).collect();
+                columns.into_iter().map(|c| c.header).collect()
+            }
+            (Some(_), Some(_)) => {
+                return Err(de::Error::custom(
+                    "give either `headers` or `columns`, not both",
+                ));
+            }
+            (None, None) => return Err(de::Error::missing_field("headers")),
+        };
+        Ok(Head {
+            title: self.title.flatten(),
+            name: self.name.flatten(),
+            headers,
+            keys: self.keys,
+            styles,
+            rows: self.rows.ok_or_else(|| de::Error::missing_field("rows"))?,
+        })
+    }
 }
 
 /// What [`Table::check_json`] found: a valid table's title and size.
@@ -734,9 +815,9 @@ impl<'de> de::Deserialize<'de> for HeaderText {
     }
 }
 
-struct RowsSeed<'a, 'k> {
-    found: Found<'a>,
-    keys: Option<&'k Keys>,
+pub(crate) struct RowsSeed<'a, 'k> {
+    pub(crate) found: Found<'a>,
+    pub(crate) keys: Option<&'k Keys>,
 }
 
 impl<'de> DeserializeSeed<'de> for RowsSeed<'_, '_> {

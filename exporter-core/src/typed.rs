@@ -299,6 +299,7 @@ pub(crate) fn warn_of_formats(table: &dyn Rows, warnings: &mut Warnings) -> Resu
             let message = format!("format {:?} is not supported: {why}", format.code);
             warnings.keep(
                 Warning {
+                    sheet: None,
                     location,
                     code: "UNSUPPORTED_FORMAT",
                     message: format!("{message}; shown as General"),
@@ -449,6 +450,7 @@ fn type_cell<'c>(
         };
         warnings.keep(
             Warning {
+                sheet: None,
                 location,
                 code: "TYPE_MISMATCH",
                 message: format!("{why}; kept as it is"),

@@ -30,6 +30,8 @@ pub const MAX_WARNINGS: usize = 100;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// The 1-based sheet the value is in, in a workbook of several sheets.
+    pub sheet: Option<usize>,
     /// Where the value is.
     pub location: Location,
     /// The code of the error `strict` makes of it (`INVALID_NUMBER`, ...).
@@ -40,6 +42,9 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(sheet) = self.sheet {
+            write!(f, "sheet {sheet}, ")?;
+        }
         write!(f, "{}: {}", self.location, self.message)
     }
 }
@@ -76,6 +81,8 @@ impl Exported {
 #[derive(Debug, Default)]
 pub(crate) struct Warnings {
     pub(crate) strict: bool,
+    /// The sheet warnings are about now (a workbook of several sheets).
+    pub(crate) sheet: Option<usize>,
     pub(crate) list: Vec<Warning>,
     pub(crate) more: usize,
 }
@@ -95,7 +102,8 @@ impl Warnings {
     }
 
     /// Lists `warning`, or counts it past [`MAX_WARNINGS`].
-    fn push(&mut self, warning: Warning) {
+    fn push(&mut self, mut warning: Warning) {
+        warning.sheet = warning.sheet.or(self.sheet);
         if self.list.len() < MAX_WARNINGS {
             self.list.push(warning);
         } else {

@@ -21,7 +21,7 @@ use crate::typed::{self, ColumnType, MomentKind};
 use crate::warning::{Warning, Warnings};
 use crate::xml::Xml;
 use crate::zip_parts::Package;
-use crate::{Progress, opc};
+use crate::{Book, Progress, Sheet, opc};
 
 const FORMAT: &str = "Excel";
 const MAX_ROWS: usize = 1_048_576;
@@ -353,14 +353,82 @@ fn wrapping(styles: &mut Styles, s: &str, role: Role, align: Option<Align>) -> u
 }
 
 pub(crate) fn write(
-    table: &dyn Rows,
+    book: &Book<'_, dyn Rows + '_>,
     options: &ExportOptions,
     progress: &mut Progress<'_>,
 ) -> Result<Vec<u8>> {
-    let title = options.effective_title(table.title());
+    let names = sheet_names(book)?;
+    let sheets = book.sheets.len();
+    // Where each sheet's table sits, for its autofilter.
+    let places: Vec<Place> = book.sheets.iter().map(Place::of).collect();
+
+    // Level 1: the sheet XML is repetitive enough that stronger levels buy
+    // little size for much time (docs/decisions.md).
+    let mut package = Package::new(FORMAT, 1);
+    package.part("[Content_Types].xml", &content_types(sheets))?;
+    package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
+    package.part(
+        "docProps/core.xml",
+        &opc::core_properties(book.title, options.created_at),
+    )?;
+    package.part("docProps/app.xml", opc::APP_PROPERTIES.as_bytes())?;
+    package.part("xl/workbook.xml", &workbook(&names, &places))?;
+    package.part("xl/_rels/workbook.xml.rels", &workbook_rels(sheets))?;
+    package.part("xl/theme/theme1.xml", opc::THEME.as_bytes())?;
+    let mut styles = Styles::new();
+    let mut rows_before = 0;
+    for (i, sheet) in book.sheets.iter().enumerate() {
+        book.start(i, rows_before, progress);
+        write_sheet(&mut package, i, sheet, &places[i], &mut styles, progress)
+            .map_err(|e| book.in_sheet(i, e))?;
+        rows_before += sheet.rows.row_count();
+    }
+    progress.warnings.sheet = None;
+    // Written after the sheets, which asked for the formats they use.
+    package.part("xl/styles.xml", &styles.xml())?;
+    package.finish()
+}
+
+/// Where a sheet's table sits: rows 1-based, the title's row (if any)
+/// above the header's.
+struct Place {
+    header_row: usize,
+    last_row: usize,
+    last_col: String,
+    columns: usize,
+}
+
+impl Place {
+    fn of(sheet: &Sheet<'_, dyn Rows + '_>) -> Place {
+        let columns = sheet.rows.headers().len();
+        let header_row = usize::from(sheet.title.is_some()) + 1;
+        Place {
+            header_row,
+            last_row: header_row + sheet.rows.row_count(),
+            last_col: if columns == 0 {
+                "A".to_owned()
+            } else {
+                column_name(columns - 1)
+            },
+            columns,
+        }
+    }
+}
+
+/// Writes sheet `index` (0-based) of the book: `xl/worksheets/sheetN.xml`
+/// and, if it has links, its relationships.
+fn write_sheet(
+    package: &mut Package,
+    index: usize,
+    sheet: &Sheet<'_, dyn Rows + '_>,
+    place: &Place,
+    styles: &mut Styles,
+    progress: &mut Progress<'_>,
+) -> Result<()> {
+    let table = sheet.rows;
+    let title = sheet.title;
     let header_rows = usize::from(title.is_some());
     check_shape(table, title, header_rows)?;
-    let sheet_name = sheet_name(options.sheet_name.as_deref(), title)?;
     // Every cell is checked in this pass, before anything is written, so an
     // error never leaves half a workbook behind.
     let column_styles: Vec<ColumnStyle> = (0..table.headers().len())
@@ -368,42 +436,26 @@ pub(crate) fn write(
         .collect();
     let widths = measure(table, &column_styles, &mut progress.warnings)?;
     let columns = table.headers().len();
-    let mut styles = Styles::new();
     let mut links = Links::new();
     let xfs: Vec<ColumnXfs> = column_styles
         .iter()
-        .map(|style| ColumnXfs::of(style, &mut styles))
+        .map(|style| ColumnXfs::of(style, styles))
         .collect();
     let refs: Vec<String> = (0..columns).map(column_name).collect();
-    // 1-based row numbers of the header and the last row.
-    let header_row = header_rows + 1;
-    let last_row = header_row + table.row_count();
-    let last_col = refs.last().map_or("A", String::as_str);
-
-    // Level 1: the sheet XML is repetitive enough that stronger levels buy
-    // little size for much time (docs/decisions.md).
-    let mut package = Package::new(FORMAT, 1);
-    package.part("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
-    package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
-    package.part(
-        "docProps/core.xml",
-        &opc::core_properties(title, options.created_at),
-    )?;
-    package.part("docProps/app.xml", opc::APP_PROPERTIES.as_bytes())?;
-    package.part(
-        "xl/workbook.xml",
-        &workbook(&sheet_name, columns > 0, header_row, last_row, last_col),
-    )?;
-    package.part("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes())?;
-    package.part("xl/theme/theme1.xml", opc::THEME.as_bytes())?;
-    package.streamed_part("xl/worksheets/sheet1.xml", |w| {
+    let (header_row, last_row, last_col) =
+        (place.header_row, place.last_row, place.last_col.as_str());
+    let part = format!("xl/worksheets/sheet{}.xml", index + 1);
+    let selected = if index == 0 { " tabSelected=\"1\"" } else { "" };
+    package.streamed_part(&part, |w| {
         let out = &mut w.buf;
         out.extend_from_slice(SHEET_START.as_bytes());
         if columns > 0 {
             push(out, &["<dimension ref=\"A1:", last_col, &last_row.to_string(), "\"/>"]);
             let top = header_row + 1;
             push(out, &[
-                "<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"",
+                "<sheetViews><sheetView",
+                selected,
+                " workbookViewId=\"0\"><pane ySplit=\"",
                 &header_row.to_string(),
                 "\" topLeftCell=\"A",
                 &top.to_string(),
@@ -427,7 +479,7 @@ pub(crate) fn write(
         out.extend_from_slice(b"<sheetData>");
         if let Some(title) = title.filter(|_| columns > 0) {
             out.extend_from_slice(b"<row r=\"1\" ht=\"20\" customHeight=\"1\">");
-            let xf = wrapping(&mut styles, title, Role::Title, None);
+            let xf = wrapping(styles, title, Role::Title, None);
             push_string_cell(out, "A1", title, xf);
             out.extend_from_slice(b"</row>");
         }
@@ -435,7 +487,7 @@ pub(crate) fn write(
             let r = header_row.to_string();
             push(out, &["<row r=\"", &r, "\">"]);
             for (c, header) in table.headers().iter().enumerate() {
-                let xf = wrapping(&mut styles, header, Role::Header, column_styles[c].column_align());
+                let xf = wrapping(styles, header, Role::Header, column_styles[c].column_align());
                 push_string_cell(out, &format!("{}{r}", refs[c]), header, xf);
             }
             out.extend_from_slice(b"</row>");
@@ -527,13 +579,14 @@ pub(crate) fn write(
         );
         Ok(())
     })?;
-    // Written after the sheet, which asked for the formats it uses and
-    // the addresses its links go to.
-    package.part("xl/styles.xml", &styles.xml())?;
+    // After the sheet, which found the addresses its links go to.
     if let Some(rels) = links.relationships() {
-        package.part("xl/worksheets/_rels/sheet1.xml.rels", &rels)?;
+        package.part(
+            &format!("xl/worksheets/_rels/sheet{}.xml.rels", index + 1),
+            &rels,
+        )?;
     }
-    package.finish()
+    Ok(())
 }
 
 fn push(out: &mut Vec<u8>, pieces: &[&str]) {
@@ -713,6 +766,7 @@ fn warn_of(cell: &Cell, row: usize, column: usize, warnings: &mut Warnings) -> R
     };
     warnings.keep(
         Warning {
+            sheet: None,
             location,
             code: "INVALID_NUMBER",
             message,
@@ -756,6 +810,12 @@ pub(crate) fn sheet_name(explicit: Option<&str>, title: Option<&str>) -> Result<
         }
         return Ok(name.to_owned());
     }
+    Ok(derived_sheet_name(title).unwrap_or_else(|| "Sheet1".to_owned()))
+}
+
+/// A sheet name made from `title` within Excel's rules: its allowed
+/// characters, cut to 31; `None` when nothing is left.
+fn derived_sheet_name(title: Option<&str>) -> Option<String> {
     let mut name = String::new();
     let mut units = 0;
     for c in title.unwrap_or("").chars() {
@@ -771,11 +831,61 @@ pub(crate) fn sheet_name(explicit: Option<&str>, title: Option<&str>) -> Result<
         name.push(c);
     }
     let name = name.trim().trim_matches('\'').trim();
-    if name.is_empty() || name.eq_ignore_ascii_case("history") {
-        Ok("Sheet1".to_owned())
-    } else {
-        Ok(name.to_owned())
+    (!name.is_empty() && !name.eq_ignore_ascii_case("history")).then(|| name.to_owned())
+}
+
+/// The worksheet names of `book`: each sheet's own, checked against
+/// Excel's rules, else one made from its title, else `SheetN`. Excel needs
+/// them to differ, ignoring case: two sheets given one name is an error; a
+/// made name takes ` (2)`, ` (3)`... instead.
+fn sheet_names(book: &Book<'_, dyn Rows + '_>) -> Result<Vec<String>> {
+    let fold = |name: &str| name.to_lowercase();
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut names: Vec<Option<String>> = Vec::with_capacity(book.sheets.len());
+    for (i, sheet) in book.sheets.iter().enumerate() {
+        let Some(asked) = sheet.name else {
+            names.push(None);
+            continue;
+        };
+        let name = sheet_name(Some(asked), None).map_err(|e| book.in_sheet(i, e))?;
+        if let Some(&j) = taken.get(&fold(&name)) {
+            let reason = format!(
+                "is also the name of sheet {}; Excel needs each sheet's name to differ, ignoring case",
+                j + 1
+            );
+            return Err(book.in_sheet(i, ExportError::InvalidSheetName { name, reason }));
+        }
+        taken.insert(fold(&name), i);
+        names.push(Some(name));
     }
+    for (i, name) in names.iter_mut().enumerate() {
+        if name.is_some() {
+            continue;
+        }
+        let base =
+            derived_sheet_name(book.sheets[i].title).unwrap_or_else(|| format!("Sheet{}", i + 1));
+        let mut made = base.clone();
+        let mut k = 2;
+        while taken.contains_key(&fold(&made)) {
+            let suffix = format!(" ({k})");
+            let room = MAX_SHEET_NAME - suffix.len();
+            let mut units = 0;
+            made = base
+                .chars()
+                .take_while(|c| {
+                    units += c.len_utf16();
+                    units <= room
+                })
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+                + &suffix;
+            k += 1;
+        }
+        taken.insert(fold(&made), i);
+        *name = Some(made);
+    }
+    Ok(names.into_iter().flatten().collect())
 }
 
 /// Checks every body cell, warns of those kept as text, and measures the
@@ -905,44 +1015,96 @@ fn text_width(s: &str) -> f64 {
     longest as f64
 }
 
-/// `xl/workbook.xml`: one sheet, and the hidden name Excel keeps for an autofilter.
-fn workbook(
-    sheet: &str,
-    filter: bool,
-    header_row: usize,
-    last_row: usize,
-    last_col: &str,
-) -> Vec<u8> {
+/// `xl/workbook.xml`: the sheets, and the hidden name Excel keeps for
+/// each sheet's autofilter.
+fn workbook(names: &[String], places: &[Place]) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr/><bookViews><workbookView xWindow="0" yWindow="0" windowWidth="16384" windowHeight="8192"/></bookViews><sheets><sheet name=""#);
-    text::push_xml_escaped(&mut out, sheet);
-    out.extend_from_slice(b"\" sheetId=\"1\" r:id=\"rId1\"/></sheets>");
-    if filter {
-        // A quoted sheet name, inner apostrophes doubled.
-        let quoted = format!("'{}'", sheet.replace('\'', "''"));
-        out.extend_from_slice(b"<definedNames><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">");
-        text::push_xml_escaped(&mut out, &quoted);
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr/><bookViews><workbookView xWindow="0" yWindow="0" windowWidth="16384" windowHeight="8192"/></bookViews><sheets>"#);
+    for (i, name) in names.iter().enumerate() {
+        out.extend_from_slice(b"<sheet name=\"");
+        text::push_xml_escaped(&mut out, name);
         out.extend_from_slice(
-            format!("!$A${header_row}:${last_col}${last_row}</definedName></definedNames>")
-                .as_bytes(),
+            format!("\" sheetId=\"{n}\" r:id=\"rId{n}\"/>", n = i + 1).as_bytes(),
         );
     }
+    out.extend_from_slice(b"</sheets>");
+    let filtered: Vec<usize> = (0..names.len())
+        .filter(|&i| places[i].columns > 0)
+        .collect();
+    if !filtered.is_empty() {
+        out.extend_from_slice(b"<definedNames>");
+        for i in filtered {
+            let Place {
+                header_row,
+                last_row,
+                last_col,
+                ..
+            } = &places[i];
+            // A quoted sheet name, inner apostrophes doubled.
+            let quoted = format!("'{}'", names[i].replace('\'', "''"));
+            out.extend_from_slice(
+                format!(
+                    "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"{i}\" hidden=\"1\">"
+                )
+                .as_bytes(),
+            );
+            text::push_xml_escaped(&mut out, &quoted);
+            out.extend_from_slice(
+                format!("!$A${header_row}:${last_col}${last_row}</definedName>").as_bytes(),
+            );
+        }
+        out.extend_from_slice(b"</definedNames>");
+    }
     out.extend_from_slice(b"</workbook>");
+    out
+}
+
+/// `[Content_Types].xml` for a workbook of `sheets` sheets.
+fn content_types(sheets: usize) -> Vec<u8> {
+    let mut out = CONTENT_TYPES_START.as_bytes().to_vec();
+    for n in 1..=sheets {
+        out.extend_from_slice(
+            format!("<Override PartName=\"/xl/worksheets/sheet{n}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>").as_bytes(),
+        );
+    }
+    out.extend_from_slice(CONTENT_TYPES_END.as_bytes());
+    out
+}
+
+/// `xl/_rels/workbook.xml.rels`: the sheets `rId1`..`rIdN`, then the
+/// styles and the theme.
+fn workbook_rels(sheets: usize) -> Vec<u8> {
+    let mut out = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+        .to_vec();
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    for n in 1..=sheets {
+        out.extend_from_slice(
+            format!("<Relationship Id=\"rId{n}\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet{n}.xml\"/>").as_bytes(),
+        );
+    }
+    out.extend_from_slice(
+        format!(
+            "<Relationship Id=\"rId{}\" Type=\"{rel}/styles\" Target=\"styles.xml\"/><Relationship Id=\"rId{}\" Type=\"{rel}/theme\" Target=\"theme/theme1.xml\"/></Relationships>",
+            sheets + 1,
+            sheets + 2
+        )
+        .as_bytes(),
+    );
     out
 }
 
 const SHEET_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#;
 
-const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
+const CONTENT_TYPES_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#;
+
+const CONTENT_TYPES_END: &str = r#"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#;
-
-const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/></Relationships>"#;
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ mod common;
 use std::io::{Read, Write};
 
 use common::*;
-use exporter_core::{ExportOptions, Format, Table, export};
+use exporter_core::{ExportOptions, Format, Table, Workbook, export, export_workbook};
 
 /// The tables: plain, typed with formats, links, line breaks and
 /// characters XML cannot carry, CJK, and one too wide for a page.
@@ -61,6 +61,16 @@ fn every_xlsx_and_docx_validates() {
             std::fs::write(dir.path(&format!("{name}.{format}")), bytes).unwrap();
             made += 1;
         }
+    }
+    // All of them as the sheets of one workbook: several worksheets, and
+    // a DOCX of several sections.
+    let sheets = tables().into_iter().map(|(_, t)| t).collect();
+    let book = Workbook::new(Some("All".into()), sheets).unwrap();
+    for format in [Format::Xlsx, Format::Docx] {
+        let out =
+            export_workbook(book.clone(), &ExportOptions::new(format), &mut |_, _| {}).unwrap();
+        std::fs::write(dir.path(&format!("book.{format}")), out.bytes).unwrap();
+        made += 1;
     }
     let verdicts = audit(&dir.0);
     assert_eq!(verdicts.len(), made, "{verdicts:#?}");

@@ -144,6 +144,7 @@ export type ErrorCode =
   | "UNSUPPORTED_FORMAT"
   | "INVALID_FONT"
   | "INVALID_OPTION"
+  | "INVALID_WORKBOOK"
   | "INTERNAL"
   | "NOT_READY"
   | "WORKER_FAILED";

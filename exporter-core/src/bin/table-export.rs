@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, ValueEnum};
-use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_table};
+use exporter_core::{ExportOptions, Format, Orientation, PageSize, Workbook, export_workbook};
 
 /// Turn a table in JSON into a PDF, DOCX, XLSX or CSV file.
 ///
@@ -26,6 +26,15 @@ use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_
 /// A key not given is an empty cell; a key no column has is an error. A
 /// column may add "align" (left, center, right) and "width" (characters).
 ///
+/// A workbook holds several tables, each with an optional sheet "name":
+///
+///   {"title": "2024", "sheets": [{"name": "Sales", "headers": [...], "rows": [...]},
+///                                {"name": "Costs", "headers": [...], "rows": [...]}]}
+///
+/// XLSX writes one worksheet per table; PDF and DOCX write the tables in
+/// order, each under its title (else its name) and starting a page; CSV
+/// holds one table, so a workbook of several sheets is an error there.
+///
 /// On any error the program prints one line `error: ...` naming the row,
 /// column or option at fault, exits with status 1, and leaves no output
 /// file behind.
@@ -41,7 +50,7 @@ use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export_
 #[derive(Parser, Debug)]
 #[command(name = "table-export", version, verbatim_doc_comment)]
 struct Cli {
-    /// The table as JSON; `-` reads standard input.
+    /// The table (or workbook) as JSON; `-` reads standard input.
     input: String,
 
     /// The file format to write.
@@ -72,7 +81,8 @@ struct Cli {
     #[arg(long = "font", value_name = "FILE")]
     fonts: Vec<PathBuf>,
 
-    /// Worksheet name (XLSX); by default derived from the title.
+    /// Worksheet name (XLSX) of a table; by default derived from the title.
+    /// A workbook's sheets take their `name` instead.
     #[arg(long)]
     sheet_name: Option<String>,
 
@@ -169,11 +179,11 @@ fn run(cli: &Cli) -> Result<(), String> {
     } else {
         fs::read_to_string(&cli.input).map_err(|e| format!("cannot read {}: {e}", cli.input))?
     };
-    let table = Table::from_json(&json).map_err(|e| e.to_string())?;
-    let table = if cli.infer_types {
-        exporter_core::infer_types(table)
+    let book = Workbook::from_json(&json).map_err(|e| e.to_string())?;
+    let book = if cli.infer_types {
+        book.map_sheets(exporter_core::infer_types)
     } else {
-        table
+        book
     };
 
     let format = match cli.format {
@@ -218,7 +228,7 @@ fn run(cli: &Cli) -> Result<(), String> {
         options = options.font(data);
     }
 
-    let out = export_table(table, &options, &mut |_, _| {}).map_err(|e| e.to_string())?;
+    let out = export_workbook(book, &options, &mut |_, _| {}).map_err(|e| e.to_string())?;
     for warning in &out.warnings {
         eprintln!("warning: {warning}");
     }

@@ -57,6 +57,10 @@ pub(crate) struct Painter<'p, 'c, 'f> {
     styles: Vec<ColumnStyle>,
     /// The links drawn on the page being drawn, for its annotations.
     pub links: Vec<PageLink>,
+    /// Pages of the document before this plan's, and in all: the footer
+    /// numbers pages across the sheets of a workbook.
+    pub pages_before: usize,
+    pub pages_total: usize,
     run: Vec<u8>,
     embedded_names: Vec<String>,
 }
@@ -69,6 +73,8 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             table,
             chain,
             links: Vec::new(),
+            pages_before: 0,
+            pages_total: plan.pages.len(),
             styles: (0..table.column_count())
                 .map(|c| table.column_style(c))
                 .collect(),
@@ -221,7 +227,11 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         content.stroke();
 
         // Footer, centred below the table area, always in Helvetica.
-        let footer = format!("Page {} of {}", index + 1, plan.pages.len());
+        let footer = format!(
+            "Page {} of {}",
+            self.pages_before + index + 1,
+            self.pages_total
+        );
         let footer_w: f32 = footer
             .bytes()
             .map(|b| builtin::advance(b, false))

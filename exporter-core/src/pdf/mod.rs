@@ -14,17 +14,18 @@ use std::io::Write;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use pdf_writer::types::{
-    ActionType, AnnotationFlags, AnnotationType, CidFontType, FontFlags, SystemInfo, UnicodeCmap,
+    ActionType, AnnotationFlags, AnnotationType, CidFontType, FontFlags, PageMode, SystemInfo,
+    UnicodeCmap,
 };
 use pdf_writer::{Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 pub(crate) use builtin::Helvetica;
 
-use crate::Progress;
 use crate::error::{ExportError, Result};
 use crate::options::ExportOptions;
 use crate::table::Table;
 use crate::text::DateTime;
+use crate::{Book, Progress, Sheet};
 use fonts::{Embedded, FontChain};
 
 const FORMAT: &str = "PDF";
@@ -48,75 +49,91 @@ const FIRST_FONT: i32 = 6;
 const OBJECTS_PER_FONT: i32 = 5;
 
 pub(crate) fn write(
-    table: &Table,
+    book: &Book<'_, Table>,
     options: &ExportOptions,
     progress: &mut Progress<'_>,
 ) -> Result<Vec<u8>> {
-    let title = options.effective_title(table.title());
     let mut chain = FontChain::new(&options.fonts)?;
-    if let Some(title) = title {
-        chain.check(title, crate::Location::Title)?;
+    for (i, sheet) in book.sheets.iter().enumerate() {
+        check_text(sheet, &mut chain).map_err(|e| book.in_sheet(i, e))?;
     }
-    table.for_each_text(|s, location| {
-        if s.is_ascii() {
-            Ok(())
-        } else {
-            chain.check(s, location)
-        }
-    })?;
-
-    let plan = plan::plan(table, options, title, &chain);
+    let plans: Vec<plan::Plan> = book
+        .sheets
+        .iter()
+        .map(|sheet| plan::plan(sheet.rows, options, sheet.heading(), &chain))
+        .collect();
+    let pages: usize = plans.iter().map(|p| p.pages.len()).sum();
     let font_count = i32::try_from(chain.embedded.len()).unwrap_or(i32::MAX);
     let first_page = FIRST_FONT + OBJECTS_PER_FONT * font_count;
     let page_ref = |k: usize| Ref::new(first_page + 2 * i32::try_from(k).unwrap_or(i32::MAX));
     let content_ref =
         |k: usize| Ref::new(first_page + 2 * i32::try_from(k).unwrap_or(i32::MAX) + 1);
-    if plan.pages.len() > 100_000_000 {
+    if pages > 100_000_000 {
         return Err(ExportError::internal(
             FORMAT,
             "more pages than a PDF can number",
         ));
     }
+    // The page tree's size is the first sheet's; a page of another size
+    // (a sheet in the other orientation) says its own.
+    let (width, height) = plans.first().map_or((0.0, 0.0), |p| (p.width, p.height));
 
     let mut pdf = Pdf::new();
     pdf.set_version(1, 7);
-    let mut painter = draw::Painter::new(&plan, table, &mut chain);
     // Link annotations follow the pages, numbered as they are drawn.
-    let mut next_annotation =
-        first_page + 2 * i32::try_from(plan.pages.len()).unwrap_or(i32::MAX / 4);
-    for k in 0..plan.pages.len() {
-        let content = painter.page(k, progress);
-        pdf.stream(content_ref(k), &deflate(&content)?)
-            .filter(Filter::FlateDecode);
-        let links = std::mem::take(&mut painter.links);
-        let refs: Vec<Ref> = (0..links.len())
-            .map(|i| Ref::new(next_annotation + i32::try_from(i).unwrap_or(0)))
-            .collect();
-        next_annotation += i32::try_from(links.len()).unwrap_or(0);
-        let mut page = pdf.page(page_ref(k));
-        page.parent(PAGE_TREE).contents(content_ref(k));
-        if !refs.is_empty() {
-            page.annotations(refs.iter().copied());
+    let mut next_annotation = first_page + 2 * i32::try_from(pages).unwrap_or(i32::MAX / 4);
+    // Each sheet's first page, for the outline.
+    let mut starts = Vec::with_capacity(plans.len());
+    let mut pages_before = 0;
+    let mut rows_before = 0;
+    for (i, (plan, sheet)) in plans.iter().zip(&book.sheets).enumerate() {
+        book.start(i, rows_before, progress);
+        starts.push(pages_before);
+        let mut painter = draw::Painter::new(plan, sheet.rows, &mut chain);
+        painter.pages_before = pages_before;
+        painter.pages_total = pages;
+        for k in 0..plan.pages.len() {
+            let n = pages_before + k;
+            let content = painter.page(k, progress);
+            pdf.stream(content_ref(n), &deflate(&content)?)
+                .filter(Filter::FlateDecode);
+            let links = std::mem::take(&mut painter.links);
+            let refs: Vec<Ref> = (0..links.len())
+                .map(|i| Ref::new(next_annotation + i32::try_from(i).unwrap_or(0)))
+                .collect();
+            next_annotation += i32::try_from(links.len()).unwrap_or(0);
+            let mut page = pdf.page(page_ref(n));
+            page.parent(PAGE_TREE).contents(content_ref(n));
+            if (plan.width, plan.height) != (width, height) {
+                page.media_box(Rect::new(0.0, 0.0, plan.width, plan.height));
+            }
+            if !refs.is_empty() {
+                page.annotations(refs.iter().copied());
+            }
+            page.finish();
+            for (link, &id) in links.iter().zip(&refs) {
+                let mut annotation = pdf.annotation(id);
+                annotation
+                    .subtype(AnnotationType::Link)
+                    .rect(link.rect)
+                    .border(0.0, 0.0, 0.0, None)
+                    .flags(AnnotationFlags::PRINT);
+                annotation
+                    .action()
+                    .action_type(ActionType::Uri)
+                    .uri(Str(link.url.as_bytes()));
+            }
         }
-        page.finish();
-        for (link, &id) in links.iter().zip(&refs) {
-            let mut annotation = pdf.annotation(id);
-            annotation
-                .subtype(AnnotationType::Link)
-                .rect(link.rect)
-                .border(0.0, 0.0, 0.0, None)
-                .flags(AnnotationFlags::PRINT);
-            annotation
-                .action()
-                .action_type(ActionType::Uri)
-                .uri(Str(link.url.as_bytes()));
-        }
+        pages_before += plan.pages.len();
+        rows_before += sheet.rows.row_count();
     }
+    progress.warnings.sheet = None;
+    let title = book.title;
 
     let mut tree = pdf.pages(PAGE_TREE);
-    tree.kids((0..plan.pages.len()).map(page_ref))
-        .count(i32::try_from(plan.pages.len()).unwrap_or(i32::MAX))
-        .media_box(Rect::new(0.0, 0.0, plan.width, plan.height));
+    tree.kids((0..pages).map(page_ref))
+        .count(i32::try_from(pages).unwrap_or(i32::MAX))
+        .media_box(Rect::new(0.0, 0.0, width, height));
     let mut resources = tree.resources();
     let mut fonts = resources.fonts();
     fonts.pair(Name(font_name::REGULAR), HELVETICA);
@@ -130,7 +147,43 @@ pub(crate) fn write(
     resources.finish();
     tree.finish();
 
-    pdf.catalog(CATALOG).pages(PAGE_TREE);
+    // A workbook's sheets are bookmarks: the outline a reader shows beside
+    // the pages, each entry going to its sheet's first page.
+    let bookmarks = book.number(0).is_some() && book.sheets.len() > 1;
+    let marks: Vec<(usize, &str, f32)> = book
+        .sheets
+        .iter()
+        .enumerate()
+        .filter(|_| bookmarks)
+        .filter_map(|(i, sheet)| Some((starts[i], sheet.heading()?, plans[i].height)))
+        .collect();
+    let mut catalog = pdf.catalog(CATALOG);
+    catalog.pages(PAGE_TREE);
+    if !marks.is_empty() {
+        catalog.outlines(Ref::new(next_annotation));
+        catalog.page_mode(PageMode::UseOutlines);
+    }
+    catalog.finish();
+    if !marks.is_empty() {
+        let outline = Ref::new(next_annotation);
+        let item = |k: usize| Ref::new(next_annotation + 1 + i32::try_from(k).unwrap_or(0));
+        let count = i32::try_from(marks.len()).unwrap_or(i32::MAX);
+        pdf.outline(outline)
+            .first(item(0))
+            .last(item(marks.len() - 1))
+            .count(count);
+        for (k, &(page, heading, top)) in marks.iter().enumerate() {
+            let mut entry = pdf.outline_item(item(k));
+            entry.title(TextStr(heading)).parent(outline);
+            if k > 0 {
+                entry.prev(item(k - 1));
+            }
+            if k + 1 < marks.len() {
+                entry.next(item(k + 1));
+            }
+            entry.dest().page(page_ref(page)).xyz(0.0, top, None);
+        }
+    }
     pdf.type1_font(HELVETICA)
         .base_font(Name(b"Helvetica"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
@@ -153,6 +206,21 @@ pub(crate) fn write(
     }
     info.finish();
     Ok(pdf.finish())
+}
+
+/// Checks that the fonts hold every character of a sheet's heading and
+/// text.
+fn check_text(sheet: &Sheet<'_, Table>, chain: &mut FontChain<'_>) -> Result<()> {
+    if let Some(title) = sheet.heading() {
+        chain.check(title, crate::Location::Title)?;
+    }
+    sheet.rows.for_each_text(|s, location| {
+        if s.is_ascii() {
+            Ok(())
+        } else {
+            chain.check(s, location)
+        }
+    })
 }
 
 fn font_ref(font: usize, part: i32) -> Ref {

@@ -1,0 +1,266 @@
+//! Workbooks: several tables exported as one file (sheets of an XLSX,
+//! tables one after another in a PDF or DOCX).
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::columns::Keys;
+use crate::error::{ExportError, Result};
+use crate::table::{Cell, Found, RowsSeed, Table, TableFields, TableVisitor, fail, without_bom};
+
+/// Tables exported together: the sheets of one XLSX file, or the tables,
+/// each starting a page, of one PDF or DOCX.
+///
+/// Its JSON form is `{"title"?: string, "sheets": [table, ...]}`, each
+/// table as [`Table::from_json`] reads it with an optional `name` (the
+/// sheet's tab in Excel; PDF and DOCX show it above a sheet without a
+/// title). [`Workbook::from_json`] also reads a plain table, as a workbook
+/// of that one table, so a caller can take either.
+///
+/// # Examples
+///
+/// ```
+/// use exporter_core::Workbook;
+/// let book = Workbook::from_json(r#"{"title": "2024", "sheets": [
+///     {"name": "Sales", "headers": ["Order"], "rows": [["A-1"]]},
+///     {"name": "Costs", "headers": ["Item"], "rows": []}]}"#)?;
+/// assert_eq!((book.title(), book.sheets().len()), (Some("2024"), 2));
+/// assert_eq!(book.sheets()[1].name(), Some("Costs"));
+///
+/// let table = Workbook::from_json(r#"{"headers": ["a"], "rows": [[1]]}"#)?;
+/// assert!(!table.is_workbook());
+/// # Ok::<(), exporter_core::ExportError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workbook {
+    title: Option<String>,
+    sheets: Vec<Table>,
+    /// Given as a workbook (`sheets`), not as one table.
+    book: bool,
+}
+
+impl Workbook {
+    /// A workbook of `sheets`, titled `title`.
+    ///
+    /// # Errors
+    ///
+    /// [`ExportError::InvalidWorkbook`] when there is no sheet.
+    pub fn new(title: Option<String>, sheets: Vec<Table>) -> Result<Workbook> {
+        if sheets.is_empty() {
+            return Err(no_sheets());
+        }
+        Ok(Workbook {
+            title,
+            sheets,
+            book: true,
+        })
+    }
+
+    /// Reads a workbook, `{"title"?, "sheets": [table, ...]}`, or a plain
+    /// table as a workbook of one.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Table::from_json`], said of the sheet they are in
+    /// ([`ExportError::InSheet`]: `sheet 2: row 3, column 1: ...`), and
+    /// [`ExportError::InvalidWorkbook`] for a workbook without sheets or
+    /// with a table's fields beside `sheets`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::Workbook;
+    /// let err = Workbook::from_json(r#"{"sheets": [
+    ///     {"headers": ["a"], "rows": [[1]]},
+    ///     {"headers": ["b"], "rows": [[1, 2]]}]}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "sheet 2: row 1 has 2 cells but there are only 1 headers");
+    /// assert_eq!(err.code(), "ROW_TOO_LONG");
+    /// ```
+    pub fn from_json(json: &str) -> Result<Workbook> {
+        let mut deserializer = serde_json::Deserializer::from_str(without_bom(json));
+        let book = Workbook::from_deserializer(&mut deserializer)?;
+        deserializer.end().map_err(|err| ExportError::InvalidJson {
+            message: err.to_string(),
+        })?;
+        Ok(book)
+    }
+
+    /// Reads a workbook (or a table) from any serde deserializer, with the
+    /// rules and errors of [`Workbook::from_json`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Workbook::from_json`].
+    pub fn from_deserializer<'de, D>(deserializer: D) -> Result<Workbook>
+    where
+        D: Deserializer<'de>,
+        D::Error: fmt::Display,
+    {
+        let found = RefCell::new(None);
+        let parsed = deserializer.deserialize_map(BookVisitor { found: &found });
+        let book = parsed.map_err(|err| {
+            found
+                .into_inner()
+                .unwrap_or_else(|| ExportError::InvalidJson {
+                    message: err.to_string(),
+                })
+        })?;
+        if !book.book {
+            book.sheets[0].check()?;
+        }
+        Ok(book)
+    }
+
+    /// The workbook's title (the document's, in its properties), if any.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// The sheets, in order.
+    pub fn sheets(&self) -> &[Table] {
+        &self.sheets
+    }
+
+    /// Whether it was given as a workbook (`sheets`) rather than a table.
+    pub fn is_workbook(&self) -> bool {
+        self.book
+    }
+
+    /// The workbook with each sheet replaced by `f` of it (for example
+    /// [`infer_types`](crate::infer_types)).
+    #[must_use]
+    pub fn map_sheets(mut self, f: impl FnMut(Table) -> Table) -> Workbook {
+        self.sheets = self.sheets.into_iter().map(f).collect();
+        self
+    }
+
+    /// Its title, sheets, and whether it was given as a workbook.
+    pub(crate) fn into_parts(self) -> (Option<String>, Vec<Table>, bool) {
+        (self.title, self.sheets, self.book)
+    }
+}
+
+/// A table is a workbook of one sheet, exported as the table.
+impl From<Table> for Workbook {
+    fn from(table: Table) -> Workbook {
+        Workbook {
+            title: None,
+            sheets: vec![table],
+            book: false,
+        }
+    }
+}
+
+fn no_sheets() -> ExportError {
+    ExportError::InvalidWorkbook {
+        message: "the workbook has no sheets; give at least one table in `sheets`".into(),
+    }
+}
+
+struct BookVisitor<'a> {
+    found: Found<'a>,
+}
+
+impl<'de> Visitor<'de> for BookVisitor<'_> {
+    type Value = Workbook;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a workbook object with `sheets`, or a table object with `headers` and `rows`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Workbook, A::Error> {
+        let found = self.found;
+        let mut fields = TableFields::<Vec<Vec<Cell>>>::default();
+        let mut read_rows =
+            |map: &mut A, keys: Option<&Keys>| map.next_value_seed(RowsSeed { found, keys });
+        let mut sheets = None;
+        while let Some(field) = map.next_key::<String>()? {
+            if field == "sheets" {
+                if sheets.is_some() {
+                    return Err(de::Error::custom("duplicate field `sheets`"));
+                }
+                sheets = Some(map.next_value_seed(SheetsSeed { found })?);
+            } else if !fields.read(&field, &mut map, found, &mut read_rows)? {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        let Some(sheets) = sheets else {
+            return Ok(Workbook::from(fields.finish()?.into_table()));
+        };
+        if fields.any_table_field() {
+            return Err(fail(
+                found,
+                ExportError::InvalidWorkbook {
+                    message: "a workbook's tables go in `sheets`; give `name`, `headers`, `columns` and `rows` inside each sheet, not beside `sheets`".into(),
+                },
+            ));
+        }
+        if sheets.is_empty() {
+            return Err(fail(found, no_sheets()));
+        }
+        Ok(Workbook {
+            title: fields.take_title(),
+            sheets,
+            book: true,
+        })
+    }
+}
+
+/// Reads `sheets`, each a table; an error names its sheet.
+struct SheetsSeed<'a> {
+    found: Found<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for SheetsSeed<'_> {
+    type Value = Vec<Table>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Table>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SheetsSeed<'_> {
+    type Value = Vec<Table>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`sheets` as an array of table objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Table>, A::Error> {
+        let found = self.found;
+        let mut sheets = Vec::new();
+        loop {
+            let sheet = sheets.len() + 1;
+            match seq.next_element_seed(SheetSeed { found }) {
+                Ok(Some(table)) => {
+                    if let Err(err) = table.check() {
+                        return Err(fail(found, err.in_sheet(sheet, table.name())));
+                    }
+                    sheets.push(table);
+                }
+                Ok(None) => return Ok(sheets),
+                Err(err) => {
+                    let inner = found.borrow_mut().take();
+                    let inner = inner.unwrap_or_else(|| ExportError::InvalidJson {
+                        message: err.to_string(),
+                    });
+                    return Err(fail(found, inner.in_sheet(sheet, None)));
+                }
+            }
+        }
+    }
+}
+
+struct SheetSeed<'a> {
+    found: Found<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for SheetSeed<'_> {
+    type Value = Table;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Table, D::Error> {
+        d.deserialize_map(TableVisitor { found: self.found })
+    }
+}
