@@ -101,8 +101,23 @@ function dateCell(date, row, column) {
   };
 }
 
-/** `table` with its Date cells as date-time cells; itself when it has none. */
+/**
+ * `table` with its Date cells as date-time cells; itself when it has none.
+ * A workbook's sheets each the same way.
+ */
 export function withDates(table) {
+  if (Array.isArray(table.sheets)) {
+    const sheets = table.sheets.map((sheet, i) => {
+      if (sheet === null || typeof sheet !== "object") return sheet;
+      try {
+        return withDates(sheet);
+      } catch (error) {
+        if (isRowpressError(error)) error.message = `sheet ${i + 1}: ${error.message}`;
+        throw error;
+      }
+    });
+    return sheets.every((sheet, i) => sheet === table.sheets[i]) ? table : { ...table, sheets };
+  }
   const rows = table.rows;
   if (!Array.isArray(rows)) return table;
   let out = null;

@@ -45,8 +45,22 @@ export interface Column {
  * given is an empty cell, a key no column has is an `UNKNOWN_KEY` error.
  */
 export type TableData =
-  | { title?: string; headers: string[]; rows: Cell[][] }
-  | { title?: string; columns: Column[]; rows: (Cell[] | Record<string, Cell>)[] };
+  | { title?: string; name?: string; headers: string[]; rows: Cell[][] }
+  | { title?: string; name?: string; columns: Column[]; rows: (Cell[] | Record<string, Cell>)[] };
+
+/**
+ * Several tables in one file. XLSX: one worksheet each, named by its
+ * `name` (checked against Excel's rules; names must differ ignoring case),
+ * else made from its title, else `SheetN`. PDF and DOCX: the tables in
+ * order, each under its title (else its name) and starting a page, with a
+ * bookmark each in the PDF. CSV holds one table: a workbook of more sheets
+ * is an `INVALID_OPTION` error. Errors and warnings name the sheet
+ * (`sheet 2 ("Costs"): row 3, column 1: ...`). `title` is the document's.
+ */
+export interface Workbook {
+  title?: string;
+  sheets: TableData[];
+}
 
 export type Format = "pdf" | "docx" | "xlsx" | "csv";
 export type PageSize = "a4" | "letter" | "legal";
@@ -77,7 +91,7 @@ export interface ExportOptions {
    * has it, then Helvetica. Subset and embedded, searchable.
    */
   fonts?: Uint8Array[];
-  /** XLSX worksheet name; derived from the title by default. */
+  /** XLSX worksheet name of a table; derived from the title by default. A workbook's sheets take their `name`. */
   sheetName?: string;
   /** CSV: start with a UTF-8 byte order mark, which Excel needs to read UTF-8. Default false. */
   csvBom?: boolean;
@@ -115,6 +129,8 @@ export interface ExportWarning {
   code: WarningCode;
   /** One line naming where and what was done: `row 3, column 2: ...`. */
   message: string;
+  /** 1-based sheet, in a workbook. */
+  sheet?: number;
   /** 1-based body row (row 1 is the first after the headers), when in a cell. */
   row?: number;
   /** 1-based column, when in a cell or header. */
@@ -170,7 +186,7 @@ export function ready(
  * from `rowpress/worker` for large tables.
  * @throws {RowpressError}
  */
-export function exportTable(table: TableData, options: ExportOptions): Uint8Array;
+export function exportTable(table: TableData | Workbook, options: ExportOptions): Uint8Array;
 
 /**
  * A table of text (pasted CSV) with types inferred: each column whose every

@@ -1,5 +1,5 @@
-// The module Web Worker behind exportInWorker: gathers a table sent in
-// chunks, exports it, posts progress and warnings, then the bytes
+// The module Web Worker behind exportInWorker: gathers a table (or a
+// workbook's tables) sent in chunks, exports it, posts progress and warnings, then the bytes
 // (transferred).
 import init, * as wasm from "./web/rowpress.js";
 import { makeExportTable } from "./common.js";
@@ -14,13 +14,18 @@ const jobs = new Map();
 self.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "begin") {
-    jobs.set(message.id, { table: { ...message.table, rows: [] }, options: message.options });
+    // The tables, their rows to come in chunks.
+    const heads = message.book ? message.table.sheets : [message.table];
+    const tables = heads.map((head, i) => (message.chunked[i] ? { ...head, rows: [] } : head));
+    const table = message.book ? { ...message.table, sheets: tables } : tables[0];
+    jobs.set(message.id, { table, tables, options: message.options });
     return;
   }
   const job = jobs.get(message.id);
   if (!job) return;
   if (message.type === "rows") {
-    for (const row of message.rows) job.table.rows.push(row);
+    const rows = job.tables[message.sheet].rows;
+    for (const row of message.rows) rows.push(row);
     return;
   }
   jobs.delete(message.id);

@@ -1,4 +1,4 @@
-import type { ExportOptions, TableData } from "./index.js";
+import type { ExportOptions, TableData, Workbook } from "./index.js";
 
 export type {
   Cell,
@@ -10,6 +10,7 @@ export type {
   RowpressError,
   TableData,
   WarningCode,
+  Workbook,
 } from "./index.js";
 
 /**
@@ -18,7 +19,7 @@ export type {
  * `onWarning` receive the worker's progress events and warnings.
  * @throws {RowpressError} (the promise rejects)
  */
-export function exportInWorker(table: TableData, options: ExportOptions): Promise<Uint8Array>;
+export function exportInWorker(table: TableData | Workbook, options: ExportOptions): Promise<Uint8Array>;
 
 /** Stops the shared worker; pending exports reject with `WORKER_FAILED`. */
 export function terminateWorker(): void;

@@ -46,8 +46,9 @@ function getWorker() {
 const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export async function exportInWorker(table, options) {
-  if (table === null || typeof table !== "object" || !Array.isArray(table.rows)) {
-    throw rowpressError("INVALID_JSON", "invalid table: expected an object with `headers` and `rows`");
+  const isBook = table !== null && typeof table === "object" && Array.isArray(table.sheets);
+  if (table === null || typeof table !== "object" || (!isBook && !Array.isArray(table.rows))) {
+    throw rowpressError("INVALID_JSON", "invalid table: expected an object with `headers` and `rows`, or a workbook with `sheets`");
   }
   if (options === null || typeof options !== "object") {
     throw rowpressError("INVALID_OPTION", "option options: must be an object with at least `format`");
@@ -59,15 +60,29 @@ export async function exportInWorker(table, options) {
     }
   }
   // Dates are read on this thread: its time zone is the one the user sees.
-  const { rows, ...head } = withDates(table);
+  const dated = withDates(table);
+  // Each table (a workbook's sheets) goes without its rows, which follow in
+  // chunks; a sheet that is not a table goes as it is, for the core to name
+  // what is wrong with it.
+  const tables = isBook ? dated.sheets : [dated];
+  const chunked = tables.map((t) => t !== null && typeof t === "object" && Array.isArray(t.rows));
+  const heads = tables.map((t, i) => {
+    if (!chunked[i]) return t;
+    const { rows: _rows, ...head } = t;
+    return head;
+  });
+  const head = isBook ? { ...dated, sheets: heads } : heads[0];
   const id = nextId++;
   const w = getWorker();
   const result = new Promise((resolve, reject) => jobs.set(id, { resolve, reject, onProgress, onWarning }));
-  w.postMessage({ type: "begin", id, table: head, options: rest });
-  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-    w.postMessage({ type: "rows", id, rows: rows.slice(start, start + CHUNK_ROWS) });
-    if (start + CHUNK_ROWS < rows.length) await yieldToEventLoop();
-    if (!jobs.has(id)) break; // the worker failed meanwhile
+  w.postMessage({ type: "begin", id, table: head, book: isBook, chunked, options: rest });
+  for (let sheet = 0; sheet < tables.length && jobs.has(id); sheet++) {
+    const rows = chunked[sheet] ? tables[sheet].rows : [];
+    for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+      w.postMessage({ type: "rows", id, sheet, rows: rows.slice(start, start + CHUNK_ROWS) });
+      await yieldToEventLoop();
+      if (!jobs.has(id)) break; // the worker failed meanwhile
+    }
   }
   w.postMessage({ type: "end", id });
   return result;

@@ -9,7 +9,7 @@
 
 use exporter_core::{
     Cell, ExportError, ExportOptions, Exported, Format, Location, Margins, Orientation, PageSize,
-    RowSource, StreamedTable, Table, export_streamed_with_warnings,
+    RowSource, StreamedTable, Table, Workbook, export_streamed_with_warnings,
 };
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -71,7 +71,8 @@ pub fn core_mime_type(format: &str) -> Result<String, JsValue> {
         .to_owned())
 }
 
-/// Exports a table given as a JS object (`{title?, headers, rows}`).
+/// Exports a table given as a JS object (`{title?, headers, rows}`), or a
+/// workbook (`{title?, sheets: [table, ...]}`).
 ///
 /// # Errors
 ///
@@ -79,6 +80,20 @@ pub fn core_mime_type(format: &str) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = exportTable, skip_typescript)]
 pub fn export_table(table: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue> {
     let (options, callbacks) = read_options(&options)?;
+    if let Some(sheets) = get(&table, "sheets")? {
+        // A workbook: its sheets are read whole.
+        let cells = if Array::is_array(&sheets) {
+            Array::from(&sheets).iter().map(|t| cell_count(&t)).sum()
+        } else {
+            0
+        };
+        reserve(cells.saturating_mul(PEAK_BYTES_PER_CELL));
+        let book = Workbook::from_deserializer(serde_wasm_bindgen::Deserializer::from(table))
+            .map_err(core_error)?;
+        return with_callbacks(&callbacks, |progress| {
+            exporter_core::export_workbook(book, &options, progress)
+        });
+    }
     if let Some((head, rows)) = head_and_rows(&table)? {
         // The rows stay in JavaScript and are converted one at a time as
         // they are written (XLSX), or read into a table for the layout of
@@ -139,7 +154,7 @@ fn head_and_rows(table: &JsValue) -> Result<Option<(Table, Array)>, JsValue> {
         return Ok(None);
     }
     let head = Object::new();
-    for field in ["title", "headers", "columns"] {
+    for field in ["title", "name", "headers", "columns"] {
         let value = Reflect::get(table, &JsValue::from_str(field))?;
         if !value.is_undefined() {
             Reflect::set(&head, &JsValue::from_str(field), &value)?;
@@ -152,7 +167,7 @@ fn head_and_rows(table: &JsValue) -> Result<Option<(Table, Array)>, JsValue> {
     Ok(Some((head, Array::from(&rows))))
 }
 
-/// Exports a table given as JSON text, parsed inside wasm (faster for large
+/// Exports a table (or a workbook) given as JSON text, parsed inside wasm (faster for large
 /// tables than walking JS objects; see docs/benchmarks.md).
 ///
 /// # Errors
@@ -162,10 +177,10 @@ fn head_and_rows(table: &JsValue) -> Result<Option<(Table, Array)>, JsValue> {
 pub fn export_table_json(json: &str, options: JsValue) -> Result<Vec<u8>, JsValue> {
     // JSON text is about 10 bytes a cell.
     reserve(json.len().saturating_mul(PEAK_BYTES_PER_CELL) / 10);
-    let table = Table::from_json(json).map_err(core_error)?;
+    let book = Workbook::from_json(json).map_err(core_error)?;
     let (options, callbacks) = read_options(&options)?;
     with_callbacks(&callbacks, |progress| {
-        exporter_core::export_table(table, &options, progress)
+        exporter_core::export_workbook(book, &options, progress)
     })
 }
 
@@ -230,6 +245,10 @@ fn with_callbacks(
             let object = Object::new();
             set(&object, "code", &JsValue::from_str(warning.code))?;
             set(&object, "message", &JsValue::from_str(&warning.to_string()))?;
+            if let Some(sheet) = warning.sheet {
+                #[allow(clippy::cast_precision_loss)]
+                set(&object, "sheet", &JsValue::from(sheet as f64))?;
+            }
             #[allow(clippy::cast_precision_loss)]
             match warning.location {
                 Location::Cell { row, column } => {

@@ -49,6 +49,8 @@ test("the tarball works in a Vite build, on the main thread and in a worker", as
     assert.ok(results.progress >= 3 * 100, `progress events: ${results.progress}`);
     assert.equal(results.errors.beforeReady, "NOT_READY");
     assert.equal(results.errors.worker, "ROW_TOO_LONG: row 1 has 2 cells but there are only 1 headers");
+    assert.equal(results.book, true);
+    assert.equal(results.errors.book, "ROW_TOO_LONG: sheet 2: row 1 has 2 cells but there are only 1 headers");
 
     // A Date is the date and time the page shows, under every time zone,
     // on the main thread and through the worker.

@@ -266,6 +266,59 @@ test("values kept another way reach onWarning; strict refuses them", () => {
   assert.throws(() => exportTable(big, { format: "xlsx", onWarning: 1 }), (e) => e.message === "option onWarning: must be a function");
 });
 
+test("a workbook: one worksheet per sheet, Dates in any sheet, faults naming the sheet", () => {
+  const book = {
+    title: "Year 2024",
+    sheets: [
+      { name: "Sales", headers: ["Order"], rows: [["A-1"], ["A-2"]] },
+      {
+        name: "Due",
+        columns: [{ header: "Id", key: "id" }, { header: "Due", key: "due", type: "date" }],
+        rows: [{ id: 1e308, due: new Date(2024, 0, 15) }],
+      },
+    ],
+  };
+  const warnings = [];
+  const progress = [];
+  const xlsx = exportTable(book, {
+    format: "xlsx",
+    onWarning: (w) => warnings.push(w),
+    onProgress: (done, total) => progress.push([done, total]),
+  });
+  assert.deepEqual(progress.at(-1), [3, 3]);
+  assert.deepEqual(
+    warnings.map((w) => [w.sheet, w.row, w.column, w.code]),
+    [[2, 1, 1, "INVALID_NUMBER"]],
+  );
+  assert.ok(warnings[0].message.startsWith("sheet 2, row 1, column 1: 1e+308 is outside the range Excel holds"), warnings[0].message);
+  const path = join(dir, "book.xlsx");
+  writeFileSync(path, xlsx);
+  const read = JSON.parse(
+    execFileSync("python3", [
+      "-c",
+      "import openpyxl, json, sys\n" +
+        "wb = openpyxl.load_workbook(sys.argv[1])\n" +
+        "print(json.dumps([wb.sheetnames, wb.properties.title, wb['Due']['B2'].value.isoformat(), wb['Due']['B2'].is_date]))",
+      path,
+    ]).toString(),
+  );
+  assert.deepEqual(read, [["Sales", "Due"], "Year 2024", "2024-01-15T00:00:00", true]);
+  // The same workbook as JSON text, and in PDF: one page per sheet.
+  const pdf = exportTable(book, { format: "pdf" });
+  writeFileSync(join(dir, "book.pdf"), pdf);
+  const pages = execFileSync("pdfinfo", [join(dir, "book.pdf")]).toString();
+  assert.match(pages, /^Pages:\s+2$/m);
+  assert.throws(
+    () => exportTable(book, { format: "csv" }),
+    (e) => e.code === "INVALID_OPTION" && e.message.startsWith("option format: a CSV file holds one table"),
+  );
+  const bad = { sheets: [book.sheets[0], { headers: ["d"], rows: [[new Date(NaN)]] }] };
+  assert.throws(() => exportTable(bad, { format: "xlsx" }), (e) => e.code === "INVALID_CELL" && e.message === "sheet 2: row 1, column 1: an invalid Date");
+  const long = { sheets: [book.sheets[0], { name: "Wide", headers: ["a"], rows: [["x", "y"]] }] };
+  assert.throws(() => exportTable(long, { format: "pdf" }), (e) => e.code === "ROW_TOO_LONG" && e.message === "sheet 2 (\"Wide\"): row 1 has 2 cells but there are only 1 headers");
+  assert.throws(() => exportTable({ sheets: [] }, { format: "pdf" }), (e) => e.code === "INVALID_WORKBOOK");
+});
+
 test("onProgress reports at least every 1% and ends at the total", () => {
   const rows = Array.from({ length: 10_000 }, (_, i) => [`r${i}`, i]);
   for (const format of ["pdf", "docx", "xlsx"]) {

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict`: the published types must name the
 // API precisely (no `any`), and reject what the API rejects.
-import { exportTable, inferTypes, type ExportOptions, type ExportWarning, type TableData, type Format, type RowpressError, isRowpressError } from "rowpress";
+import { exportTable, inferTypes, type ExportOptions, type ExportWarning, type TableData, type Workbook, type Format, type RowpressError, isRowpressError } from "rowpress";
 import { exportInWorker } from "rowpress/worker";
 
 const table: TableData = { title: "t", headers: ["a", "b"], rows: [["x", 1], [true, null]] };
@@ -50,3 +50,11 @@ exportTable({ rows: [] }, options);
 // @ts-expect-error: the result is bytes, not a string
 const wrong: string = exportTable(table, options);
 void wrong;
+
+const book: Workbook = { title: "2024", sheets: [{ name: "Sales", headers: ["a"], rows: [["x"]] }, records] };
+void exportTable(book, { format: "xlsx" });
+void exportInWorker(book, { format: "pdf" });
+const sheet: number | undefined = seen[0]?.sheet;
+void sheet;
+// @ts-expect-error: sheets are tables
+exportTable({ sheets: [{ rows: [] }] }, options);

@@ -46,6 +46,17 @@ async function run() {
   } catch (e) {
     results.errors.worker = `${e.code}: ${e.message}`;
   }
+  // A workbook through the worker: each sheet's rows in chunks, the same
+  // bytes as on the main thread; a fault names its sheet.
+  const book = { title: "Book", sheets: [table, { name: "Due", headers: ["Day"], rows: [[new Date(2024, 0, 15)]] }] };
+  const options = { format: "xlsx", createdAt: new Date(1_700_000_000_000) };
+  const [inWorker, onMain] = [await exportInWorker(book, options), exportTable(book, options)];
+  results.book = inWorker.length === onMain.length && inWorker.every((b, i) => b === onMain[i]);
+  try {
+    await exportInWorker({ sheets: [table, { headers: ["a"], rows: [[1, 2]] }] }, { format: "pdf" });
+  } catch (e) {
+    results.errors.book = `${e.code}: ${e.message}`;
+  }
   return results;
 }
 
