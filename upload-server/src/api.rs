@@ -78,6 +78,8 @@ impl From<exporter_core::Format> for ExportFormat {
 pub enum ArtifactType {
     /// A table.
     Table,
+    /// A workbook: several tables (a table is a workbook of one).
+    Sheet,
 }
 
 impl ArtifactType {
@@ -85,6 +87,16 @@ impl ArtifactType {
     pub fn as_str(self) -> &'static str {
         match self {
             ArtifactType::Table => "table",
+            ArtifactType::Sheet => "sheet",
+        }
+    }
+
+    /// The type of a database spelling; rows written before there were
+    /// other types are tables.
+    pub fn from_db(kind: &str) -> ArtifactType {
+        match kind {
+            "sheet" => ArtifactType::Sheet,
+            _ => ArtifactType::Table,
         }
     }
 }
@@ -116,6 +128,10 @@ pub enum TableData {
 pub struct HeadersTable {
     /// Optional title, used for the document title and file name.
     title: Option<String>,
+    /// Its sheet's name in a workbook (XLSX's tab, checked against
+    /// Excel's rules when rendered); PDF and DOCX show it above a sheet
+    /// without a title.
+    name: Option<String>,
     /// One header per column.
     headers: Vec<String>,
     /// Rows of cells; a short row is padded with empty cells.
@@ -205,24 +221,51 @@ pub enum Row {
 pub struct ColumnsTable {
     /// Optional title, used for the document title and file name.
     title: Option<String>,
+    /// Its sheet's name in a workbook, as [`HeadersTable`]'s.
+    name: Option<String>,
     /// One per column, in order.
     columns: Vec<Column>,
     /// Rows; a short array row is padded with empty cells.
     rows: Vec<Row>,
 }
 
+/// Several tables exported as one file: XLSX has a worksheet each; PDF
+/// and DOCX have them in order, each starting a page; CSV takes a
+/// workbook of one sheet only.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct WorkbookData {
+    /// Optional title, used for the document title and file name.
+    title: Option<String>,
+    /// The tables, in order.
+    #[schema(min_items = 1)]
+    sheets: Vec<TableData>,
+}
+
+/// What an artifact holds: a table (`table` and `sheet` artifacts), or a
+/// workbook (`sheet` artifacts).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+pub enum ArtifactData {
+    /// One table.
+    Table(TableData),
+    /// Several tables.
+    Workbook(WorkbookData),
+}
+
 /// `POST /api/artifacts` body.
 #[derive(Deserialize, ToSchema)]
 pub struct NewArtifact<'a> {
-    /// Only `table` is supported.
+    /// `table` holds one table; `sheet` a workbook (or one table).
     #[serde(rename = "type")]
     pub kind: ArtifactType,
-    /// Title; by default the table's own.
+    /// Title; by default the table's (or workbook's) own.
     pub title: Option<String>,
-    /// The table, kept as the text it was sent as (checked while read,
-    /// never built into a tree).
+    /// The table or workbook, kept as the text it was sent as (checked
+    /// while read, never built into a tree).
     #[serde(borrow)]
-    #[schema(value_type = TableData)]
+    #[schema(value_type = ArtifactData)]
     pub data: &'a serde_json::value::RawValue,
 }
 
@@ -239,9 +282,10 @@ pub struct Artifact {
     pub title: Option<String>,
     /// RFC 3339 time of creation.
     pub created_at: String,
-    /// The table (absent in lists), as the JSON text it was stored as.
+    /// The table or workbook (absent in lists), as the JSON text it was
+    /// stored as.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<TableData>)]
+    #[schema(value_type = Option<ArtifactData>)]
     pub data: Option<Box<serde_json::value::RawValue>>,
 }
 

@@ -5,7 +5,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 /// Which database a URL names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +15,9 @@ pub enum Kind {
     /// PostgreSQL, when scaled out.
     Postgres,
 }
+
+/// Every SQLite connection's settings (see [`Db::connect`]).
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 /// A pool and what it talks to.
 #[derive(Clone, Debug)]
@@ -56,6 +59,29 @@ impl Db {
         };
         let options =
             AnyConnectOptions::from_str(&url).map_err(|e| format!("bad DATABASE_URL: {e}"))?;
+        // Migrations run on a connection of their own, closed before the
+        // pool opens: a SQLite connection that was open while a migration
+        // changed a table's schema in place (0008) could keep checking
+        // against the old one.
+        let mut conn = AnyConnection::connect_with(&options)
+            .await
+            .map_err(|e| format!("cannot connect to {}: {e}", redact(&url)))?;
+        if kind == Kind::Sqlite {
+            conn.execute(SQLITE_PRAGMAS)
+                .await
+                .map_err(|e| format!("cannot set up {}: {e}", redact(&url)))?;
+        }
+        let migrator = match kind {
+            Kind::Sqlite => &SQLITE,
+            Kind::Postgres => &POSTGRES,
+        };
+        migrator
+            .run(&mut conn)
+            .await
+            .map_err(|e| format!("migrations failed: {e}"))?;
+        conn.close()
+            .await
+            .map_err(|e| format!("cannot close the migration connection: {e}"))?;
         let mut pool = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
         if kind == Kind::Sqlite {
             // WAL lets readers run beside the one writer; busy_timeout makes
@@ -63,11 +89,7 @@ impl Db {
             // synchronous=NORMAL does not sync at commit; the commits a
             // client is answered on are synced explicitly (`transition`).
             pool = pool.max_connections(8).after_connect(|conn, _| {
-                Box::pin(async move {
-                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
-                        .await
-                        .map(drop)
-                })
+                Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(drop) })
             });
         } else {
             pool = pool.max_connections(16);
@@ -76,14 +98,6 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|e| format!("cannot connect to {}: {e}", redact(&url)))?;
-        let migrator = match kind {
-            Kind::Sqlite => &SQLITE,
-            Kind::Postgres => &POSTGRES,
-        };
-        migrator
-            .run(&pool)
-            .await
-            .map_err(|e| format!("migrations failed: {e}"))?;
         Ok(Db { pool, kind, wal })
     }
 

@@ -31,7 +31,8 @@ on_both!(
     hostile_input_tried_and_counted,
     retention_retries_a_failed_delete,
     tables_with_columns_and_records,
-    server_renders_keep_their_warnings
+    server_renders_keep_their_warnings,
+    sheet_artifacts_hold_workbooks
 );
 
 async fn auth_is_required(backend: Backend) {
@@ -1640,8 +1641,59 @@ async fn the_csv_migration_keeps_every_export() {
         .execute(&db.pool)
         .await;
     assert!(dup.is_err());
+    // 0008 widened the artifact types in place: `sheet` goes in, other
+    // types are still refused, and no export went with the old schema.
+    sqlx::query("INSERT INTO artifacts (id, user_id, type, title, data, created_at) VALUES ('a2', 'alice', 'sheet', 'S', '{}', 1)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let bogus = sqlx::query("INSERT INTO artifacts (id, user_id, type, title, data, created_at) VALUES ('a3', 'alice', 'doc2', 'S', '{}', 1)")
+        .execute(&db.pool)
+        .await;
+    assert!(bogus.is_err());
+    let (exports,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM exports")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(exports, 2);
+    let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
     db.pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every connection of the pool sees the schema the migrations left: 0008
+/// widens a CHECK constraint in place, which a SQLite connection open
+/// during the migration kept checking against the old text (8 concurrent
+/// inserts of a `sheet` failed in the first round before migrations got a
+/// connection of their own).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_connection_sees_the_migrated_schema() {
+    for round in 0..10 {
+        let dir = std::env::temp_dir().join(format!("rowpress-schema-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/db.sqlite?mode=rwc", dir.display());
+        let db = upload_server::db::Db::connect(&url).await.unwrap();
+        let inserts = (0..8).map(|i| {
+            let pool = db.pool.clone();
+            tokio::spawn(async move {
+                sqlx::query(&format!("INSERT INTO artifacts (id, user_id, type, title, data, created_at) VALUES ('a{i}', 'alice', 'sheet', 'S', '{{}}', 1)"))
+                    .execute(&pool)
+                    .await
+                    .map(drop)
+            })
+        });
+        for insert in futures::future::join_all(inserts).await {
+            insert
+                .unwrap()
+                .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        }
+        db.pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 async fn server_renders_keep_their_warnings(backend: Backend) {
@@ -1680,5 +1732,117 @@ async fn server_renders_keep_their_warnings(backend: Backend) {
     assert_eq!(pdf["warnings"], json!([]));
     let (_, uploaded) = s.upload_pdf("alice", &id, file(Format::Pdf), None).await;
     assert_eq!(uploaded["warnings"], json!([]));
+    s.finish().await;
+}
+
+/// A `sheet` artifact holds a workbook: checked sheet by sheet as it is
+/// stored (faults name the sheet), rendered through the same core (one
+/// worksheet each in XLSX, warnings naming the sheet), refused as CSV.
+async fn sheet_artifacts_hold_workbooks(backend: Backend) {
+    let s = server(backend, &[]).await;
+    let data = json!({
+        "title": "Year 2024",
+        "sheets": [
+            {"name": "Sales", "headers": ["Order", "Qty"], "rows": [["A-1", 3]]},
+            {"name": "Ids", "headers": ["id"], "rows": [[1], [2]]}
+        ]
+    });
+    let (status, body) = s
+        .json(
+            "POST",
+            "/api/artifacts",
+            Some("alice"),
+            Some(json!({"type": "sheet", "data": data})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        (&body["type"], &body["title"], &body["data"]),
+        (&json!("sheet"), &json!("Year 2024"), &data)
+    );
+    let id = body["id"].as_str().unwrap().to_owned();
+    let (_, list) = s.json("GET", "/api/artifacts", Some("alice"), None).await;
+    assert_eq!(list["items"][0]["type"], "sheet");
+    for format in ["xlsx", "pdf", "docx"] {
+        let (status, export) = s.render("alice", &id, format).await;
+        assert_eq!(status, StatusCode::CREATED, "{export}");
+        let (_, _, bytes) = s
+            .call(
+                Request::get(path_of(export["url"].as_str().unwrap()))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        upload_server::validate::check(format.parse().unwrap(), &bytes).unwrap();
+        if format == "xlsx" {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let sheets = (0..zip.len())
+                .filter(|&i| {
+                    zip.by_index(i)
+                        .unwrap()
+                        .name()
+                        .is_ok_and(|n| n.starts_with("xl/worksheets/sheet"))
+                })
+                .count();
+            assert_eq!(sheets, 2);
+        }
+    }
+    let (status, export) = s.render("alice", &id, "csv").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{export}");
+    assert_eq!(export["error"]["code"], "INVALID_OPTION");
+    // Warnings name their sheet.
+    let req = Request::post("/api/artifacts")
+        .header(header::AUTHORIZATION, format!("Bearer {}", s.token("alice")))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            r#"{"type": "sheet", "data": {"sheets": [{"headers": ["a"], "rows": [[1]]}, {"headers": ["id"], "rows": [[12345678901234567890]]}]}}"#,
+        ))
+        .unwrap();
+    let (status, _, body) = s.call(req).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let big = serde_json::from_slice::<Value>(&body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, export) = s.render("alice", &big, "xlsx").await;
+    assert_eq!(
+        export["warnings"],
+        json!([
+            "sheet 2, row 1, column 1: the integer 12345678901234567890 is beyond 2^53, which Excel's numbers cannot hold exactly; written as text"
+        ])
+    );
+    // Faults name the sheet, and nothing is stored.
+    for (data, code, message) in [
+        (
+            json!({"sheets": [{"headers": ["a"], "rows": []}, {"headers": ["b"], "rows": [[1, 2]]}]}),
+            "ROW_TOO_LONG",
+            "sheet 2: row 1 has 2 cells but there are only 1 headers",
+        ),
+        (
+            json!({"sheets": []}),
+            "INVALID_WORKBOOK",
+            "the workbook has no sheets; give at least one table in `sheets`",
+        ),
+    ] {
+        let (status, body) = s
+            .json(
+                "POST",
+                "/api/artifacts",
+                Some("alice"),
+                Some(json!({"type": "sheet", "data": data})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(
+            (
+                body["error"]["code"].as_str(),
+                body["error"]["message"].as_str()
+            ),
+            (Some(code), Some(message))
+        );
+    }
+    // Nothing was stored for them.
+    let (_, list) = s.json("GET", "/api/artifacts", Some("alice"), None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
     s.finish().await;
 }

@@ -5,7 +5,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use exporter_core::{ExportError, Table};
+use exporter_core::{ExportError, Table, Workbook};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::api::{Artifact, ArtifactList, ErrorBody, NewArtifact};
+use crate::api::{Artifact, ArtifactList, ArtifactType, ErrorBody, NewArtifact};
 use crate::auth::AuthUser;
 use crate::db::{ArtifactRow, now_millis};
 use crate::error::{ApiError, ApiResult};
@@ -40,7 +40,7 @@ pub fn rfc3339(millis: i64) -> String {
 fn view(row: &ArtifactRow) -> Artifact {
     Artifact {
         id: row.id.clone(),
-        kind: crate::api::ArtifactType::Table,
+        kind: crate::api::ArtifactType::from_db(&row.kind),
         title: row.title.clone(),
         created_at: rfc3339(row.created_at),
         data: None,
@@ -147,7 +147,7 @@ async fn create(
     let bytes =
         crate::extract::read_limited(&headers, body, state.config.max_artifact_bytes).await?;
     let max_cells = state.config.max_artifact_cells;
-    let (title, data) = state
+    let (kind, title, data) = state
         .heavy(move || parse_artifact(bytes, max_cells))
         .await??;
     let id = uuid::Uuid::now_v7().to_string();
@@ -173,7 +173,7 @@ async fn create(
     let row = ArtifactRow {
         id,
         user_id: user,
-        kind: "table".into(),
+        kind: kind.as_str().into(),
         title,
         data: String::new(),
         data_key: Some(data_key),
@@ -192,10 +192,13 @@ async fn create(
     artifact_response(StatusCode::CREATED, &view(&row), table)
 }
 
-/// Reads `{type, title?, data}` and checks `data` as a table without
-/// building it: the title, and the table's JSON text cut out of `bytes`
-/// in place (no second copy).
-fn parse_artifact(bytes: bytes::Bytes, max_cells: usize) -> ApiResult<(Option<String>, String)> {
+/// Reads `{type, title?, data}` and checks `data` as a table (or, for a
+/// `sheet`, a workbook) without building it: the type, the title, and the
+/// data's JSON text cut out of `bytes` in place (no second copy).
+fn parse_artifact(
+    bytes: bytes::Bytes,
+    max_cells: usize,
+) -> ApiResult<(ArtifactType, Option<String>, String)> {
     // The messages of the other JSON bodies (axum's `Json`).
     let body: NewArtifact<'_> = serde_json::from_slice(&bytes).map_err(|e| {
         if e.is_data() {
@@ -206,11 +209,16 @@ fn parse_artifact(bytes: bytes::Bytes, max_cells: usize) -> ApiResult<(Option<St
             ApiError::BadRequest(format!("failed to parse the request body as JSON: {e}"))
         }
     })?;
-    let shape = Table::check_json(body.data.get(), max_cells).map_err(|e| match e {
+    let shape_title = match body.kind {
+        ArtifactType::Table => Table::check_json(body.data.get(), max_cells).map(|s| s.title),
+        ArtifactType::Sheet => Workbook::check_json(body.data.get(), max_cells).map(|s| s.title),
+    };
+    let shape_title = shape_title.map_err(|e| match e {
         ExportError::TooManyCells { .. } => ApiError::TooManyCells(e.to_string()),
         other => ApiError::from(other),
     })?;
-    let title = body.title.or(shape.title);
+    let kind = body.kind;
+    let title = body.title.or(shape_title);
     if let Some(t) = &title {
         if t.contains('\0') {
             return Err(ApiError::BadRequest(
@@ -229,7 +237,7 @@ fn parse_artifact(bytes: bytes::Bytes, max_cells: usize) -> ApiResult<(Option<St
     text.truncate(end);
     text.drain(..start);
     let text = String::from_utf8(text).map_err(ApiError::internal)?;
-    Ok((title, text))
+    Ok((kind, title, text))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use exporter_core::{ExportOptions, Format, Table};
+use exporter_core::{ExportOptions, Format, Workbook};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
@@ -287,11 +287,12 @@ async fn render(
         let out = state
             .heavy(move || {
                 let text = std::str::from_utf8(&data).map_err(ApiError::internal)?;
-                let table = Table::from_json(text)?;
+                // A table is a workbook of one, exported as the table.
+                let book = Workbook::from_json(text)?;
                 let created = i64::try_from(crate::auth::unix_now()).unwrap_or(0);
                 let options = ExportOptions::new(format).created_at(created);
-                Ok::<_, ApiError>(exporter_core::export_table(
-                    table,
+                Ok::<_, ApiError>(exporter_core::export_workbook(
+                    book,
                     &options,
                     &mut |_, _| {},
                 )?)
