@@ -1,22 +1,23 @@
 // The upload-server API, typed as its OpenAPI document describes it
 // (GET /api/openapi.json).
 
-import type { Format, TableData } from "rowpress";
+import type { Format, TableData, Workbook } from "rowpress";
 import { MIME } from "./formats";
-import { type Grid, toGrid } from "./table";
+import { type Grid, type Sheet, toSheets } from "./table";
 
 export interface ArtifactSummary {
   id: string;
-  type: "table";
+  /** `table`: one table; `sheet`: a workbook of tables (or one). */
+  type: "table" | "sheet";
   title: string | null;
   createdAt: string;
 }
 
 export interface Artifact extends ArtifactSummary {
-  /** The table as stored (exported as it is: its columns' alignment and widths included). */
-  data: TableData;
-  /** The same as a grid of headers and rows, for showing it. */
-  grid: Grid;
+  /** The table or workbook as stored (exported as it is: its columns' alignment and widths included). */
+  data: TableData | Workbook;
+  /** Its sheets as grids of headers and rows, for showing them (a table is one). */
+  sheets: Sheet[];
 }
 
 export interface ExportRecord {
@@ -117,7 +118,7 @@ export class Api {
 
   async artifact(id: string): Promise<Artifact> {
     const artifact = await (await call(`/api/artifacts/${encodeURIComponent(id)}`, { token: this.token })).json();
-    return { ...artifact, grid: toGrid(artifact.data) };
+    return { ...artifact, sheets: toSheets(artifact.data) };
   }
 
   async createArtifact(title: string | undefined, data: Grid): Promise<Artifact> {
@@ -128,7 +129,7 @@ export class Api {
       body: JSON.stringify({ type: "table", title: title || undefined, data }),
     });
     const artifact = await res.json();
-    return { ...artifact, grid: toGrid(artifact.data) };
+    return { ...artifact, sheets: toSheets(artifact.data) };
   }
 
   async exports(artifactId: string, cursor?: string): Promise<{ items: ExportRecord[]; nextCursor: string | null }> {

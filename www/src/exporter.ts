@@ -1,7 +1,7 @@
 // One export: the table to bytes in a Web Worker (rowpress), with the fonts
 // its characters need when the format is PDF.
 
-import { fileName, type Format, type TableData } from "rowpress";
+import { fileName, type Format, type TableData, type Workbook } from "rowpress";
 import type { Grid } from "./table";
 import { exportInWorker } from "rowpress/worker";
 import { fontNeeds, fontsFor } from "./fonts";
@@ -18,14 +18,20 @@ export interface Made {
 
 
 export async function makeFile(
-  table: TableData,
-  grid: Grid,
+  table: TableData | Workbook,
+  grids: Grid[],
   title: string | null,
   format: Format,
   onProgress: (done: number, total: number) => void,
 ): Promise<Made> {
   const started = performance.now();
-  const fonts = format === "pdf" ? await fontsFor(await fontNeeds(grid)) : [];
+  // Every sheet's characters decide the fonts a PDF needs.
+  const all: Grid = {
+    title: table.title,
+    headers: grids.flatMap((g) => [g.title ?? "", ...g.headers]),
+    rows: grids.flatMap((g) => g.rows),
+  };
+  const fonts = format === "pdf" ? await fontsFor(await fontNeeds(all)) : [];
   const warnings: string[] = [];
   const bytes = await exportInWorker(table, {
     format,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvValue, ParseError, parseCsv, parseJson, parseTable, sampleTable, toGrid } from "./table";
+import { csvValue, ParseError, parseCsv, parseJson, parseTable, sampleTable, toGrid, toSheets } from "./table";
 
 describe("pasted tables", () => {
   it("keeps text that would change as a number", () => {
@@ -54,5 +54,21 @@ describe("toGrid", () => {
   it("leaves a table with headers as it is", () => {
     const t = { headers: ["a"], rows: [[1]] };
     expect(toGrid(t)).toBe(t);
+  });
+});
+
+describe("toSheets", () => {
+  it("gives a workbook's sheets their names as the XLSX does, and a table one sheet", () => {
+    const sheets = toSheets({
+      title: "Year",
+      sheets: [
+        { name: "Sales", headers: ["a"], rows: [[1]] },
+        { title: "Costs 2024", columns: [{ header: "Item", key: "item" }], rows: [{ item: "Rent" }] },
+        { headers: ["b"], rows: [] },
+      ],
+    });
+    expect(sheets.map((s) => s.name)).toEqual(["Sales", "Costs 2024", "Sheet3"]);
+    expect(sheets[1].grid.rows).toEqual([["Rent"]]);
+    expect(toSheets({ title: "T", headers: ["a"], rows: [[1]] })).toEqual([{ name: "T", grid: { title: "T", headers: ["a"], rows: [[1]] } }]);
   });
 });

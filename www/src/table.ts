@@ -1,6 +1,6 @@
 // Turning pasted text into a table, and the sample tables.
 
-import type { Cell, TableData } from "rowpress";
+import type { Cell, TableData, Workbook } from "rowpress";
 
 /** A table as the app shows and exports it: headers, and rows of cells. */
 export type Grid = Extract<TableData, { headers: string[] }>;
@@ -23,6 +23,24 @@ export function toGrid(data: TableData): Grid {
         : keys.map((k) => (k !== undefined && Object.prototype.hasOwnProperty.call(row, k) ? (row[k] ?? null) : null)),
     ),
   };
+}
+
+/** One sheet of an artifact, as the app shows it: its tab's name and its grid. */
+export interface Sheet {
+  name: string;
+  grid: Grid;
+}
+
+/**
+ * The sheets of `data`: a workbook's, each named as the XLSX names it when
+ * it has a name or title (else `SheetN`), or a table as the one sheet.
+ */
+export function toSheets(data: TableData | Workbook): Sheet[] {
+  const tables = "sheets" in data ? data.sheets : [data];
+  return tables.map((table, i) => ({
+    name: table.name || table.title || `Sheet${i + 1}`,
+    grid: toGrid(table),
+  }));
 }
 
 /** A pasted table could not be read; says where. */

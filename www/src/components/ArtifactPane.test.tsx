@@ -18,7 +18,7 @@ const artifact = {
   title: "Sales",
   createdAt: "2026-11-25T00:00:00Z",
   data: { headers: ["a"], rows: [["x"], ["y"]] },
-  grid: { headers: ["a"], rows: [["x"], ["y"]] },
+  sheets: [{ name: "Sales", grid: { headers: ["a"], rows: [["x"], ["y"]] } }],
 };
 
 function fakeApi() {
@@ -101,6 +101,34 @@ describe("ArtifactPane", () => {
       "CSV: a value was kept another way: row 2, column 1: text starting with '=' is written with a leading apostrophe, so a spreadsheet shows it rather than running it as a formula (and 1 more).",
     );
     await screen.findByText(/CSV downloaded and uploaded/);
+  });
+
+  it("shows a workbook's sheets as tabs and exports the whole workbook", async () => {
+    const api = fakeApi();
+    vi.spyOn(api, "upload").mockRejectedValue(new NetworkError());
+    const book = {
+      ...artifact,
+      type: "sheet" as const,
+      data: { title: "Book", sheets: [{ name: "Sales", headers: ["a"], rows: [["x"], ["y"]] }, { name: "Costs", headers: ["b", "c"], rows: [["rent", 3]] }] },
+      sheets: [
+        { name: "Sales", grid: { headers: ["a"], rows: [["x"], ["y"]] } },
+        { name: "Costs", grid: { headers: ["b", "c"], rows: [["rent", 3]] } },
+      ],
+    };
+    render(<ArtifactPane api={api} artifact={book} online syncs={0} onQueued={() => {}} />);
+    const tabs = screen.getAllByRole("tab");
+    expect(tabs.map((t) => t.textContent)).toEqual(["Sales", "Costs"]);
+    expect(screen.getByText(/2 sheets · 2 rows × 1 columns/)).toBeTruthy();
+    fireEvent.click(tabs[1]);
+    expect(screen.getByRole("tab", { name: "Costs" }).getAttribute("aria-selected")).toBe("true");
+    expect(screen.getByText(/2 sheets · 1 rows × 2 columns/)).toBeTruthy();
+    expect(screen.getByText("rent")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Export XLSX" }));
+    await waitFor(() => expect(makeFile).toHaveBeenCalledTimes(1));
+    // The workbook goes to the exporter whole, with every sheet's grid (fonts).
+    expect(makeFile.mock.calls[0][0]).toBe(book.data);
+    expect(makeFile.mock.calls[0][1]).toHaveLength(2);
+    finish!();
   });
 
   it("shows an export error as a readable message", async () => {

@@ -47,6 +47,10 @@ export function ArtifactPane({
   const [progress, setProgress] = useState<Partial<Record<Format, [number, number]>>>({});
   const [messages, setMessages] = useState<Message[]>([]);
   const [refresh, setRefresh] = useState(0);
+  // The sheet shown (a workbook has several; a table is one).
+  const [sheet, setSheet] = useState(0);
+  const shown = artifact.sheets[Math.min(sheet, artifact.sheets.length - 1)];
+  const totalRows = artifact.sheets.reduce((n, s) => n + s.grid.rows.length, 0);
 
   const say = useCallback((kind: Message["kind"], text: string, url?: string) => {
     setMessages((m) => [{ id: nextMessage++, kind, text, url }, ...m].slice(0, 5));
@@ -59,11 +63,11 @@ export function ArtifactPane({
     if (runningRef.current.has(format)) return;
     runningRef.current.add(format);
     setRunning(new Set(runningRef.current));
-    const table = artifact.grid;
-    setProgress((p) => ({ ...p, [format]: [0, table.rows.length] }));
+    setProgress((p) => ({ ...p, [format]: [0, totalRows] }));
     const name = format.toUpperCase();
     try {
-      const made = await makeFile(artifact.data, table, artifact.title, format, (done, total) =>
+      const grids = artifact.sheets.map((s) => s.grid);
+      const made = await makeFile(artifact.data, grids, artifact.title, format, (done, total) =>
         setProgress((p) => ({ ...p, [format]: [done, total] })),
       );
       download(made.blob, made.fileName);
@@ -75,7 +79,7 @@ export function ArtifactPane({
         format,
         artifactId: artifact.id,
         durationMs: made.durationMs,
-        rows: table.rows.length,
+        rows: totalRows,
         sizeBytes: made.bytes.length,
         offline,
       });
@@ -125,7 +129,8 @@ export function ArtifactPane({
         <div>
           <h2>{artifact.title ?? "Untitled table"}</h2>
           <p className="note">
-            {artifact.grid.rows.length.toLocaleString("en-US")} rows × {artifact.grid.headers.length} columns
+            {artifact.sheets.length > 1 && `${artifact.sheets.length} sheets · `}
+            {shown.grid.rows.length.toLocaleString("en-US")} rows × {shown.grid.headers.length} columns
             {!online && (
               <span className="offline-badge">
                 <CloudOff size={12} aria-hidden /> offline
@@ -160,7 +165,23 @@ export function ArtifactPane({
           </li>
         ))}
       </ul>
-      <TableRenderer table={artifact.grid} />
+      {artifact.sheets.length > 1 && (
+        <div className="sheet-tabs" role="tablist" aria-label="Sheets">
+          {artifact.sheets.map((s, i) => (
+            <button
+              key={i}
+              type="button"
+              role="tab"
+              className="btn sheet-tab"
+              aria-selected={s === shown}
+              onClick={() => setSheet(i)}
+            >
+              {s.name}
+            </button>
+          ))}
+        </div>
+      )}
+      <TableRenderer key={sheet} table={shown.grid} />
       <ExportHistory api={api} artifactId={artifact.id} refreshKey={refresh + syncs} onError={onHistoryError} />
     </section>
   );
