@@ -56,7 +56,7 @@ pub use rows::{RowSource, StreamedTable, read_row};
 pub use table::{Cell, Link, Table, TableShape};
 pub use typed::{ColumnType, Moment, MomentKind};
 pub use warning::{Exported, MAX_WARNINGS, Warning};
-pub use workbook::Workbook;
+pub use workbook::{Workbook, WorkbookShape};
 
 /// Exports `table` in the format and with the options of `options`.
 ///

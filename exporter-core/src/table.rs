@@ -321,19 +321,7 @@ impl Table {
                     message: err.to_string(),
                 })
         })?;
-        if shape.columns == 0 && shape.rows > 0 {
-            return Err(ExportError::MissingHeaders { rows: shape.rows });
-        }
-        // The first row longer than the headers is the first record length
-        // that passes them: the error `from_json` gives.
-        if let Some(&(row, cells)) = highs.iter().find(|(_, len)| *len > shape.columns) {
-            return Err(ExportError::RowTooLong {
-                row,
-                cells,
-                headers: shape.columns,
-            });
-        }
-        Ok(shape)
+        shape_checked(shape, &highs)
     }
 
     pub(crate) fn check(&self) -> Result<()> {
@@ -664,6 +652,25 @@ impl<R> TableFields<R> {
     }
 }
 
+/// `shape` once its rows are known to fit its headers (`highs`: the row
+/// lengths that passed every earlier one), with the errors `from_json`
+/// gives.
+pub(crate) fn shape_checked(shape: TableShape, highs: &Highs) -> Result<TableShape> {
+    if shape.columns == 0 && shape.rows > 0 {
+        return Err(ExportError::MissingHeaders { rows: shape.rows });
+    }
+    // The first row longer than the headers is the first record length
+    // that passes them: the error `from_json` gives.
+    if let Some(&(row, cells)) = highs.iter().find(|(_, len)| *len > shape.columns) {
+        return Err(ExportError::RowTooLong {
+            row,
+            cells,
+            headers: shape.columns,
+        });
+    }
+    Ok(shape)
+}
+
 /// What [`Table::check_json`] found: a valid table's title and size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableShape {
@@ -678,11 +685,11 @@ pub struct TableShape {
 }
 
 /// Row lengths that pass every earlier one, with their 1-based row.
-type Highs = Vec<(usize, usize)>;
+pub(crate) type Highs = Vec<(usize, usize)>;
 
-struct ShapeVisitor<'a> {
-    found: Found<'a>,
-    max_cells: usize,
+pub(crate) struct ShapeVisitor<'a> {
+    pub(crate) found: Found<'a>,
+    pub(crate) max_cells: usize,
 }
 
 impl<'de> Visitor<'de> for ShapeVisitor<'_> {
@@ -701,25 +708,31 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
                 keys,
             })
         })?;
-        let (rows, cells, highs) = head.rows;
-        Ok((
-            TableShape {
-                title: head.title,
-                columns: head.headers.len(),
-                rows,
-                cells,
-            },
-            highs,
-        ))
+        Ok(head.into_shape())
+    }
+}
+
+impl Head<(usize, usize, Highs)> {
+    /// The shape these fields describe (unchecked), and the row lengths
+    /// that passed every earlier one.
+    pub(crate) fn into_shape(self) -> (TableShape, Highs) {
+        let (rows, cells, highs) = self.rows;
+        let shape = TableShape {
+            title: self.title,
+            columns: self.headers.len(),
+            rows,
+            cells,
+        };
+        (shape, highs)
     }
 }
 
 /// Reads `rows` one at a time into one reused buffer: counts rows and
 /// cells, keeps the record row lengths.
-struct CheckRowsSeed<'a, 'k> {
-    found: Found<'a>,
-    max_cells: usize,
-    keys: Option<&'k Keys>,
+pub(crate) struct CheckRowsSeed<'a, 'k> {
+    pub(crate) found: Found<'a>,
+    pub(crate) max_cells: usize,
+    pub(crate) keys: Option<&'k Keys>,
 }
 
 impl<'de> DeserializeSeed<'de> for CheckRowsSeed<'_, '_> {

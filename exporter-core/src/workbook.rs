@@ -8,7 +8,10 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 use crate::columns::Keys;
 use crate::error::{ExportError, Result};
-use crate::table::{Cell, Found, RowsSeed, Table, TableFields, TableVisitor, fail, without_bom};
+use crate::table::{
+    Cell, CheckRowsSeed, Found, Highs, RowsSeed, ShapeVisitor, Table, TableFields, TableShape,
+    TableVisitor, fail, shape_checked, without_bom,
+};
 
 /// Tables exported together: the sheets of one XLSX file, or the tables,
 /// each starting a page, of one PDF or DOCX.
@@ -87,6 +90,44 @@ impl Workbook {
         Ok(book)
     }
 
+    /// Checks a workbook's (or a table's) JSON as [`Workbook::from_json`]
+    /// reads it, with the same errors, without keeping its rows (as
+    /// [`Table::check_json`] does for a table); stops with
+    /// [`ExportError::TooManyCells`] as soon as the sheets hold more than
+    /// `max_cells` cells together.
+    ///
+    /// # Errors
+    ///
+    /// As [`Workbook::from_json`], and [`ExportError::TooManyCells`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use exporter_core::Workbook;
+    /// let json = r#"{"title": "t", "sheets": [{"headers": ["a"], "rows": [[1], [2]]}, {"headers": ["b"], "rows": [[3]]}]}"#;
+    /// let shape = Workbook::check_json(json, 100)?;
+    /// assert_eq!((shape.title.as_deref(), shape.sheets.len(), shape.sheets[0].rows), (Some("t"), 2, 2));
+    /// assert_eq!(Workbook::check_json(json, 2).unwrap_err().code(), "TOO_MANY_CELLS");
+    /// # Ok::<(), exporter_core::ExportError>(())
+    /// ```
+    pub fn check_json(json: &str, max_cells: usize) -> Result<WorkbookShape> {
+        let found = RefCell::new(None);
+        let mut deserializer = serde_json::Deserializer::from_str(without_bom(json));
+        let parsed = (&mut deserializer)
+            .deserialize_map(BookShapeVisitor {
+                found: &found,
+                max_cells,
+            })
+            .and_then(|shape| deserializer.end().map(|()| shape));
+        parsed.map_err(|err| {
+            found
+                .into_inner()
+                .unwrap_or_else(|| ExportError::InvalidJson {
+                    message: err.to_string(),
+                })
+        })
+    }
+
     /// Reads a workbook (or a table) from any serde deserializer, with the
     /// rules and errors of [`Workbook::from_json`].
     ///
@@ -151,6 +192,19 @@ impl From<Table> for Workbook {
             book: false,
         }
     }
+}
+
+/// What [`Workbook::check_json`] found: a valid workbook's title and the
+/// size of each sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WorkbookShape {
+    /// The workbook's title (a table's, when given a table).
+    pub title: Option<String>,
+    /// Each sheet's title and size.
+    pub sheets: Vec<TableShape>,
+    /// Whether it was a workbook (`sheets`) rather than a table.
+    pub is_workbook: bool,
 }
 
 fn no_sheets() -> ExportError {
@@ -262,5 +316,139 @@ impl<'de> DeserializeSeed<'de> for SheetSeed<'_> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Table, D::Error> {
         d.deserialize_map(TableVisitor { found: self.found })
+    }
+}
+
+/// [`BookVisitor`] without keeping rows, for [`Workbook::check_json`].
+struct BookShapeVisitor<'a> {
+    found: Found<'a>,
+    max_cells: usize,
+}
+
+impl<'de> Visitor<'de> for BookShapeVisitor<'_> {
+    type Value = WorkbookShape;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a workbook object with `sheets`, or a table object with `headers` and `rows`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WorkbookShape, A::Error> {
+        let (found, max_cells) = (self.found, self.max_cells);
+        let mut fields = TableFields::<(usize, usize, Highs)>::default();
+        let mut read_rows = |map: &mut A, keys: Option<&Keys>| {
+            map.next_value_seed(CheckRowsSeed {
+                found,
+                max_cells,
+                keys,
+            })
+        };
+        let mut sheets = None;
+        while let Some(field) = map.next_key::<String>()? {
+            if field == "sheets" {
+                if sheets.is_some() {
+                    return Err(de::Error::custom("duplicate field `sheets`"));
+                }
+                sheets = Some(map.next_value_seed(SheetShapesSeed { found, max_cells })?);
+            } else if !fields.read(&field, &mut map, found, &mut read_rows)? {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        let Some(sheets) = sheets else {
+            let (shape, highs) = fields.finish()?.into_shape();
+            let shape = shape_checked(shape, &highs).map_err(|e| fail(found, e))?;
+            return Ok(WorkbookShape {
+                title: shape.title.clone(),
+                sheets: vec![shape],
+                is_workbook: false,
+            });
+        };
+        if fields.any_table_field() {
+            return Err(fail(
+                found,
+                ExportError::InvalidWorkbook {
+                    message: "a workbook's tables go in `sheets`; give `name`, `headers`, `columns` and `rows` inside each sheet, not beside `sheets`".into(),
+                },
+            ));
+        }
+        if sheets.is_empty() {
+            return Err(fail(found, no_sheets()));
+        }
+        Ok(WorkbookShape {
+            title: fields.take_title(),
+            sheets,
+            is_workbook: true,
+        })
+    }
+}
+
+/// Checks `sheets`, each a table, the cells of all within `max_cells`.
+struct SheetShapesSeed<'a> {
+    found: Found<'a>,
+    max_cells: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for SheetShapesSeed<'_> {
+    type Value = Vec<TableShape>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<TableShape>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SheetShapesSeed<'_> {
+    type Value = Vec<TableShape>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`sheets` as an array of table objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<TableShape>, A::Error> {
+        let found = self.found;
+        let mut left = self.max_cells;
+        let mut sheets = Vec::new();
+        loop {
+            let sheet = sheets.len() + 1;
+            let seed = SheetShapeSeed {
+                found,
+                max_cells: left,
+            };
+            match seq.next_element_seed(seed) {
+                Ok(Some((shape, highs))) => {
+                    let shape = shape_checked(shape, &highs)
+                        .map_err(|e| fail(found, e.in_sheet(sheet, None)))?;
+                    left -= shape.cells;
+                    sheets.push(shape);
+                }
+                Ok(None) => return Ok(sheets),
+                Err(err) => {
+                    let inner = found.borrow_mut().take();
+                    let inner = inner.unwrap_or_else(|| ExportError::InvalidJson {
+                        message: err.to_string(),
+                    });
+                    // The cells are counted across the sheets: no one sheet is at fault.
+                    let error = match inner {
+                        ExportError::TooManyCells { .. } => inner,
+                        other => other.in_sheet(sheet, None),
+                    };
+                    return Err(fail(found, error));
+                }
+            }
+        }
+    }
+}
+
+struct SheetShapeSeed<'a> {
+    found: Found<'a>,
+    max_cells: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for SheetShapeSeed<'_> {
+    type Value = (TableShape, Highs);
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(ShapeVisitor {
+            found: self.found,
+            max_cells: self.max_cells,
+        })
     }
 }
