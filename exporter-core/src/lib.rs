@@ -491,8 +491,7 @@ fn run(
     options.check_common()?;
     let bytes = write(&mut progress)?;
     progress.finish();
-    // A workbook's warnings in the order of its sheets.
-    progress.warnings.list.sort_by_key(|w| w.sheet);
+    progress.warnings.in_sheet_order();
     Ok(Exported {
         bytes,
         warnings: progress.warnings.list,
