@@ -107,6 +107,11 @@ pub(crate) struct Keys {
 }
 
 impl Keys {
+    /// Each key and its 0-based column.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.index.iter().map(|(k, &c)| (k.as_str(), c))
+    }
+
     /// The keys of `columns`; `None` when no column has one.
     ///
     /// # Errors

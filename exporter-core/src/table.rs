@@ -382,6 +382,19 @@ impl Table {
         self.styles.get(column).cloned().unwrap_or_default()
     }
 
+    /// The columns' keys by position (`None` for a column without one),
+    /// when rows may be objects keyed by them (`columns` with keys).
+    pub fn column_keys(&self) -> Option<Vec<Option<String>>> {
+        let keys = self.keys.as_ref()?;
+        let mut by_column = vec![None; self.headers.len()];
+        for (key, column) in keys.iter() {
+            if let Some(slot) = by_column.get_mut(column) {
+                *slot = Some(key.to_owned());
+            }
+        }
+        Some(by_column)
+    }
+
     /// The title, if any.
     pub fn title(&self) -> Option<&str> {
         self.title.as_deref()

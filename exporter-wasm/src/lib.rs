@@ -11,6 +11,8 @@ use exporter_core::{
     Cell, ExportError, ExportOptions, Exported, Format, Location, Margins, Orientation, PageSize,
     RowSource, StreamedTable, Table, Workbook, export_streamed_with_warnings,
 };
+use std::cell::RefCell;
+
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -19,10 +21,90 @@ use wasm_bindgen::prelude::*;
   error.name = 'RowpressError';
   error.code = code;
   return error;
+}
+
+// A block of rows, encoded on the JS side so the block crosses into wasm
+// at once: a tag per cell (0 empty, 1 false, 2 true, 3 number, 4 text,
+// 5 text holding a lone surrogate, which no file can hold, its code in
+// the numbers),
+// the numbers, the texts joined with their UTF-16 lengths, and each row's
+// cell count. A row holding anything else (a Date read as an object, a
+// link, a record with a key no column has, a non-finite number, a hole)
+// is marked to be read apart, with the core's rules and messages.
+export function encodeRows(rows, start, end, keys) {
+  const tags = [];
+  const nums = [];
+  const lens = [];
+  const texts = [];
+  const widths = new Uint32Array(end - start);
+  // The first lone surrogate of a text, or -1 (isWellFormed, where there).
+  const lone = (t) => {
+    if (t.isWellFormed && t.isWellFormed()) return -1;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff) {
+        const d = t.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { i++; continue; }
+        return c;
+      }
+      if (c >= 0xdc00 && c <= 0xdfff) return c;
+    }
+    return -1;
+  };
+  const plain = (v) =>
+    v === null ||
+    typeof v === 'boolean' ||
+    typeof v === 'string' ||
+    (typeof v === 'number' && Number.isFinite(v));
+  for (let r = start; r < end; r++) {
+    const row = rows[r];
+    let cells = null;
+    if (Array.isArray(row)) {
+      cells = row;
+      for (let c = 0; c < row.length; c++) {
+        if (!(c in row) || !plain(row[c])) { cells = null; break; }
+      }
+    } else if (keys !== null && row !== null && typeof row === 'object') {
+      cells = new Array(keys.length);
+      let given = 0;
+      for (let c = 0; c < keys.length; c++) {
+        const k = keys[c];
+        if (k !== null && Object.prototype.hasOwnProperty.call(row, k)) {
+          const v = row[k] === undefined ? null : row[k];
+          if (!plain(v)) { cells = null; break; }
+          cells[c] = v;
+          given++;
+        } else {
+          cells[c] = null;
+        }
+      }
+      if (cells !== null && given !== Object.keys(row).length) cells = null;
+    }
+    if (cells === null) {
+      widths[r - start] = 0xffffffff;
+      continue;
+    }
+    widths[r - start] = cells.length;
+    for (const v of cells) {
+      if (v === null) tags.push(0);
+      else if (v === false) tags.push(1);
+      else if (v === true) tags.push(2);
+      else if (typeof v === 'number') { tags.push(3); nums.push(v); }
+      else {
+        const bad = lone(v);
+        if (bad < 0) { tags.push(4); lens.push(v.length); texts.push(v); }
+        else { tags.push(5); nums.push(bad); }
+      }
+    }
+  }
+  return [Uint8Array.from(tags), Float64Array.from(nums), Uint32Array.from(lens), texts.join(''), widths];
 }")]
 extern "C" {
     #[wasm_bindgen(js_name = rowpressError)]
     fn rowpress_error(code: &str, message: &str) -> JsValue;
+
+    #[wasm_bindgen(js_name = encodeRows)]
+    fn encode_rows(rows: &Array, start: u32, end: u32, keys: &JsValue) -> Array;
 }
 
 /// Installs a panic hook, so that a bug shows a readable message in the
@@ -103,7 +185,7 @@ pub fn export_table(table: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue
         } else {
             PEAK_BYTES_PER_CELL
         };
-        let source = JsRows { head: &head, rows };
+        let source = JsRows::new(&head, rows);
         let cells = source.row_count().saturating_mul(head.column_count());
         reserve(cells.saturating_mul(per_cell));
         let streamed = StreamedTable::new(&head, &source).map_err(core_error)?;
@@ -119,11 +201,112 @@ pub fn export_table(table: JsValue, options: JsValue) -> Result<Vec<u8>, JsValue
     })
 }
 
-/// The rows of a JavaScript table, read one at a time (arrays, or objects
-/// keyed by the head's columns).
+/// The rows of a JavaScript table, read a block at a time (arrays, or
+/// objects keyed by the head's columns): each block crosses into wasm
+/// once, encoded by `encodeRows`, instead of cell by cell through
+/// serde-wasm-bindgen (docs/decisions.md, "One crossing per block").
 struct JsRows<'a> {
     head: &'a Table,
     rows: Array,
+    /// The columns' keys (null where a column has none), when the head
+    /// has `columns`; JS `null` otherwise.
+    keys: JsValue,
+    block: RefCell<Block>,
+}
+
+/// Rows per block: 1,024 rows of 10 cells are ~100 KB of text at most
+/// per crossing in the benchmark's tables.
+const BLOCK_ROWS: usize = 1024;
+
+/// A block of rows as `encodeRows` gave it, with where each row starts.
+#[derive(Default)]
+struct Block {
+    start: usize,
+    tags: Vec<u8>,
+    nums: Vec<f64>,
+    lens: Vec<u32>,
+    text: String,
+    /// Per row: its cell count (`APART` to read it apart), and the index
+    /// of its first tag, number and text, and its text's byte offset.
+    rows: Vec<RowAt>,
+}
+
+#[derive(Clone, Copy)]
+struct RowAt {
+    width: u32,
+    tag: usize,
+    num: usize,
+    len: usize,
+    byte: usize,
+}
+
+/// A row `encodeRows` left to be read apart.
+const APART: u32 = u32::MAX;
+
+impl<'a> JsRows<'a> {
+    fn new(head: &'a Table, rows: Array) -> JsRows<'a> {
+        let keys = match head.column_keys() {
+            Some(keys) => keys
+                .iter()
+                .map(|k| k.as_deref().map_or(JsValue::NULL, JsValue::from_str))
+                .collect::<Array>()
+                .into(),
+            None => JsValue::NULL,
+        };
+        JsRows {
+            head,
+            rows,
+            keys,
+            block: RefCell::new(Block::default()),
+        }
+    }
+
+    /// Encodes the block of rows from `start`.
+    fn load(&self, start: usize, block: &mut Block) {
+        let end = (start + BLOCK_ROWS).min(self.row_count());
+        // Row indices come from row_count, so they fit in u32.
+        #[allow(clippy::cast_possible_truncation)]
+        let parts = encode_rows(&self.rows, start as u32, end as u32, &self.keys);
+        block.start = start;
+        block.tags = Uint8Array::from(parts.get(0)).to_vec();
+        block.nums = js_sys::Float64Array::from(parts.get(1)).to_vec();
+        block.lens = js_sys::Uint32Array::from(parts.get(2)).to_vec();
+        block.text = parts.get(3).as_string().unwrap_or_default();
+        let widths = js_sys::Uint32Array::from(parts.get(4)).to_vec();
+        block.rows.clear();
+        let mut at = RowAt {
+            width: 0,
+            tag: 0,
+            num: 0,
+            len: 0,
+            byte: 0,
+        };
+        let mut chars = block.text.char_indices().peekable();
+        for width in widths {
+            at.width = width;
+            block.rows.push(at);
+            if width == APART {
+                continue;
+            }
+            for &tag in &block.tags[at.tag..at.tag + width as usize] {
+                match tag {
+                    3 | 5 => at.num += 1,
+                    4 => {
+                        // A text's UTF-16 length, walked in UTF-8.
+                        let mut units = block.lens[at.len] as usize;
+                        at.len += 1;
+                        while units > 0 {
+                            let Some((_, c)) = chars.next() else { break };
+                            units = units.saturating_sub(c.len_utf16());
+                        }
+                        at.byte = chars.peek().map_or(block.text.len(), |&(i, _)| i);
+                    }
+                    _ => {}
+                }
+            }
+            at.tag += width as usize;
+        }
+    }
 }
 
 impl RowSource for JsRows<'_> {
@@ -132,11 +315,64 @@ impl RowSource for JsRows<'_> {
     }
 
     fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> exporter_core::Result<()> {
-        // Row indices come from row_count, so they fit in u32.
-        #[allow(clippy::cast_possible_truncation)]
-        let value = self.rows.get(row as u32);
-        self.head
-            .read_body_row(serde_wasm_bindgen::Deserializer::from(value), row, cells)
+        let mut block = self.block.borrow_mut();
+        if row < block.start || row >= block.start + block.rows.len() {
+            self.load(row, &mut block);
+        }
+        let at = block.rows[row - block.start];
+        if at.width == APART {
+            // Row indices come from row_count, so they fit in u32.
+            #[allow(clippy::cast_possible_truncation)]
+            let value = self.rows.get(row as u32);
+            return self.head.read_body_row(
+                serde_wasm_bindgen::Deserializer::from(value),
+                row,
+                cells,
+            );
+        }
+        cells.clear();
+        let (mut num, mut len, mut byte) = (at.num, at.len, at.byte);
+        for &tag in &block.tags[at.tag..at.tag + at.width as usize] {
+            cells.push(match tag {
+                1 => Cell::Bool(false),
+                2 => Cell::Bool(true),
+                3 => {
+                    num += 1;
+                    Cell::Number(block.nums[num - 1])
+                }
+                4 => {
+                    let mut units = block.lens[len] as usize;
+                    len += 1;
+                    let text = &block.text[byte..];
+                    let mut end = 0;
+                    for c in text.chars() {
+                        if units == 0 {
+                            break;
+                        }
+                        units = units.saturating_sub(c.len_utf16());
+                        end += c.len_utf8();
+                    }
+                    byte += end;
+                    Cell::String(text[..end].to_owned())
+                }
+                5 => {
+                    // Converted, it would silently become U+FFFD.
+                    num += 1;
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let code = block.nums[num - 1] as u32;
+                    return Err(ExportError::InvalidCharacter {
+                        location: Location::Cell {
+                            row: row + 1,
+                            column: cells.len() + 1,
+                        },
+                        code,
+                        format: "UTF-8",
+                    });
+                }
+                _ => Cell::Null,
+            });
+        }
+        Ok(())
     }
 }
 
