@@ -52,7 +52,7 @@ pub use infer::{infer_types, table_json};
 pub use names::{file_name, refused_in_file_name};
 pub use numfmt::{NumberFormat, Unsupported};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
-pub use rows::{RowSource, StreamedTable, read_row};
+pub use rows::{JsonRows, RowSource, StreamedTable, read_row};
 pub use table::{Cell, Link, Table, TableShape};
 pub use typed::{ColumnType, Moment, MomentKind};
 pub use warning::{Exported, MAX_WARNINGS, Warning};

@@ -142,6 +142,58 @@ impl<'a> StreamedTable<'a> {
     }
 }
 
+/// A table left in its JSON text, its rows parsed one at a time as they
+/// are written: memory holds the text and a slice per row (16 bytes), not
+/// the cells (the `table-export` program exports XLSX and CSV this way).
+/// Same rules and messages as [`Table::from_json`]; a fault in a row is
+/// found when the row is read.
+///
+/// # Examples
+///
+/// ```
+/// use exporter_core::{export_streamed, ExportOptions, Format, JsonRows, StreamedTable};
+/// let json = r#"{"title": "T", "headers": ["a", "b"], "rows": [["x", 1], ["y", 2]]}"#;
+/// let rows = JsonRows::from_json(json)?;
+/// let table = StreamedTable::new(rows.head(), &rows)?;
+/// let csv = export_streamed(&table, &ExportOptions::new(Format::Csv), &mut |_, _| {})?;
+/// assert_eq!(csv, b"a,b\r\nx,1\r\ny,2\r\n");
+/// # Ok::<(), exporter_core::ExportError>(())
+/// ```
+pub struct JsonRows<'a> {
+    head: Table,
+    rows: Vec<&'a serde_json::value::RawValue>,
+}
+
+impl<'a> JsonRows<'a> {
+    /// Reads the title, headers or columns of `json`, and where each row
+    /// is; checks the JSON's syntax, not the cells.
+    ///
+    /// # Errors
+    ///
+    /// [`ExportError::InvalidJson`] for malformed JSON or a missing field,
+    /// and the errors of the columns.
+    pub fn from_json(json: &'a str) -> Result<JsonRows<'a>> {
+        let (head, rows) = crate::table::head_and_raw_rows(json)?;
+        Ok(JsonRows { head, rows })
+    }
+
+    /// The table's title, headers and columns (without rows).
+    pub fn head(&self) -> &Table {
+        &self.head
+    }
+}
+
+impl RowSource for JsonRows<'_> {
+    fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn read_row(&self, row: usize, cells: &mut Vec<Cell>) -> Result<()> {
+        let mut json = serde_json::Deserializer::from_str(self.rows[row].get());
+        self.head.read_body_row(&mut json, row, cells)
+    }
+}
+
 /// What a writer reads: a [`Table`] in memory or a [`StreamedTable`].
 pub(crate) trait Rows {
     fn title(&self) -> Option<&str>;

@@ -519,6 +519,59 @@ impl<'de> Visitor<'de> for TableVisitor<'_> {
     }
 }
 
+impl<R> Head<R> {
+    /// The fields without their rows (a table's head), and the rows.
+    fn split(self) -> (Head<Vec<Vec<Cell>>>, R) {
+        let rows = self.rows;
+        let head = Head {
+            title: self.title,
+            name: self.name,
+            headers: self.headers,
+            keys: self.keys,
+            styles: self.styles,
+            rows: Vec::new(),
+        };
+        (head, rows)
+    }
+}
+
+/// Reads a table's JSON text into its head (a [`Table`] without rows)
+/// and each row's text, unparsed: for [`JsonRows`](crate::JsonRows).
+pub(crate) fn head_and_raw_rows(json: &str) -> Result<(Table, Vec<&serde_json::value::RawValue>)> {
+    struct RawVisitor<'a> {
+        found: Found<'a>,
+    }
+    impl<'de> Visitor<'de> for RawVisitor<'_> {
+        type Value = (Table, Vec<&'de serde_json::value::RawValue>);
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a table object with `headers` and `rows`")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let head = visit_table(map, self.found, |map, _| map.next_value())?;
+            let (head, rows) = head.split();
+            Ok((head.into_table(), rows))
+        }
+    }
+    let found = RefCell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_str(without_bom(json));
+    let parsed = (&mut deserializer)
+        .deserialize_map(RawVisitor { found: &found })
+        .and_then(|read| deserializer.end().map(|()| read));
+    let (head, rows) = parsed.map_err(|err| {
+        found
+            .into_inner()
+            .unwrap_or_else(|| ExportError::InvalidJson {
+                message: err.to_string(),
+            })
+    })?;
+    if head.headers.is_empty() && !rows.is_empty() {
+        return Err(ExportError::MissingHeaders { rows: rows.len() });
+    }
+    Ok((head, rows))
+}
+
 impl Head<Vec<Vec<Cell>>> {
     /// The table these fields make (unchecked).
     pub(crate) fn into_table(self) -> Table {

@@ -220,3 +220,63 @@ fn values_kept_another_way_are_warnings_and_strict_refuses_them() {
     );
     assert_eq!((code, err.as_str()), (0, ""));
 }
+
+#[test]
+fn xlsx_and_csv_stream_from_the_json_text_with_the_same_bytes_and_errors() {
+    // table-export writes a table to XLSX or CSV from its JSON text, each
+    // row parsed as it is written (JsonRows). The bytes, warnings and
+    // errors are those of the whole table read first.
+    use exporter_core::{ExportOptions, Format, Workbook, export_workbook};
+    let inputs = [
+        // Records by key, typed columns, a link, a warning (2^53+).
+        "{\"title\": \"Typed\", \"columns\": [{\"header\": \"Id\", \"key\": \"id\"}, {\"header\": \"Day\", \"key\": \"day\", \"type\": \"date\", \"format\": \"d mmm yyyy\"}, {\"header\": \"Site\", \"key\": \"site\", \"type\": \"link\"}], \"rows\": [{\"id\": 12345678901234567890, \"day\": \"2024-10-18\", \"site\": \"https://example.com\"}, [\"b\", \"2024-02-29\"], {\"day\": \"not a day\"}]}",
+        // A byte order mark, arrays, text a spreadsheet would run.
+        "\u{FEFF}{\"headers\": [\"a\", \"b\"], \"rows\": [[\"=1+1\", 2.5], [null, true]]}",
+    ];
+    let bad = [
+        (
+            "{\"headers\": [\"a\"], \"rows\": [[1], [{\"x\": 1}]]}",
+            "INVALID_CELL",
+        ),
+        (
+            "{\"headers\": [\"a\"], \"rows\": [[1], [1, 2]]}",
+            "ROW_TOO_LONG",
+        ),
+        (
+            "{\"columns\": [{\"header\": \"A\", \"key\": \"a\"}], \"rows\": [{\"a\": 1}, {\"b\": 2}]}",
+            "UNKNOWN_KEY",
+        ),
+        ("{\"headers\": [], \"rows\": [[1]]}", "MISSING_HEADERS"),
+    ];
+    for format in ["xlsx", "csv"] {
+        let options =
+            ExportOptions::new(format.parse::<Format>().unwrap()).created_at(1_700_000_000);
+        for json in inputs {
+            let (code, out, err) = table_export(
+                &["-", "-f", format, "-o", "-", "--created-at", "1700000000"],
+                Some(json.as_bytes()),
+            );
+            assert_eq!(code, 0, "{err}");
+            let whole =
+                export_workbook(Workbook::from_json(json).unwrap(), &options, &mut |_, _| {})
+                    .unwrap();
+            assert_eq!(out, whole.bytes, "{format}: {json}");
+            let warnings: String = whole
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}\n"))
+                .collect();
+            assert_eq!(err, warnings, "{format}: {json}");
+        }
+        for (json, want) in bad {
+            let (code, out, err) =
+                table_export(&["-", "-f", format, "-o", "-"], Some(json.as_bytes()));
+            let whole = Workbook::from_json(json)
+                .and_then(|b| export_workbook(b, &options, &mut |_, _| {}));
+            let whole = whole.unwrap_err();
+            assert_eq!((code, out.is_empty()), (1, true), "{format}: {json}");
+            assert_eq!(whole.code(), want);
+            assert_eq!(err, format!("error: {whole}\n"), "{format}: {json}");
+        }
+    }
+}
