@@ -424,14 +424,29 @@ fn type_row(
     out: &mut Vec<Cell>,
     warnings: &mut Warnings,
 ) -> Result<()> {
-    out.clear();
+    // The cells of the row before are overwritten in place: a text
+    // column's string reuses its buffer (most of the cost of typing a row
+    // was allocating and freeing copies).
+    out.truncate(cells.len());
     for (c, cell) in cells.iter().enumerate() {
-        out.push(match types.get(c).copied().flatten() {
-            Some(ty) => type_cell(ty, row, c, cell, warnings)?.into_owned(),
-            None => cell.clone(),
-        });
+        let typed = match types.get(c).copied().flatten() {
+            Some(ty) => type_cell(ty, row, c, cell, warnings)?,
+            None => Cow::Borrowed(cell),
+        };
+        match out.get_mut(c) {
+            Some(slot) => assign(slot, typed),
+            None => out.push(typed.into_owned()),
+        }
     }
     Ok(())
+}
+
+/// Sets `slot` to `cell`, reusing the slot's string when both are text.
+fn assign(slot: &mut Cell, cell: Cow<'_, Cell>) {
+    match (slot, cell) {
+        (Cell::String(to), Cow::Borrowed(Cell::String(from))) => to.clone_from(from),
+        (slot, cell) => *slot = cell.into_owned(),
+    }
 }
 
 /// `cell`, at body row `row` and column `c` (0-based), read as `ty`; as

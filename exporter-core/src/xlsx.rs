@@ -256,7 +256,8 @@ impl Styles {
 /// A sheet's links: each cell with one, and each address once (a sheet
 /// relationship, external).
 struct Links {
-    cells: Vec<(String, String)>,
+    /// Each link's 0-based row and column in the sheet, and its address's number.
+    cells: Vec<(u32, u32, u32)>,
     addresses: opc::Hyperlinks,
 }
 
@@ -268,22 +269,33 @@ impl Links {
         }
     }
 
-    fn add(&mut self, cell_ref: &str, url: &str) {
-        let id = self.addresses.id(url);
-        self.cells.push((cell_ref.to_owned(), id));
+    /// A link at 1-based sheet row `row`, 0-based column `column`.
+    fn add(&mut self, row: usize, column: usize, url: &str) {
+        let n = self.addresses.number(url);
+        // Excel's rows, columns and a sheet's links all fit in u32.
+        #[allow(clippy::cast_possible_truncation)]
+        self.cells.push((row as u32, column as u32, n as u32));
     }
 
-    /// `<hyperlinks>`, between the merged cells and the page margins.
-    fn push_hyperlinks(&self, out: &mut Vec<u8>) {
+    /// `<hyperlinks>`, between the merged cells and the page margins;
+    /// `refs` are the columns' letters.
+    fn push_hyperlinks(&self, out: &mut Vec<u8>, refs: &[String]) {
         if self.cells.is_empty() {
             return;
         }
         out.extend_from_slice(b"<hyperlinks>");
-        for (cell_ref, id) in &self.cells {
+        let mut row = itoa::Buffer::new();
+        for &(r, c, n) in &self.cells {
             push(
                 out,
-                &["<hyperlink ref=\"", cell_ref, "\" r:id=\"", id, "\"/>"],
+                &[
+                    "<hyperlink ref=\"",
+                    &refs[c as usize],
+                    row.format(r),
+                    "\" r:id=\"",
+                ],
             );
+            push(out, &[&self.addresses.rid(n as usize), "\"/>"]);
         }
         out.extend_from_slice(b"</hyperlinks>");
     }
@@ -532,7 +544,7 @@ fn write_sheet(
                     Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, xf.text),
                     Cell::Link(link) => {
                         push_string_cell(out, &cell_ref, &link.text, xf.link);
-                        links.add(&cell_ref, &link.url);
+                        links.add(header_row + 1 + row, c, &link.url);
                     }
                     // Computed from its fields; before 1900 it is text
                     // (measure() warned).
@@ -573,7 +585,7 @@ fn write_sheet(
                 push(out, &["<mergeCells count=\"1\"><mergeCell ref=\"A1:", last_col, "1\"/></mergeCells>"]);
             }
         }
-        links.push_hyperlinks(out);
+        links.push_hyperlinks(out, &refs);
         out.extend_from_slice(
             b"<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>",
         );
