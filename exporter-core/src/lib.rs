@@ -206,10 +206,8 @@ pub fn export_workbook(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Exported> {
     let (title, mut sheets, is_book) = workbook.into_parts();
-    if !is_book && sheets.len() == 1 {
-        let table = sheets
-            .pop()
-            .ok_or_else(|| ExportError::internal("a", "no sheet"))?;
+    if !is_book && let Some(table) = sheets.pop() {
+        // A workbook made from a table holds that one table.
         return export_table(table, options, progress);
     }
     let rows = sheets.iter().map(Table::row_count).sum();

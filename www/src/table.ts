@@ -32,8 +32,9 @@ export interface Sheet {
 }
 
 /**
- * The sheets of `data`: a workbook's, each named as the XLSX names it when
- * it has a name or title (else `SheetN`), or a table as the one sheet.
+ * The sheets of `data`: a workbook's, each labelled by its name, else its
+ * title, else `SheetN` (the XLSX's tab may differ where Excel refuses a
+ * character of a title), or a table as the one sheet.
  */
 export function toSheets(data: TableData | Workbook): Sheet[] {
   const tables = "sheets" in data ? data.sheets : [data];
