@@ -102,11 +102,64 @@ function dateCell(date, row, column) {
 }
 
 /**
+ * The first lone UTF-16 surrogate of `text` (JavaScript strings can hold
+ * one, no file can: converted to UTF-8 it would silently become U+FFFD),
+ * or -1.
+ */
+function loneSurrogate(text) {
+  if (typeof text !== "string" || (text.isWellFormed && text.isWellFormed())) return -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return c;
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) return c;
+  }
+  return -1;
+}
+
+/**
+ * Refuses `text` when it holds a lone surrogate, as the core words it;
+ * `where()` names the place (worked out only then).
+ */
+function checkText(text, where) {
+  const code = loneSurrogate(text);
+  if (code >= 0) {
+    const hex = code.toString(16).toUpperCase().padStart(4, "0");
+    throw rowpressError("INVALID_CHARACTER", `${where()}: UTF-8 cannot hold the character U+${hex}; remove it`);
+  }
+}
+
+/** Checks a cell's text (a link's too); `where()` names the cell. */
+function checkCell(value, where) {
+  if (typeof value === "string") checkText(value, where);
+  else if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    checkText(value.text, where);
+    checkText(value.url, where);
+  }
+}
+
+/** Checks the title, name and headers of a table. */
+function checkHead(table) {
+  checkText(table.title, () => "title");
+  checkText(table.name, () => "name");
+  const headers = Array.isArray(table.headers) ? table.headers : Array.isArray(table.columns) ? table.columns.map((c) => c?.header) : [];
+  headers.forEach((h, c) => checkText(h, () => `header of column ${c + 1}`));
+}
+
+/**
  * `table` with its Date cells as date-time cells; itself when it has none.
- * A workbook's sheets each the same way.
+ * A workbook's sheets each the same way. Text holding a lone surrogate is
+ * refused here, naming where (INVALID_CHARACTER), rather than changed.
  */
 export function withDates(table) {
   if (Array.isArray(table.sheets)) {
+    checkText(table.title, () => "title");
     const sheets = table.sheets.map((sheet, i) => {
       if (sheet === null || typeof sheet !== "object") return sheet;
       try {
@@ -118,25 +171,32 @@ export function withDates(table) {
     });
     return sheets.every((sheet, i) => sheet === table.sheets[i]) ? table : { ...table, sheets };
   }
+  checkHead(table);
   const rows = table.rows;
   if (!Array.isArray(rows)) return table;
+  const columnOf = (key) => (Array.isArray(table.columns) ? table.columns.findIndex((c) => c?.key === key) + 1 : 0);
   let out = null;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     let copy = null;
     if (Array.isArray(row)) {
       for (let c = 0; c < row.length; c++) {
-        if (row[c] instanceof Date) {
+        const v = row[c];
+        if (v instanceof Date) {
           copy ??= row.slice();
-          copy[c] = dateCell(row[c], r + 1, c + 1);
+          copy[c] = dateCell(v, r + 1, c + 1);
+        } else if (typeof v === "string" || (v !== null && typeof v === "object")) {
+          checkCell(v, () => `row ${r + 1}, column ${c + 1}`);
         }
       }
     } else if (row !== null && typeof row === "object") {
       for (const key of Object.keys(row)) {
-        if (row[key] instanceof Date) {
+        const v = row[key];
+        if (v instanceof Date) {
           copy ??= { ...row };
-          const column = Array.isArray(table.columns) ? table.columns.findIndex((c) => c?.key === key) + 1 : 0;
-          copy[key] = dateCell(row[key], r + 1, column || JSON.stringify(key));
+          copy[key] = dateCell(v, r + 1, columnOf(key) || JSON.stringify(key));
+        } else if (typeof v === "string" || (v !== null && typeof v === "object")) {
+          checkCell(v, () => `row ${r + 1}, column ${columnOf(key) || JSON.stringify(key)}`);
         }
       }
     }

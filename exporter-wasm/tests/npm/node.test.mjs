@@ -319,6 +319,30 @@ test("a workbook: one worksheet per sheet, Dates in any sheet, faults naming the
   assert.throws(() => exportTable({ sheets: [] }, { format: "pdf" }), (e) => e.code === "INVALID_WORKBOOK");
 });
 
+test("a lone surrogate is refused where it is, never changed into U+FFFD", () => {
+  // JavaScript strings can hold one; UTF-8 cannot, and converting it would
+  // silently write U+FFFD instead.
+  const cases = [
+    [{ headers: ["a"], rows: [["ok"], ["x\ud800y"]] }, "row 2, column 1: UTF-8 cannot hold the character U+D800; remove it"],
+    [{ title: "t\udc00", headers: ["a"], rows: [] }, "title: UTF-8 cannot hold the character U+DC00; remove it"],
+    [{ headers: ["a", "b\ud83d"], rows: [] }, "header of column 2: UTF-8 cannot hold the character U+D83D; remove it"],
+    [{ headers: ["a"], rows: [[{ text: "\ud800", url: "https://example.com" }]] }, "row 1, column 1: UTF-8 cannot hold the character U+D800; remove it"],
+    [
+      { columns: [{ header: "A", key: "a" }, { header: "B", key: "b" }], rows: [{ b: "\udfff" }] },
+      "row 1, column 2: UTF-8 cannot hold the character U+DFFF; remove it",
+    ],
+    [{ sheets: [{ headers: ["a"], rows: [] }, { headers: ["a"], rows: [["\ud800"]] }] }, "sheet 2: row 1, column 1: UTF-8 cannot hold the character U+D800; remove it"],
+  ];
+  for (const [table, message] of cases) {
+    for (const format of ["xlsx", "csv", "pdf"]) {
+      assert.throws(() => exportTable(table, { format }), (e) => e.code === "INVALID_CHARACTER" && e.message === message, `${format}: ${message}`);
+    }
+  }
+  // A pair is one character, kept.
+  const csv = new TextDecoder().decode(exportTable({ headers: ["a"], rows: [["😀 \ud83d\ude00"]] }, { format: "csv" }));
+  assert.equal(csv, "a\r\n😀 😀\r\n");
+});
+
 test("onProgress reports at least every 1% and ends at the total", () => {
   const rows = Array.from({ length: 10_000 }, (_, i) => [`r${i}`, i]);
   for (const format of ["pdf", "docx", "xlsx"]) {
