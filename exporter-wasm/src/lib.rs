@@ -25,16 +25,26 @@ use wasm_bindgen::prelude::*;
 
 // A block of rows, encoded on the JS side so the block crosses into wasm
 // at once: a tag per cell (0 empty, 1 false, 2 true, 3 number, 4 text,
-// 5 text holding a lone surrogate, which no file can hold, its code in
-// the numbers),
-// the numbers, the texts joined with their UTF-16 lengths, and each row's
-// cell count. A row holding anything else (a Date read as an object, a
-// link, a record with a key no column has, a non-finite number, a hole)
-// is marked to be read apart, with the core's rules and messages.
+// 5 text holding a lone surrogate, which no file can hold), the numbers
+// (and each lone surrogate's code), the texts joined with their UTF-16
+// lengths, and each row's cell count. A row holding anything else (a
+// Date read as an object, a link, a record with a key no column has, a
+// non-finite number, a hole) is marked to be read apart, with the core's
+// rules and messages. The typed arrays are kept from block to block (the
+// caller copies them at once): less garbage for the JS heap to collect.
+let tagBuf = new Uint8Array(1 << 14);
+let numBuf = new Float64Array(1 << 12);
+let lenBuf = new Uint32Array(1 << 12);
+const room = (buf, n) => {
+  if (n < buf.length) return buf;
+  const bigger = new buf.constructor(Math.max(n + 1, buf.length * 2));
+  bigger.set(buf);
+  return bigger;
+};
 export function encodeRows(rows, start, end, keys) {
-  const tags = [];
-  const nums = [];
-  const lens = [];
+  let nt = 0;
+  let nn = 0;
+  let nl = 0;
   const texts = [];
   const widths = new Uint32Array(end - start);
   // The first lone surrogate of a text, or -1 (isWellFormed, where there).
@@ -85,19 +95,22 @@ export function encodeRows(rows, start, end, keys) {
       continue;
     }
     widths[r - start] = cells.length;
+    tagBuf = room(tagBuf, nt + cells.length);
+    numBuf = room(numBuf, nn + cells.length);
+    lenBuf = room(lenBuf, nl + cells.length);
     for (const v of cells) {
-      if (v === null) tags.push(0);
-      else if (v === false) tags.push(1);
-      else if (v === true) tags.push(2);
-      else if (typeof v === 'number') { tags.push(3); nums.push(v); }
+      if (v === null) tagBuf[nt++] = 0;
+      else if (v === false) tagBuf[nt++] = 1;
+      else if (v === true) tagBuf[nt++] = 2;
+      else if (typeof v === 'number') { tagBuf[nt++] = 3; numBuf[nn++] = v; }
       else {
         const bad = lone(v);
-        if (bad < 0) { tags.push(4); lens.push(v.length); texts.push(v); }
-        else { tags.push(5); nums.push(bad); }
+        if (bad < 0) { tagBuf[nt++] = 4; lenBuf[nl++] = v.length; texts.push(v); }
+        else { tagBuf[nt++] = 5; numBuf[nn++] = bad; }
       }
     }
   }
-  return [Uint8Array.from(tags), Float64Array.from(nums), Uint32Array.from(lens), texts.join(''), widths];
+  return [tagBuf.subarray(0, nt), numBuf.subarray(0, nn), lenBuf.subarray(0, nl), texts.join(''), widths];
 }")]
 extern "C" {
     #[wasm_bindgen(js_name = rowpressError)]
