@@ -60,13 +60,13 @@ pub(crate) fn write(
     let body_size = plans.first().map_or(FONT_SIZE, |p| p.size);
 
     let mut package = Package::new(FORMAT, 6);
-    package.part("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
-    package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
-    package.part(
-        "docProps/core.xml",
-        &opc::core_properties(book.title, options.created_at),
+    opc::start_package(
+        &mut package,
+        CONTENT_TYPES.as_bytes(),
+        ROOT_RELS,
+        book.title,
+        options.created_at,
     )?;
-    package.part("docProps/app.xml", opc::APP_PROPERTIES.as_bytes())?;
     package.part("word/styles.xml", &styles(body_size))?;
     package.part("word/fontTable.xml", FONT_TABLE.as_bytes())?;
     package.part("word/theme/theme1.xml", opc::THEME.as_bytes())?;

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
+use crate::error::Result;
 use crate::text::{DateTime, push_xml_escaped};
 use crate::xml::Xml;
+use crate::zip_parts::Package;
 
 /// The link addresses of one part, each once, as relationships numbered
 /// after the part's own (`rId{first}` on).
@@ -84,6 +86,22 @@ impl Hyperlinks {
         }
         x.finish()
     }
+}
+
+/// The parts every package starts with: its content types, its root
+/// relationships, and its core and extended properties (`title`, the
+/// creation time).
+pub(crate) fn start_package(
+    package: &mut Package,
+    content_types: &[u8],
+    root_rels: &str,
+    title: Option<&str>,
+    created_at: Option<i64>,
+) -> Result<()> {
+    package.part("[Content_Types].xml", content_types)?;
+    package.part("_rels/.rels", root_rels.as_bytes())?;
+    package.part("docProps/core.xml", &core_properties(title, created_at))?;
+    package.part("docProps/app.xml", APP_PROPERTIES.as_bytes())
 }
 
 /// `docProps/core.xml`: title, creator and, when given, creation time.

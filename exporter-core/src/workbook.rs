@@ -295,16 +295,25 @@ impl<'de> Visitor<'de> for SheetsSeed<'_> {
                     sheets.push(table);
                 }
                 Ok(None) => return Ok(sheets),
-                Err(err) => {
-                    let inner = found.borrow_mut().take();
-                    let inner = inner.unwrap_or_else(|| ExportError::InvalidJson {
-                        message: err.to_string(),
-                    });
-                    return Err(fail(found, inner.in_sheet(sheet, None)));
-                }
+                Err(err) => return Err(sheet_error(found, sheet, &err)),
             }
         }
     }
+}
+
+/// The error reading sheet `sheet` (1-based) failed with: the one its
+/// table's reading recorded (else serde's), said of the sheet.
+fn sheet_error<E: de::Error>(found: Found<'_>, sheet: usize, err: &E) -> E {
+    let inner = found.borrow_mut().take();
+    let inner = inner.unwrap_or_else(|| ExportError::InvalidJson {
+        message: err.to_string(),
+    });
+    let error = match inner {
+        // The cells are counted across the sheets: no one sheet is at fault.
+        ExportError::TooManyCells { .. } => inner,
+        other => other.in_sheet(sheet, None),
+    };
+    fail(found, error)
 }
 
 struct SheetSeed<'a> {
@@ -420,18 +429,7 @@ impl<'de> Visitor<'de> for SheetShapesSeed<'_> {
                     sheets.push(shape);
                 }
                 Ok(None) => return Ok(sheets),
-                Err(err) => {
-                    let inner = found.borrow_mut().take();
-                    let inner = inner.unwrap_or_else(|| ExportError::InvalidJson {
-                        message: err.to_string(),
-                    });
-                    // The cells are counted across the sheets: no one sheet is at fault.
-                    let error = match inner {
-                        ExportError::TooManyCells { .. } => inner,
-                        other => other.in_sheet(sheet, None),
-                    };
-                    return Err(fail(found, error));
-                }
+                Err(err) => return Err(sheet_error(found, sheet, &err)),
             }
         }
     }

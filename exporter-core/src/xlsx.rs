@@ -377,13 +377,13 @@ pub(crate) fn write(
     // Level 1: the sheet XML is repetitive enough that stronger levels buy
     // little size for much time (docs/decisions.md).
     let mut package = Package::new(FORMAT, 1);
-    package.part("[Content_Types].xml", &content_types(sheets))?;
-    package.part("_rels/.rels", ROOT_RELS.as_bytes())?;
-    package.part(
-        "docProps/core.xml",
-        &opc::core_properties(book.title, options.created_at),
+    opc::start_package(
+        &mut package,
+        &content_types(sheets),
+        ROOT_RELS,
+        book.title,
+        options.created_at,
     )?;
-    package.part("docProps/app.xml", opc::APP_PROPERTIES.as_bytes())?;
     package.part("xl/workbook.xml", &workbook(&names, &places))?;
     package.part("xl/_rels/workbook.xml.rels", &workbook_rels(sheets))?;
     package.part("xl/theme/theme1.xml", opc::THEME.as_bytes())?;
