@@ -276,11 +276,7 @@ impl Table {
                 table.check()?;
                 Ok(table)
             }
-            Err(err) => Err(found
-                .into_inner()
-                .unwrap_or_else(|| ExportError::InvalidJson {
-                    message: err.to_string(),
-                })),
+            Err(err) => Err(recorded(&found, &err)),
         }
     }
 
@@ -314,13 +310,7 @@ impl Table {
                 max_cells,
             })
             .and_then(|shape| deserializer.end().map(|()| shape));
-        let (shape, highs) = parsed.map_err(|err| {
-            found
-                .into_inner()
-                .unwrap_or_else(|| ExportError::InvalidJson {
-                    message: err.to_string(),
-                })
-        })?;
+        let (shape, highs) = parsed.map_err(|err| recorded(&found, &err))?;
         shape_checked(shape, &highs)
     }
 
@@ -491,6 +481,17 @@ pub(crate) fn without_bom(json: &str) -> &str {
 
 pub(crate) type Found<'a> = &'a RefCell<Option<ExportError>>;
 
+/// The error a read failed with: the one recorded in `found` (with its
+/// code and where), else serde's message `err` as invalid JSON.
+pub(crate) fn recorded(found: Found<'_>, err: &dyn fmt::Display) -> ExportError {
+    found
+        .borrow_mut()
+        .take()
+        .unwrap_or_else(|| ExportError::InvalidJson {
+            message: err.to_string(),
+        })
+}
+
 /// Records a structured error for [`Table::from_deserializer`] and hands
 /// serde a custom error with the same message.
 pub(crate) fn fail<E: de::Error>(found: Found<'_>, err: ExportError) -> E {
@@ -559,13 +560,7 @@ pub(crate) fn head_and_raw_rows(json: &str) -> Result<(Table, Vec<&serde_json::v
     let parsed = (&mut deserializer)
         .deserialize_map(RawVisitor { found: &found })
         .and_then(|read| deserializer.end().map(|()| read));
-    let (head, rows) = parsed.map_err(|err| {
-        found
-            .into_inner()
-            .unwrap_or_else(|| ExportError::InvalidJson {
-                message: err.to_string(),
-            })
-    })?;
+    let (head, rows) = parsed.map_err(|err| recorded(&found, &err))?;
     if head.headers.is_empty() && !rows.is_empty() {
         return Err(ExportError::MissingHeaders { rows: rows.len() });
     }
@@ -951,13 +946,8 @@ where
         keys,
         cells,
     };
-    seed.deserialize(deserializer).map_err(|err| {
-        found
-            .into_inner()
-            .unwrap_or_else(|| ExportError::InvalidJson {
-                message: err.to_string(),
-            })
-    })
+    seed.deserialize(deserializer)
+        .map_err(|err| recorded(&found, &err))
 }
 
 /// Reads a row's cells into `cells`, so a caller reading many rows can

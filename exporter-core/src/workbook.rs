@@ -9,8 +9,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use crate::columns::Keys;
 use crate::error::{ExportError, Result};
 use crate::table::{
-    Cell, CheckRowsSeed, Found, Highs, RowsSeed, ShapeVisitor, Table, TableFields, TableShape,
-    TableVisitor, fail, shape_checked, without_bom,
+    CheckRowsSeed, Found, Head, Highs, RowsSeed, ShapeVisitor, Table, TableFields, TableShape,
+    TableVisitor, fail, recorded, shape_checked, without_bom,
 };
 
 /// Tables exported together: the sheets of one XLSX file, or the tables,
@@ -119,13 +119,7 @@ impl Workbook {
                 max_cells,
             })
             .and_then(|shape| deserializer.end().map(|()| shape));
-        parsed.map_err(|err| {
-            found
-                .into_inner()
-                .unwrap_or_else(|| ExportError::InvalidJson {
-                    message: err.to_string(),
-                })
-        })
+        parsed.map_err(|err| recorded(&found, &err))
     }
 
     /// Reads a workbook (or a table) from any serde deserializer, with the
@@ -141,13 +135,7 @@ impl Workbook {
     {
         let found = RefCell::new(None);
         let parsed = deserializer.deserialize_map(BookVisitor { found: &found });
-        let book = parsed.map_err(|err| {
-            found
-                .into_inner()
-                .unwrap_or_else(|| ExportError::InvalidJson {
-                    message: err.to_string(),
-                })
-        })?;
+        let book = parsed.map_err(|err| recorded(&found, &err))?;
         if !book.book {
             book.sheets[0].check()?;
         }
@@ -224,42 +212,73 @@ impl<'de> Visitor<'de> for BookVisitor<'_> {
         f.write_str("a workbook object with `sheets`, or a table object with `headers` and `rows`")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Workbook, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Workbook, A::Error> {
         let found = self.found;
-        let mut fields = TableFields::<Vec<Vec<Cell>>>::default();
-        let mut read_rows =
-            |map: &mut A, keys: Option<&Keys>| map.next_value_seed(RowsSeed { found, keys });
-        let mut sheets = None;
-        while let Some(field) = map.next_key::<String>()? {
-            if field == "sheets" {
-                if sheets.is_some() {
-                    return Err(de::Error::custom("duplicate field `sheets`"));
-                }
-                sheets = Some(map.next_value_seed(SheetsSeed { found })?);
-            } else if !fields.read(&field, &mut map, found, &mut read_rows)? {
-                map.next_value::<de::IgnoredAny>()?;
-            }
-        }
-        let Some(sheets) = sheets else {
-            return Ok(Workbook::from(fields.finish()?.into_table()));
-        };
-        if fields.any_table_field() {
-            return Err(fail(
-                found,
-                ExportError::InvalidWorkbook {
-                    message: "a workbook's tables go in `sheets`; give `name`, `headers`, `columns` and `rows` inside each sheet, not beside `sheets`".into(),
-                },
-            ));
-        }
-        if sheets.is_empty() {
-            return Err(fail(found, no_sheets()));
-        }
-        Ok(Workbook {
-            title: fields.take_title(),
-            sheets,
-            book: true,
+        let read = visit_book(
+            map,
+            found,
+            |map, keys| map.next_value_seed(RowsSeed { found, keys }),
+            |map| map.next_value_seed(SheetsSeed { found }),
+        )?;
+        Ok(match read {
+            BookFields::Table(head) => Workbook::from(head.into_table()),
+            BookFields::Book(title, sheets) => Workbook {
+                title,
+                sheets,
+                book: true,
+            },
         })
     }
+}
+
+/// What a workbook object's fields were.
+enum BookFields<R, S> {
+    /// A table's (no `sheets`): its head and rows as `read_rows` read them.
+    Table(Head<R>),
+    /// A workbook's title and sheets (at least one).
+    Book(Option<String>, Vec<S>),
+}
+
+/// Reads the fields of a workbook object, or of a table given instead:
+/// `sheets` through `read_sheets`, a table's fields as
+/// [`Table::from_json`] reads them (its rows through `read_rows`). A
+/// table's fields beside `sheets`, or no sheet in it, is an error.
+fn visit_book<'de, A, R, S>(
+    mut map: A,
+    found: Found<'_>,
+    mut read_rows: impl FnMut(&mut A, Option<&Keys>) -> Result<R, A::Error>,
+    mut read_sheets: impl FnMut(&mut A) -> Result<Vec<S>, A::Error>,
+) -> Result<BookFields<R, S>, A::Error>
+where
+    A: MapAccess<'de>,
+{
+    let mut fields = TableFields::<R>::default();
+    let mut sheets = None;
+    while let Some(field) = map.next_key::<String>()? {
+        if field == "sheets" {
+            if sheets.is_some() {
+                return Err(de::Error::custom("duplicate field `sheets`"));
+            }
+            sheets = Some(read_sheets(&mut map)?);
+        } else if !fields.read(&field, &mut map, found, &mut read_rows)? {
+            map.next_value::<de::IgnoredAny>()?;
+        }
+    }
+    let Some(sheets) = sheets else {
+        return Ok(BookFields::Table(fields.finish()?));
+    };
+    if fields.any_table_field() {
+        return Err(fail(
+            found,
+            ExportError::InvalidWorkbook {
+                message: "a workbook's tables go in `sheets`; give `name`, `headers`, `columns` and `rows` inside each sheet, not beside `sheets`".into(),
+            },
+        ));
+    }
+    if sheets.is_empty() {
+        return Err(fail(found, no_sheets()));
+    }
+    Ok(BookFields::Book(fields.take_title(), sheets))
 }
 
 /// Reads `sheets`, each a table; an error names its sheet.
@@ -304,13 +323,9 @@ impl<'de> Visitor<'de> for SheetsSeed<'_> {
 /// The error reading sheet `sheet` (1-based) failed with: the one its
 /// table's reading recorded (else serde's), said of the sheet.
 fn sheet_error<E: de::Error>(found: Found<'_>, sheet: usize, err: &E) -> E {
-    let inner = found.borrow_mut().take();
-    let inner = inner.unwrap_or_else(|| ExportError::InvalidJson {
-        message: err.to_string(),
-    });
-    let error = match inner {
+    let error = match recorded(found, err) {
         // The cells are counted across the sheets: no one sheet is at fault.
-        ExportError::TooManyCells { .. } => inner,
+        inner @ ExportError::TooManyCells { .. } => inner,
         other => other.in_sheet(sheet, None),
     };
     fail(found, error)
@@ -341,51 +356,35 @@ impl<'de> Visitor<'de> for BookShapeVisitor<'_> {
         f.write_str("a workbook object with `sheets`, or a table object with `headers` and `rows`")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WorkbookShape, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WorkbookShape, A::Error> {
         let (found, max_cells) = (self.found, self.max_cells);
-        let mut fields = TableFields::<(usize, usize, Highs)>::default();
-        let mut read_rows = |map: &mut A, keys: Option<&Keys>| {
-            map.next_value_seed(CheckRowsSeed {
-                found,
-                max_cells,
-                keys,
-            })
-        };
-        let mut sheets = None;
-        while let Some(field) = map.next_key::<String>()? {
-            if field == "sheets" {
-                if sheets.is_some() {
-                    return Err(de::Error::custom("duplicate field `sheets`"));
+        let read = visit_book(
+            map,
+            found,
+            |map, keys| {
+                map.next_value_seed(CheckRowsSeed {
+                    found,
+                    max_cells,
+                    keys,
+                })
+            },
+            |map| map.next_value_seed(SheetShapesSeed { found, max_cells }),
+        )?;
+        Ok(match read {
+            BookFields::Table(head) => {
+                let (shape, highs) = head.into_shape();
+                let shape = shape_checked(shape, &highs).map_err(|e| fail(found, e))?;
+                WorkbookShape {
+                    title: shape.title.clone(),
+                    sheets: vec![shape],
+                    is_workbook: false,
                 }
-                sheets = Some(map.next_value_seed(SheetShapesSeed { found, max_cells })?);
-            } else if !fields.read(&field, &mut map, found, &mut read_rows)? {
-                map.next_value::<de::IgnoredAny>()?;
             }
-        }
-        let Some(sheets) = sheets else {
-            let (shape, highs) = fields.finish()?.into_shape();
-            let shape = shape_checked(shape, &highs).map_err(|e| fail(found, e))?;
-            return Ok(WorkbookShape {
-                title: shape.title.clone(),
-                sheets: vec![shape],
-                is_workbook: false,
-            });
-        };
-        if fields.any_table_field() {
-            return Err(fail(
-                found,
-                ExportError::InvalidWorkbook {
-                    message: "a workbook's tables go in `sheets`; give `name`, `headers`, `columns` and `rows` inside each sheet, not beside `sheets`".into(),
-                },
-            ));
-        }
-        if sheets.is_empty() {
-            return Err(fail(found, no_sheets()));
-        }
-        Ok(WorkbookShape {
-            title: fields.take_title(),
-            sheets,
-            is_workbook: true,
+            BookFields::Book(title, sheets) => WorkbookShape {
+                title,
+                sheets,
+                is_workbook: true,
+            },
         })
     }
 }
