@@ -237,7 +237,8 @@ struct Block {
     start: usize,
     tags: Vec<u8>,
     nums: Vec<f64>,
-    lens: Vec<u32>,
+    /// Each text's length in UTF-8 bytes.
+    lens: Vec<usize>,
     text: String,
     /// Per row: its cell count (`APART` to read it apart), and the index
     /// of its first tag, number and text, and its text's byte offset.
@@ -283,8 +284,20 @@ impl<'a> JsRows<'a> {
         block.start = start;
         block.tags = Uint8Array::from(parts.get(0)).to_vec();
         block.nums = js_sys::Float64Array::from(parts.get(1)).to_vec();
-        block.lens = js_sys::Uint32Array::from(parts.get(2)).to_vec();
         block.text = parts.get(3).as_string().unwrap_or_default();
+        // The texts' UTF-16 lengths as UTF-8 byte lengths, the text walked
+        // once: rows then slice it directly.
+        let mut chars = block.text.chars();
+        block.lens.clear();
+        for units in js_sys::Uint32Array::from(parts.get(2)).to_vec() {
+            let (mut units, mut bytes) = (units as usize, 0);
+            while units > 0 {
+                let Some(c) = chars.next() else { break };
+                units = units.saturating_sub(c.len_utf16());
+                bytes += c.len_utf8();
+            }
+            block.lens.push(bytes);
+        }
         let widths = js_sys::Uint32Array::from(parts.get(4)).to_vec();
         block.rows.clear();
         let mut at = RowAt {
@@ -294,7 +307,6 @@ impl<'a> JsRows<'a> {
             len: 0,
             byte: 0,
         };
-        let mut chars = block.text.char_indices().peekable();
         for width in widths {
             at.width = width;
             block.rows.push(at);
@@ -305,14 +317,8 @@ impl<'a> JsRows<'a> {
                 match tag {
                     3 | 5 => at.num += 1,
                     4 => {
-                        // A text's UTF-16 length, walked in UTF-8.
-                        let mut units = block.lens[at.len] as usize;
+                        at.byte += block.lens[at.len];
                         at.len += 1;
-                        while units > 0 {
-                            let Some((_, c)) = chars.next() else { break };
-                            units = units.saturating_sub(c.len_utf16());
-                        }
-                        at.byte = chars.peek().map_or(block.text.len(), |&(i, _)| i);
                     }
                     _ => {}
                 }
@@ -354,19 +360,10 @@ impl RowSource for JsRows<'_> {
                     Cell::Number(block.nums[num - 1])
                 }
                 4 => {
-                    let mut units = block.lens[len] as usize;
+                    let text = &block.text[byte..byte + block.lens[len]];
+                    byte += text.len();
                     len += 1;
-                    let text = &block.text[byte..];
-                    let mut end = 0;
-                    for c in text.chars() {
-                        if units == 0 {
-                            break;
-                        }
-                        units = units.saturating_sub(c.len_utf16());
-                        end += c.len_utf8();
-                    }
-                    byte += end;
-                    Cell::String(text[..end].to_owned())
+                    Cell::String(text.to_owned())
                 }
                 5 => {
                     // Converted, it would silently become U+FFFD.
