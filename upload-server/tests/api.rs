@@ -133,9 +133,7 @@ async fn upload_list_download_delete(backend: Backend) {
         assert_eq!(body["sizeBytes"], bytes.len());
         assert_eq!(body["format"], format.extension());
         let url = body["url"].as_str().unwrap();
-        let (status, headers, got) = s
-            .call(Request::get(path_of(url)).body(Body::empty()).unwrap())
-            .await;
+        let (status, headers, got) = s.download(url).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(got, bytes);
         assert_eq!(headers[header::CONTENT_TYPE], format.mime_type());
@@ -235,12 +233,7 @@ async fn upload_list_download_delete(backend: Backend) {
         .0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(
-        s.call(Request::get(path_of(&url)).body(Body::empty()).unwrap())
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(s.download(&url).await.0, StatusCode::NOT_FOUND);
     let key = format!("exports/alice/{}.pdf", ids[0]);
     assert!(!s.dir.join("files").join(key).exists(), "the file is gone");
     s.finish().await;
@@ -407,13 +400,7 @@ async fn server_renders(backend: Backend) {
     for format in ["pdf", "docx", "xlsx"] {
         let (status, body) = s.render("alice", &artifact, format).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        let (_, _, bytes) = s
-            .call(
-                Request::get(path_of(body["url"].as_str().unwrap()))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let (_, _, bytes) = s.download(body["url"].as_str().unwrap()).await;
         upload_server::validate::check(format.parse().unwrap(), &bytes).unwrap();
     }
     let (status, _) = s.render("bob", &artifact, "pdf").await;
@@ -1766,13 +1753,7 @@ async fn sheet_artifacts_hold_workbooks(backend: Backend) {
     for format in ["xlsx", "pdf", "docx"] {
         let (status, export) = s.render("alice", &id, format).await;
         assert_eq!(status, StatusCode::CREATED, "{export}");
-        let (_, _, bytes) = s
-            .call(
-                Request::get(path_of(export["url"].as_str().unwrap()))
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let (_, _, bytes) = s.download(export["url"].as_str().unwrap()).await;
         upload_server::validate::check(format.parse().unwrap(), &bytes).unwrap();
         if format == "xlsx" {
             let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();

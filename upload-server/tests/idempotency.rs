@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use upload_server::storage::{LocalStorage, Object, Storage};
 
 mod common;
-use common::app::{Backend, Server, TABLE, file, path_of, server};
+use common::app::{Backend, Server, TABLE, file, server};
 use common::process::files;
 
 on_both!(
@@ -162,13 +162,7 @@ async fn a_failed_attempt_is_retried_with_the_same_key(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["status"], "completed");
-    let (_, _, got) = s
-        .call(
-            Request::get(path_of(body["url"].as_str().unwrap()))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (_, _, got) = s.download(body["url"].as_str().unwrap()).await;
     assert_eq!(sha(&got), sha(&pdf));
     assert_eq!(key_rows(&s, "k-1").await, 1, "one row holds the key");
     // And again: the completed one, replayed.

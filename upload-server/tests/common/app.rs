@@ -163,6 +163,12 @@ impl Server {
             .await
     }
 
+    /// `GET` of a download URL the server gave (its path, through the router).
+    pub async fn download(&self, url: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        self.call(Request::get(path_of(url)).body(Body::empty()).unwrap())
+            .await
+    }
+
     /// `POST /api/artifacts/export`: `user` has the server render
     /// `artifact` as `format`.
     pub async fn render(&self, user: &str, artifact: &str, format: &str) -> (StatusCode, Value) {
