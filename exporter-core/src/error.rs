@@ -324,6 +324,15 @@ impl ExportError {
         }
     }
 
+    /// This error, said of sheet `sheet` when there is one (a workbook's
+    /// sheets are numbered, a table's one sheet is not).
+    pub(crate) fn in_sheet_if(self, sheet: Option<usize>, name: Option<&str>) -> ExportError {
+        match sheet {
+            Some(n) => self.in_sheet(n, name),
+            None => self,
+        }
+    }
+
     pub(crate) fn internal(format: &'static str, err: impl fmt::Display) -> Self {
         ExportError::Internal {
             format,

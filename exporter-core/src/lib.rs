@@ -304,10 +304,7 @@ impl<'a, T: ?Sized> Book<'a, T> {
 
     /// `err` said of sheet `i`, in a workbook.
     pub(crate) fn in_sheet(&self, i: usize, err: ExportError) -> ExportError {
-        match self.number(i) {
-            Some(n) => err.in_sheet(n, self.sheets[i].name),
-            None => err,
-        }
+        err.in_sheet_if(self.number(i), self.sheets[i].name)
     }
 
     /// The same book over other rows (`rows(i, sheet)` for sheet `i`).
@@ -419,10 +416,7 @@ fn lay_out(
         let sheet = numbered.then_some(i + 1);
         progress.warnings.sheet = sheet;
         let name = table.name().map(str::to_owned);
-        let wrap = |e: ExportError| match sheet {
-            Some(n) => e.in_sheet(n, name.as_deref()),
-            None => e,
-        };
+        let wrap = |e: ExportError| e.in_sheet_if(sheet, name.as_deref());
         typed::warn_of_formats(table.as_ref(), &mut progress.warnings).map_err(wrap)?;
         typed.push(typed::typed_table(table, &mut progress.warnings).map_err(wrap)?);
     }
