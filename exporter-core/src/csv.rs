@@ -31,7 +31,7 @@ pub(crate) fn write(
     let Some(sheet) = book.sheets.first() else {
         return Err(ExportError::internal("CSV", "a book without sheets"));
     };
-    book.start(0, 0, progress);
+    book.start(0, progress);
     write_table(sheet.rows, options, progress).map_err(|e| book.in_sheet(0, e))
 }
 

@@ -40,7 +40,7 @@ pub(crate) fn write(
     // Every sheet is checked and planned before anything is written.
     let mut plans = Vec::with_capacity(book.sheets.len());
     for (i, sheet) in book.sheets.iter().enumerate() {
-        book.start(i, 0, progress);
+        book.start(i, progress);
         let table = sheet.rows;
         let checked = if table.column_count() > MAX_COLUMNS {
             Err(ExportError::TooManyColumns {
@@ -79,12 +79,10 @@ pub(crate) fn write(
         out.extend_from_slice(
             format!("<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>").as_bytes(),
         );
-        let mut rows_before = 0;
         for (i, (sheet, plan)) in book.sheets.iter().zip(&plans).enumerate() {
-            book.start(i, rows_before, progress);
+            book.start(i, progress);
             let runs = Runs::sized((plan.size != body_size).then_some(plan.size));
             write_sheet(w, sheet, plan, &runs, &mut links, progress)?;
-            rows_before += sheet.rows.row_count();
             // Each sheet is a section: it starts a page, in its own
             // orientation; the body's last section properties close the
             // last.

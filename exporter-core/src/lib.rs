@@ -251,6 +251,15 @@ impl<T: ?Sized> Sheet<'_, T> {
     }
 }
 
+impl<T: rows::Rows + ?Sized> Book<'_, T> {
+    /// Starts sheet `i` for `progress`: its rows count after those of the
+    /// sheets before it, its warnings name it.
+    pub(crate) fn start(&self, i: usize, progress: &mut Progress<'_>) {
+        progress.offset = self.sheets[..i].iter().map(|s| s.rows.row_count()).sum();
+        progress.warnings.sheet = self.number(i);
+    }
+}
+
 impl<'a, T: rows::Rows> Book<'a, T> {
     /// A table as a book of one sheet, titled as the options say.
     fn of_table(table: &'a T, options: &'a ExportOptions) -> Self {
@@ -326,13 +335,6 @@ impl<'a, T: ?Sized> Book<'a, T> {
                 .collect(),
             numbered: self.numbered,
         }
-    }
-
-    /// Starts sheet `i` for `progress`: its rows count after the sheets'
-    /// before it, its warnings name it.
-    pub(crate) fn start(&self, i: usize, rows_before: usize, progress: &mut Progress<'_>) {
-        progress.offset = rows_before;
-        progress.warnings.sheet = self.number(i);
     }
 }
 

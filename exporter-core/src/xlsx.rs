@@ -388,12 +388,10 @@ pub(crate) fn write(
     package.part("xl/_rels/workbook.xml.rels", &workbook_rels(sheets))?;
     package.part("xl/theme/theme1.xml", opc::THEME.as_bytes())?;
     let mut styles = Styles::new();
-    let mut rows_before = 0;
     for (i, sheet) in book.sheets.iter().enumerate() {
-        book.start(i, rows_before, progress);
+        book.start(i, progress);
         write_sheet(&mut package, i, sheet, &places[i], &mut styles, progress)
             .map_err(|e| book.in_sheet(i, e))?;
-        rows_before += sheet.rows.row_count();
     }
     progress.warnings.sheet = None;
     // Written after the sheets, which asked for the formats they use.

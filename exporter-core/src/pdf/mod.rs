@@ -85,9 +85,8 @@ pub(crate) fn write(
     // Each sheet's first page, for the outline.
     let mut starts = Vec::with_capacity(plans.len());
     let mut pages_before = 0;
-    let mut rows_before = 0;
     for (i, (plan, sheet)) in plans.iter().zip(&book.sheets).enumerate() {
-        book.start(i, rows_before, progress);
+        book.start(i, progress);
         starts.push(pages_before);
         let mut painter = draw::Painter::new(plan, sheet.rows, &mut chain);
         painter.pages_before = pages_before;
@@ -125,7 +124,6 @@ pub(crate) fn write(
             }
         }
         pages_before += plan.pages.len();
-        rows_before += sheet.rows.row_count();
     }
     progress.warnings.sheet = None;
     let title = book.title;
