@@ -788,39 +788,35 @@ fn warn_of(cell: &Cell, row: usize, column: usize, warnings: &mut Warnings) -> R
     )
 }
 
-/// The worksheet name: the caller's, checked against Excel's rules, or one
-/// made from the title within them.
-pub(crate) fn sheet_name(explicit: Option<&str>, title: Option<&str>) -> Result<String> {
-    if let Some(name) = explicit {
-        let refuse = |reason: &str| ExportError::InvalidSheetName {
-            name: name.to_owned(),
-            reason: reason.to_owned(),
-        };
-        if name.trim().is_empty() {
-            return Err(refuse("is empty"));
-        }
-        if name.encode_utf16().count() > MAX_SHEET_NAME {
-            return Err(refuse("is longer than Excel's 31 characters"));
-        }
-        if let Some(c) = name.chars().find(|c| "[]:*?/\\".contains(*c)) {
-            return Err(refuse(&format!(
-                "contains {c:?}, which Excel does not allow in sheet names"
-            )));
-        }
-        if name.starts_with('\'') || name.ends_with('\'') {
-            return Err(refuse(
-                "starts or ends with an apostrophe, which Excel does not allow",
-            ));
-        }
-        if name.eq_ignore_ascii_case("history") {
-            return Err(refuse("is reserved by Excel"));
-        }
-        if name.chars().any(|c| c.is_control() || !is_xml_char(c)) {
-            return Err(refuse("contains a control character"));
-        }
-        return Ok(name.to_owned());
+/// A sheet name the caller gave, checked against Excel's rules.
+fn checked_sheet_name(name: &str) -> Result<String> {
+    let refuse = |reason: &str| ExportError::InvalidSheetName {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if name.trim().is_empty() {
+        return Err(refuse("is empty"));
     }
-    Ok(derived_sheet_name(title).unwrap_or_else(|| "Sheet1".to_owned()))
+    if name.encode_utf16().count() > MAX_SHEET_NAME {
+        return Err(refuse("is longer than Excel's 31 characters"));
+    }
+    if let Some(c) = name.chars().find(|c| "[]:*?/\\".contains(*c)) {
+        return Err(refuse(&format!(
+            "contains {c:?}, which Excel does not allow in sheet names"
+        )));
+    }
+    if name.starts_with('\'') || name.ends_with('\'') {
+        return Err(refuse(
+            "starts or ends with an apostrophe, which Excel does not allow",
+        ));
+    }
+    if name.eq_ignore_ascii_case("history") {
+        return Err(refuse("is reserved by Excel"));
+    }
+    if name.chars().any(|c| c.is_control() || !is_xml_char(c)) {
+        return Err(refuse("contains a control character"));
+    }
+    Ok(name.to_owned())
 }
 
 /// A sheet name made from `title` within Excel's rules: its allowed
@@ -857,7 +853,7 @@ fn sheet_names(book: &Book<'_, dyn Rows + '_>) -> Result<Vec<String>> {
             names.push(None);
             continue;
         };
-        let name = sheet_name(Some(asked), None).map_err(|e| book.in_sheet(i, e))?;
+        let name = checked_sheet_name(asked).map_err(|e| book.in_sheet(i, e))?;
         if let Some(&j) = taken.get(&fold(&name)) {
             let reason = format!(
                 "is also the name of sheet {}; Excel needs each sheet's name to differ, ignoring case",
@@ -1122,21 +1118,34 @@ mod tests {
 
     #[test]
     fn sheet_names_follow_excel_rules() {
+        // The name of a table's one sheet, made from its title.
+        let name = |title: Option<&str>| {
+            let table = crate::Table::new(vec!["a".into()], vec![]).unwrap();
+            let table = match title {
+                Some(t) => table.with_title(t),
+                None => table,
+            };
+            let options = ExportOptions::new(crate::Format::Xlsx);
+            let book = Book::of_table(&table, &options);
+            sheet_names(&book.map(|_, s| s.rows as &dyn Rows))
+                .unwrap()
+                .remove(0)
+        };
         assert_eq!(
-            sheet_name(None, Some("Q3: sales/returns [draft]")).unwrap(),
+            name(Some("Q3: sales/returns [draft]")),
             "Q3  sales returns  draft"
         );
-        assert_eq!(sheet_name(None, None).unwrap(), "Sheet1");
-        assert_eq!(sheet_name(None, Some("'History'")).unwrap(), "Sheet1");
-        assert_eq!(sheet_name(None, Some(&"x".repeat(40))).unwrap().len(), 31);
-        let err = sheet_name(Some("a/b"), None).unwrap_err();
+        assert_eq!(name(None), "Sheet1");
+        assert_eq!(name(Some("'History'")), "Sheet1");
+        assert_eq!(name(Some(&"x".repeat(40))).len(), 31);
+        let err = checked_sheet_name("a/b").unwrap_err();
         assert_eq!(
             err.to_string(),
             "sheet name \"a/b\" contains '/', which Excel does not allow in sheet names"
         );
         assert_eq!(err.code(), "INVALID_SHEET_NAME");
-        assert!(sheet_name(Some(&"y".repeat(32)), None).is_err());
-        assert!(sheet_name(Some("History"), None).is_err());
+        assert!(checked_sheet_name(&"y".repeat(32)).is_err());
+        assert!(checked_sheet_name("History").is_err());
     }
 
     #[test]
