@@ -301,16 +301,12 @@ impl Table {
     /// # Ok::<(), exporter_core::ExportError>(())
     /// ```
     pub fn check_json(json: &str, max_cells: usize) -> Result<TableShape> {
-        let json = without_bom(json);
         let found = RefCell::new(None);
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let parsed = (&mut deserializer)
-            .deserialize_map(ShapeVisitor {
-                found: &found,
-                max_cells,
-            })
-            .and_then(|shape| deserializer.end().map(|()| shape));
-        let (shape, highs) = parsed.map_err(|err| recorded(&found, &err))?;
+        let visitor = ShapeVisitor {
+            found: &found,
+            max_cells,
+        };
+        let (shape, highs) = read_object(json, &found, visitor)?;
         shape_checked(shape, &highs)
     }
 
@@ -481,6 +477,20 @@ pub(crate) fn without_bom(json: &str) -> &str {
 
 pub(crate) type Found<'a> = &'a RefCell<Option<ExportError>>;
 
+/// Reads the JSON object `json` (a byte order mark ignored) through
+/// `visitor`, which records its errors in `found`; nothing may follow it.
+pub(crate) fn read_object<'de, V: Visitor<'de>>(
+    json: &'de str,
+    found: Found<'_>,
+    visitor: V,
+) -> Result<V::Value> {
+    let mut deserializer = serde_json::Deserializer::from_str(without_bom(json));
+    (&mut deserializer)
+        .deserialize_map(visitor)
+        .and_then(|read| deserializer.end().map(|()| read))
+        .map_err(|err| recorded(found, &err))
+}
+
 /// The error a read failed with: the one recorded in `found` (with its
 /// code and where), else serde's message `err` as invalid JSON.
 pub(crate) fn recorded(found: Found<'_>, err: &dyn fmt::Display) -> ExportError {
@@ -556,11 +566,7 @@ pub(crate) fn head_and_raw_rows(json: &str) -> Result<(Table, Vec<&serde_json::v
         }
     }
     let found = RefCell::new(None);
-    let mut deserializer = serde_json::Deserializer::from_str(without_bom(json));
-    let parsed = (&mut deserializer)
-        .deserialize_map(RawVisitor { found: &found })
-        .and_then(|read| deserializer.end().map(|()| read));
-    let (head, rows) = parsed.map_err(|err| recorded(&found, &err))?;
+    let (head, rows) = read_object(json, &found, RawVisitor { found: &found })?;
     if head.headers.is_empty() && !rows.is_empty() {
         return Err(ExportError::MissingHeaders { rows: rows.len() });
     }

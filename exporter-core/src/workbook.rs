@@ -10,7 +10,7 @@ use crate::columns::Keys;
 use crate::error::{ExportError, Result};
 use crate::table::{
     CheckRowsSeed, Found, Head, Highs, RowsSeed, ShapeVisitor, Table, TableFields, TableShape,
-    TableVisitor, fail, recorded, shape_checked, without_bom,
+    TableVisitor, fail, read_object, recorded, shape_checked, without_bom,
 };
 
 /// Tables exported together: the sheets of one XLSX file, or the tables,
@@ -112,14 +112,11 @@ impl Workbook {
     /// ```
     pub fn check_json(json: &str, max_cells: usize) -> Result<WorkbookShape> {
         let found = RefCell::new(None);
-        let mut deserializer = serde_json::Deserializer::from_str(without_bom(json));
-        let parsed = (&mut deserializer)
-            .deserialize_map(BookShapeVisitor {
-                found: &found,
-                max_cells,
-            })
-            .and_then(|shape| deserializer.end().map(|()| shape));
-        parsed.map_err(|err| recorded(&found, &err))
+        let visitor = BookShapeVisitor {
+            found: &found,
+            max_cells,
+        };
+        read_object(json, &found, visitor)
     }
 
     /// Reads a workbook (or a table) from any serde deserializer, with the
