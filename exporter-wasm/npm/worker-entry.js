@@ -1,14 +1,9 @@
 // The module Web Worker behind exportInWorker: gathers a table (or a
-// workbook's tables) sent in chunks, exports it, posts progress and warnings, then the bytes
-// (transferred).
+// workbook's tables) sent in chunks, exports it, posts progress and
+// warnings, then the bytes (transferred).
 import init, * as wasm from "./web/rowpress.js";
-import { makeExportTable } from "./common.js";
 
-let loaded = false;
-const loading = init().then(() => {
-  loaded = true;
-});
-const exportTable = makeExportTable(wasm, () => loaded);
+const loading = init();
 const jobs = new Map();
 
 self.onmessage = async (event) => {
@@ -32,7 +27,9 @@ self.onmessage = async (event) => {
   try {
     await loading;
     const id = message.id;
-    const bytes = exportTable(job.table, {
+    // The page's thread already read the Dates and checked the texts
+    // (withDates, in exportInWorker): straight to the module.
+    const bytes = wasm.exportTable(job.table, {
       ...job.options,
       onProgress: (done, total) => self.postMessage({ type: "progress", id, done, total }),
       onWarning: (warning) => self.postMessage({ type: "warning", id, warning }),
