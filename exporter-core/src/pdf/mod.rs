@@ -82,17 +82,22 @@ pub(crate) fn write(
     pdf.set_version(1, 7);
     // Link annotations follow the pages, numbered as they are drawn.
     let mut next_annotation = first_page + 2 * i32::try_from(pages).unwrap_or(i32::MAX / 4);
-    // Each sheet's first page, for the outline.
-    let mut starts = Vec::with_capacity(plans.len());
-    let mut pages_before = 0;
+    // The pages before each sheet's first: its page numbers, its bookmark.
+    let starts: Vec<usize> = plans
+        .iter()
+        .scan(0, |before, plan| {
+            let start = *before;
+            *before += plan.pages.len();
+            Some(start)
+        })
+        .collect();
     for (i, (plan, sheet)) in plans.iter().zip(&book.sheets).enumerate() {
         book.start(i, progress);
-        starts.push(pages_before);
         let mut painter = draw::Painter::new(plan, sheet.rows, &mut chain);
-        painter.pages_before = pages_before;
+        painter.pages_before = starts[i];
         painter.pages_total = pages;
         for k in 0..plan.pages.len() {
-            let n = pages_before + k;
+            let n = starts[i] + k;
             let content = painter.page(k, progress);
             pdf.stream(content_ref(n), &deflate(&content)?)
                 .filter(Filter::FlateDecode);
@@ -123,7 +128,6 @@ pub(crate) fn write(
                     .uri(Str(link.url.as_bytes()));
             }
         }
-        pages_before += plan.pages.len();
     }
     progress.warnings.sheet = None;
     let title = book.title;
