@@ -123,11 +123,7 @@ struct Runs {
 
 impl Runs {
     fn sized(size: Option<f32>) -> Runs {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let sz = size.map_or(String::new(), |size| {
-            let half_points = (size * 2.0).round() as u32;
-            format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>")
-        });
+        let sz = size.map_or(String::new(), type_size);
         // ECMA-376 17.3.2.28: b, then color, then sz and szCs, then u.
         let props = |before: &str, after: &str| {
             if before.is_empty() && sz.is_empty() && after.is_empty() {
@@ -158,7 +154,7 @@ fn write_sheet(
     if let Some(title) = sheet.heading() {
         let out = &mut w.buf;
         out.extend_from_slice(b"<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr>");
-        push_run(out, title, false);
+        push_run_with(out, title, b"");
         out.extend_from_slice(b"</w:p>");
     }
     let groups = plan.groups.len();
@@ -309,15 +305,20 @@ fn plan(options: &ExportOptions, needs: &[ColumnNeeds]) -> Plan {
 
 /// `word/styles.xml` with body text of `size` points.
 fn styles(size: f32) -> Vec<u8> {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let half_points = (size * 2.0).round() as u32;
     STYLES
         .replacen(
             "<w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>",
-            &format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>"),
+            &type_size(size),
             1,
         )
         .into_bytes()
+}
+
+/// `w:sz` and `w:szCs` for `size` points, in the whole half-points Word counts.
+fn type_size(size: f32) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let half_points = (size * 2.0).round() as u32;
+    format!("<w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/>")
 }
 
 /// A cell's width (`w:tcW`): Google Docs and LibreOffice read widths from
@@ -417,13 +418,9 @@ fn push_justification(out: &mut Vec<u8>, align: Option<Align>) {
     out.extend_from_slice(b"\"/></w:pPr>");
 }
 
-/// A run of text: newlines become `w:br`, tabs `w:tab`, other control
-/// characters (which XML cannot carry) are dropped.
-fn push_run(out: &mut Vec<u8>, s: &str, bold: bool) {
-    push_run_with(out, s, if bold { b"<w:rPr><w:b/></w:rPr>" } else { b"" });
-}
-
-/// A run of `s` with run properties `props` (`<w:rPr>...</w:rPr>`, or none).
+/// A run of `s` with run properties `props` (`<w:rPr>...</w:rPr>`, or
+/// none): newlines become `w:br`, tabs `w:tab`, other control characters
+/// (which XML cannot carry) are dropped.
 fn push_run_with(out: &mut Vec<u8>, s: &str, props: &[u8]) {
     out.extend_from_slice(b"<w:r>");
     out.extend_from_slice(props);
