@@ -54,7 +54,7 @@ pub use numfmt::{NumberFormat, Unsupported};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
 pub use rows::{JsonRows, RowSource, StreamedTable, read_row};
 pub use table::{Cell, Link, Table, TableShape};
-pub use typed::{ColumnType, Moment, MomentKind};
+pub use typed::{ColumnType, Moment, MomentKind, shown_columns};
 pub use warning::{Exported, MAX_WARNINGS, Warning};
 pub use workbook::{Workbook, WorkbookShape};
 

@@ -286,6 +286,33 @@ pub(crate) fn shown<'c>(cell: &'c Cell, style: &ColumnStyle) -> Cow<'c, str> {
     }
 }
 
+/// The text each cell of every typed column shows in PDF, DOCX and CSV
+/// "as displayed" (what Excel shows through the column's format, a link
+/// as its text), for a view of `table` that agrees with its files; `None`
+/// for an untyped column, whose cells show as given. A cell that is not
+/// its column's type shows as it is (an export warns of it).
+pub fn shown_columns(table: &Table) -> Vec<Option<Vec<String>>> {
+    // An export names the cells that do not read; a view does not.
+    let mut unread = Warnings::new(false);
+    (0..table.column_count())
+        .map(|c| {
+            let style = table.column_style(c);
+            let ty = style.kind?;
+            let shown_cell = |r: usize| {
+                let cell = table.cell(r, c);
+                match type_cell(ty, r, c, cell, &mut unread) {
+                    Ok(typed) => match typed.as_ref() {
+                        Cell::Link(link) => link.text.clone(),
+                        other => shown(other, &style).into_owned(),
+                    },
+                    Err(_) => text::cell_text(cell).into_owned(),
+                }
+            };
+            Some((0..table.row_count()).map(shown_cell).collect())
+        })
+        .collect()
+}
+
 /// Warns of each column whose `format` Rowpress cannot show as Excel
 /// would: it is shown as General in every format (`strict`: the error).
 pub(crate) fn warn_of_formats(table: &dyn Rows, warnings: &mut Warnings) -> Result<()> {

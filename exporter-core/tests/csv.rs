@@ -211,3 +211,48 @@ fn the_cli_infers_types_on_request() {
         r##"[[true, "yyyy-mm-dd", "2024-10-18 00:00:00"], [false, "#,##0.00", "1234.5"], [false, "General", "007"]]"##
     );
 }
+
+#[test]
+fn a_view_of_typed_columns_shows_what_the_displayed_csv_holds() {
+    // The web app's table view shows `shown_columns`: each typed cell as
+    // the files show it, a cell not of its column's type as given.
+    let table = Table::from_json(
+        r##"{"columns": [
+          {"header": "Id"},
+          {"header": "Issued", "type": "date", "format": "d mmm yyyy"},
+          {"header": "Amount", "type": "number", "format": "#,##0.00;(#,##0.00)"},
+          {"header": "Tax", "type": "number", "format": "0.0%"},
+          {"header": "Sent", "type": "datetime"},
+          {"header": "Paid", "type": "boolean"},
+          {"header": "Portal", "type": "link"}
+        ],
+        "rows": [
+          ["A", "2024-10-18", 1132.8, 0.2, "2024-10-18T14:30", true, {"text": "open", "url": "https://example.com/1"}],
+          ["B", "soon", 1234567.891, "n/a", null, "false", "https://example.com/2"],
+          ["C"]
+        ]}"##,
+    )
+    .unwrap();
+    let shown = exporter_core::shown_columns(&table);
+    assert!(shown[0].is_none(), "an untyped column shows as given");
+    let csv = export(
+        &table,
+        &ExportOptions::new(Format::Csv).csv_as_displayed(true),
+    )
+    .unwrap();
+    let records = python_reads(&csv);
+    for (c, column) in shown.iter().enumerate().skip(1) {
+        let column = column.as_ref().unwrap();
+        let from_csv: Vec<&str> = records[1..].iter().map(|r| r[c].as_str()).collect();
+        assert_eq!(column, &from_csv, "column {}", c + 1);
+    }
+    assert_eq!(shown[1].as_ref().unwrap()[..2], ["18 Oct 2024", "soon"]);
+    assert_eq!(
+        shown[2].as_ref().unwrap()[..2],
+        ["1,132.80", "1,234,567.89"]
+    );
+    assert_eq!(
+        shown[6].as_ref().unwrap()[..2],
+        ["open", "https://example.com/2"]
+    );
+}

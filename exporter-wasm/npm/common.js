@@ -66,17 +66,30 @@ export function toBlob(bytes, format) {
  * Date (which JSON.stringify would silently turn into null or a string), so
  * the core can refuse them (docs/benchmarks.md).
  */
-/** `inferTypes` over the loaded module. */
-export function makeInferTypes(wasm, isReady) {
-  return function inferTypes(table) {
+/**
+ * `wasm[name]` over the loaded module as a function of a table (its Dates
+ * read and its texts checked by withDates first): inferTypes, formatCells.
+ */
+function tableFunction(wasm, isReady, name) {
+  return function (table) {
     if (!isReady()) {
-      throw rowpressError("NOT_READY", "the WebAssembly module is still loading; await ready() before calling inferTypes");
+      throw rowpressError("NOT_READY", `the WebAssembly module is still loading; await ready() before calling ${name}`);
     }
     if (table === null || typeof table !== "object") {
       throw rowpressError("INVALID_JSON", "invalid table: expected an object with `headers` and `rows`");
     }
-    return wasm.inferTypes(withDates(table));
+    return wasm[name](withDates(table));
   };
+}
+
+/** `inferTypes` over the loaded module. */
+export function makeInferTypes(wasm, isReady) {
+  return tableFunction(wasm, isReady, "inferTypes");
+}
+
+/** `formatCells` over the loaded module. */
+export function makeFormatCells(wasm, isReady) {
+  return tableFunction(wasm, isReady, "formatCells");
 }
 
 const pad = (n, width = 2) => String(n).padStart(width, "0");

@@ -204,6 +204,30 @@ export function inferTypes(table: TableData): {
   rows: Cell[][];
 };
 
+/**
+ * What the cells of one sheet show in its files, for a view that agrees
+ * with them (`formatCells`).
+ */
+export interface FormattedSheet {
+  /** Each column's alignment; null leaves each cell to its kind (numbers right, text left). */
+  align: ("left" | "center" | "right" | null)[];
+  /**
+   * Each typed column's cells as the PDF, DOCX and displayed CSV show them
+   * (what Excel shows through the column's format; a link as its text; a
+   * cell that is not its column's type as it is), one per row; null for an
+   * untyped column, whose cells show as given.
+   */
+  columns: (string[] | null)[];
+}
+
+/**
+ * The text each typed cell of `table` (each sheet of a workbook) shows in
+ * its files: `"2024-10-18"` in a `d mmm yyyy` column is `"18 Oct 2024"`,
+ * `1132.8` in a `#,##0.00` column `"1,132.80"`. One entry per sheet.
+ * @throws {RowpressError}
+ */
+export function formatCells(table: TableData | Workbook): FormattedSheet[];
+
 /** `application/pdf`, ... */
 export function mimeType(format: Format): string;
 /** `pdf`, `docx`, `xlsx` or `csv` (no dot). */

@@ -2,7 +2,7 @@
 // exportTable works at once; ready() resolves immediately.
 import { readFileSync } from "node:fs";
 import * as wasm from "./web/rowpress.js";
-import { makeExportTable, makeInferTypes } from "./common.js";
+import { makeExportTable, makeFormatCells, makeInferTypes } from "./common.js";
 
 export { fileExtension, fileName, isRowpressError, mimeType, toBlob } from "./common.js";
 
@@ -14,3 +14,4 @@ export function ready() {
 
 export const exportTable = makeExportTable(wasm, () => true);
 export const inferTypes = makeInferTypes(wasm, () => true);
+export const formatCells = makeFormatCells(wasm, () => true);

@@ -1,6 +1,7 @@
-// The module Web Worker behind exportInWorker: gathers a table (or a
-// workbook's tables) sent in chunks, exports it, posts progress and
-// warnings, then the bytes (transferred).
+// The module Web Worker behind exportInWorker, inferTypesInWorker and
+// formatCellsInWorker: gathers a table (or a workbook's tables) sent in
+// chunks, then exports it (posting progress and warnings, then the bytes,
+// transferred), infers its types or formats its cells.
 import init, * as wasm from "./web/rowpress.js";
 
 const loading = init();
@@ -13,7 +14,7 @@ self.onmessage = async (event) => {
     const heads = message.book ? message.table.sheets : [message.table];
     const tables = heads.map((head, i) => (message.chunked[i] ? { ...head, rows: [] } : head));
     const table = message.book ? { ...message.table, sheets: tables } : tables[0];
-    jobs.set(message.id, { table, tables, options: message.options });
+    jobs.set(message.id, { task: message.task, table, tables, options: message.options });
     return;
   }
   const job = jobs.get(message.id);
@@ -28,13 +29,17 @@ self.onmessage = async (event) => {
     await loading;
     const id = message.id;
     // The page's thread already read the Dates and checked the texts
-    // (withDates, in exportInWorker): straight to the module.
+    // (withDates, in worker.js): straight to the module.
+    if (job.task === "inferTypes" || job.task === "formatCells") {
+      self.postMessage({ type: "done", id, result: wasm[job.task](job.table) });
+      return;
+    }
     const bytes = wasm.exportTable(job.table, {
       ...job.options,
       onProgress: (done, total) => self.postMessage({ type: "progress", id, done, total }),
       onWarning: (warning) => self.postMessage({ type: "warning", id, warning }),
     });
-    self.postMessage({ type: "done", id, bytes }, [bytes.buffer]);
+    self.postMessage({ type: "done", id, result: bytes }, [bytes.buffer]);
   } catch (error) {
     self.postMessage({
       type: "error",

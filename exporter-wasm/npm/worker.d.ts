@@ -1,4 +1,4 @@
-import type { ExportOptions, TableData, Workbook } from "./index.js";
+import type { Column, Cell, ExportOptions, FormattedSheet, TableData, Workbook } from "./index.js";
 
 export type {
   Cell,
@@ -7,6 +7,7 @@ export type {
   ExportOptions,
   ExportWarning,
   Format,
+  FormattedSheet,
   RowpressError,
   TableData,
   WarningCode,
@@ -20,6 +21,18 @@ export type {
  * @throws {RowpressError} (the promise rejects)
  */
 export function exportInWorker(table: TableData | Workbook, options: ExportOptions): Promise<Uint8Array>;
+
+/**
+ * `inferTypes` in the Web Worker (the page needs no module of its own).
+ * @throws {RowpressError} (the promise rejects)
+ */
+export function inferTypesInWorker(table: TableData): Promise<{ title?: string; columns: Column[]; rows: Cell[][] }>;
+
+/**
+ * `formatCells` in the Web Worker: what each typed cell shows in the files.
+ * @throws {RowpressError} (the promise rejects)
+ */
+export function formatCellsInWorker(table: TableData | Workbook): Promise<FormattedSheet[]>;
 
 /** Stops the shared worker; pending exports reject with `WORKER_FAILED`. */
 export function terminateWorker(): void;

@@ -1,5 +1,5 @@
-// exportInWorker: the export runs in a module Web Worker, so the page's main
-// thread never blocks. The table is posted in chunks of rows with a yield to
+// exportInWorker (and inferTypesInWorker, formatCellsInWorker): the work runs
+// in a module Web Worker, so the page's main thread never blocks. The table is posted in chunks of rows with a yield to
 // the event loop between them, so even posting a 100,000-row table makes no
 // long task; the bytes come back transferred, not copied.
 import { rowpressError, withDates } from "./common.js";
@@ -28,7 +28,7 @@ function getWorker() {
       job.onWarning?.(message.warning);
     } else if (message.type === "done") {
       jobs.delete(message.id);
-      job.resolve(message.bytes);
+      job.resolve(message.result);
     } else if (message.type === "error") {
       jobs.delete(message.id);
       job.reject(rowpressError(message.code, message.message));
@@ -45,25 +45,27 @@ function getWorker() {
 
 const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-export async function exportInWorker(table, options) {
+/** Refuses what is neither a table nor a workbook; whether it is a workbook. */
+function checkTable(table) {
   const isBook = table !== null && typeof table === "object" && Array.isArray(table.sheets);
   if (table === null || typeof table !== "object" || (!isBook && !Array.isArray(table.rows))) {
     throw rowpressError("INVALID_JSON", "invalid table: expected an object with `headers` and `rows`, or a workbook with `sheets`");
   }
-  if (options === null || typeof options !== "object") {
-    throw rowpressError("INVALID_OPTION", "option options: must be an object with at least `format`");
-  }
-  const { onProgress, onWarning, ...rest } = options;
-  for (const [name, f] of [["onProgress", onProgress], ["onWarning", onWarning]]) {
-    if (f !== undefined && typeof f !== "function") {
-      throw rowpressError("INVALID_OPTION", `option ${name}: must be a function`);
-    }
-  }
+  return isBook;
+}
+
+/**
+ * Sends `table` to the worker for `task` (`export`, `inferTypes` or
+ * `formatCells`): each table (a workbook's sheets) without its rows, which
+ * follow in chunks with a yield between them. Resolves with the task's
+ * result.
+ */
+async function run(task, table, options, callbacks) {
+  const isBook = checkTable(table);
   // Dates are read on this thread: its time zone is the one the user sees.
   const dated = withDates(table);
-  // Each table (a workbook's sheets) goes without its rows, which follow in
-  // chunks; a sheet that is not a table goes as it is, for the core to name
-  // what is wrong with it.
+  // A sheet that is not a table goes as it is, for the core to name what
+  // is wrong with it.
   const tables = isBook ? dated.sheets : [dated];
   const chunked = tables.map((t) => t !== null && typeof t === "object" && Array.isArray(t.rows));
   const heads = tables.map((t, i) => {
@@ -74,8 +76,8 @@ export async function exportInWorker(table, options) {
   const head = isBook ? { ...dated, sheets: heads } : heads[0];
   const id = nextId++;
   const w = getWorker();
-  const result = new Promise((resolve, reject) => jobs.set(id, { resolve, reject, onProgress, onWarning }));
-  w.postMessage({ type: "begin", id, table: head, book: isBook, chunked, options: rest });
+  const result = new Promise((resolve, reject) => jobs.set(id, { resolve, reject, ...callbacks }));
+  w.postMessage({ type: "begin", id, task, table: head, book: isBook, chunked, options });
   for (let sheet = 0; sheet < tables.length && jobs.has(id); sheet++) {
     const rows = chunked[sheet] ? tables[sheet].rows : [];
     for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
@@ -86,6 +88,31 @@ export async function exportInWorker(table, options) {
   }
   w.postMessage({ type: "end", id });
   return result;
+}
+
+export async function exportInWorker(table, options) {
+  checkTable(table);
+  if (options === null || typeof options !== "object") {
+    throw rowpressError("INVALID_OPTION", "option options: must be an object with at least `format`");
+  }
+  const { onProgress, onWarning, ...rest } = options;
+  for (const [name, f] of [["onProgress", onProgress], ["onWarning", onWarning]]) {
+    if (f !== undefined && typeof f !== "function") {
+      throw rowpressError("INVALID_OPTION", `option ${name}: must be a function`);
+    }
+  }
+  return run("export", table, rest, { onProgress, onWarning });
+}
+
+export async function inferTypesInWorker(table) {
+  if (table !== null && typeof table === "object" && Array.isArray(table.sheets)) {
+    throw rowpressError("INVALID_JSON", "invalid table: inferTypes takes one table, not a workbook");
+  }
+  return run("inferTypes", table, {}, {});
+}
+
+export async function formatCellsInWorker(table) {
+  return run("formatCells", table, {}, {});
 }
 
 /** Stops the shared worker (a new one starts on the next export). */

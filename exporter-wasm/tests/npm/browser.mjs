@@ -51,6 +51,9 @@ test("the tarball works in a Vite build, on the main thread and in a worker", as
     assert.equal(results.errors.worker, "ROW_TOO_LONG: row 1 has 2 cells but there are only 1 headers");
     assert.equal(results.book, true);
     assert.equal(results.errors.book, "ROW_TOO_LONG: sheet 2: row 1 has 2 cells but there are only 1 headers");
+    assert.deepEqual(results.inferred, ["number:#,##0.00", "date:yyyy-mm-dd"]);
+    assert.deepEqual(results.formatted, [{ align: ["right", "right"], columns: [["1,132.80"], ["2024-10-18"]] }]);
+    assert.equal(results.errors.infer, "INVALID_JSON");
 
     // A Date is the date and time the page shows, under every time zone,
     // on the main thread and through the worker.

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { DATES_CSV, TIME_ZONES } from "./dates.mjs";
-import { exportTable, inferTypes, ready, mimeType, fileExtension, fileName, toBlob, isRowpressError } from "rowpress";
+import { exportTable, formatCells, inferTypes, ready, mimeType, fileExtension, fileName, toBlob, isRowpressError } from "rowpress";
 
 const table = {
   title: "Quarterly sales",
@@ -180,6 +180,33 @@ test("inferTypes types pasted text, and the export formats it", () => {
   const csv = new TextDecoder().decode(exportTable(typed, { format: "csv", csvAsDisplayed: true }));
   assert.equal(csv, 'When,Amount,Tax,Zip\r\n2024-10-18,"$1,132.80",20.0%,01234\r\n2024-10-19,$12.00,7.5%,98101\r\n');
   assert.throws(() => inferTypes(null), (e) => e.code === "INVALID_JSON");
+});
+
+test("formatCells gives each typed cell the text its files show", () => {
+  const table = {
+    columns: [
+      { header: "Invoice" },
+      { header: "Issued", type: "date", format: "d mmm yyyy" },
+      { header: "Amount", type: "number", format: "#,##0.00", align: "center" },
+      { header: "Portal", type: "link" },
+    ],
+    rows: [
+      ["INV-1", new Date(2024, 9, 18), 1132.8, { text: "open", url: "https://example.com/1" }],
+      ["INV-2", "someday", 5, null],
+    ],
+  };
+  const [sheet] = formatCells(table);
+  assert.deepEqual(sheet, {
+    align: [null, "right", "center", null],
+    columns: [null, ["18 Oct 2024", "someday"], ["1,132.80", "5.00"], ["open", ""]],
+  });
+  // The files show the same text.
+  const csv = exportTable(table, { format: "csv", csvAsDisplayed: true });
+  assert.match(new TextDecoder().decode(csv), /INV-1,18 Oct 2024,"1,132.80",open/);
+  const book = formatCells({ sheets: [table, { headers: ["a"], rows: [[1]] }] });
+  assert.equal(book.length, 2);
+  assert.deepEqual(book[1], { align: [null], columns: [null] });
+  assert.throws(() => formatCells({ headers: ["a"], rows: [[1, 2]] }), (e) => e.code === "ROW_TOO_LONG");
 });
 
 test("a Date is the date and time its runtime shows, under every TZ", () => {

@@ -1,7 +1,7 @@
 // Compiled with `tsc --noEmit --strict`: the published types must name the
 // API precisely (no `any`), and reject what the API rejects.
-import { exportTable, inferTypes, type ExportOptions, type ExportWarning, type TableData, type Workbook, type Format, type RowpressError, isRowpressError } from "rowpress";
-import { exportInWorker } from "rowpress/worker";
+import { exportTable, formatCells, inferTypes, type FormattedSheet, type ExportOptions, type ExportWarning, type TableData, type Workbook, type Format, type RowpressError, isRowpressError } from "rowpress";
+import { exportInWorker, formatCellsInWorker, inferTypesInWorker } from "rowpress/worker";
 
 const table: TableData = { title: "t", headers: ["a", "b"], rows: [["x", 1], [true, null]] };
 const format: Format = "xlsx";
@@ -58,3 +58,11 @@ const sheet: number | undefined = seen[0]?.sheet;
 void sheet;
 // @ts-expect-error: sheets are tables
 exportTable({ sheets: [{ rows: [] }] }, options);
+
+// What each typed cell shows, on either thread.
+const shown: FormattedSheet[] = formatCells(book);
+const firstTyped: string | undefined = shown[0].columns[1]?.[0];
+const align: "left" | "center" | "right" | null = shown[0].align[0];
+void formatCellsInWorker(table).then((sheets: FormattedSheet[]) => sheets.length);
+void inferTypesInWorker({ headers: ["a"], rows: [["1"]] }).then((t) => t.columns[0].type);
+void [firstTyped, align];

@@ -1,7 +1,7 @@
 // A page built by Vite from the installed tarball: runs exportTable on the
 // main thread and exportInWorker in a worker, and reports to window.results.
 import { ready, exportTable, mimeType, toBlob } from "rowpress";
-import { exportInWorker } from "rowpress/worker";
+import { exportInWorker, formatCellsInWorker, inferTypesInWorker } from "rowpress/worker";
 import { dateTable } from "../dates.mjs";
 
 const table = {
@@ -56,6 +56,15 @@ async function run() {
     await exportInWorker({ sheets: [table, { headers: ["a"], rows: [[1, 2]] }] }, { format: "pdf" });
   } catch (e) {
     results.errors.book = `${e.code}: ${e.message}`;
+  }
+  // Types inferred and cells formatted in the worker, as the web app does.
+  const inferred = await inferTypesInWorker({ headers: ["Amount", "Day"], rows: [["1,132.80", "2024-10-18"]] });
+  results.inferred = inferred.columns.map((c) => `${c.type}:${c.format}`);
+  results.formatted = await formatCellsInWorker({ sheets: [inferred] });
+  try {
+    await inferTypesInWorker({ sheets: [] });
+  } catch (e) {
+    results.errors.infer = e.code;
   }
   return results;
 }
