@@ -161,6 +161,51 @@ test("Cyrillic and CJK in a PDF: the app fetches the Unicode fonts and the text 
   assert.equal((await exportsOf(id)).length, 1);
 });
 
+test("pasted CSV: each column's type is read and can be changed; the view shows what the files show", async () => {
+  await page.getByRole("button", { name: "New table" }).click();
+  await page.getByLabel("Title").fill("Pasted e2e");
+  await page
+    .getByLabel("CSV or JSON")
+    .fill('Invoice,Issued,Amount,Tax,Code\nINV-1,2024-10-18,"1,132.80",20%,0042\nINV-2,2024-11-02,"2,000.00",7.5%,0043\n');
+  // rowpress's inferTypes, in its worker, read each column.
+  const type = (header) => page.getByLabel(`Type of ${header}`);
+  await type("Amount").waitFor();
+  const read = {};
+  for (const h of ["Invoice", "Issued", "Amount", "Tax", "Code"]) read[h] = await type(h).inputValue();
+  assert.deepEqual(read, { Invoice: "text", Issued: "date", Amount: "number", Tax: "number", Code: "text" });
+  // Leading zeros made Code text; the user says it is a number after all.
+  await type("Code").selectOption("number");
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("heading", { name: "Pasted e2e" }).waitFor();
+
+  const { body } = await server.api("/api/artifacts");
+  const id = body.items.find((a) => a.title === "Pasted e2e").id;
+  const stored = (await server.api(`/api/artifacts/${id}`)).body.data;
+  assert.deepEqual(
+    stored.columns.map((c) => [c.header, c.type ?? null, c.format ?? null]),
+    [
+      ["Invoice", null, null],
+      ["Issued", "date", "yyyy-mm-dd"],
+      ["Amount", "number", "#,##0.00"],
+      ["Tax", "number", "0.0%"],
+      ["Code", "number", null],
+    ],
+  );
+  assert.deepEqual(stored.rows[0], ["INV-1", "2024-10-18", 1132.8, 0.2, "0042"]);
+
+  // The table view shows the typed cells as the files do, right-aligned.
+  for (const text of ["1,132.80", "2,000.00", "20.0%", "7.5%", "42"]) {
+    const cell = page.getByRole("cell", { name: text, exact: true });
+    await cell.waitFor();
+    assert.match(await cell.getAttribute("class"), /\bright\b/, text);
+  }
+  const pdf = pdfText((await exportVia("pdf")).path);
+  for (const text of ["2024-10-18", "1,132.80", "2,000.00", "20.0%", "7.5%", "42", "43"]) {
+    assert.ok(pdf.includes(text), `${text} in the PDF text:\n${pdf}`);
+  }
+  assert.ok(!pdf.includes("0042"), "Code was read as a number");
+});
+
 test("a screenshot of the ArtifactPane", async () => {
   await page.getByRole("button", { name: "Sales e2e" }).click();
   await page.getByRole("heading", { name: "Sales e2e" }).waitFor();

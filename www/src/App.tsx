@@ -1,6 +1,6 @@
 import { LogOut, Plus, Table2, Wifi, WifiOff } from "lucide-react";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { Grid } from "./table";
+import type { TableData } from "rowpress";
 import { Api, ApiError, type Artifact, type ArtifactSummary, NetworkError, saveToken, savedToken, tokenUser } from "./api";
 import { ArtifactPane } from "./components/ArtifactPane";
 import { NewArtifact } from "./components/NewArtifact";
@@ -95,7 +95,7 @@ function Workspace({ token, onSignOut }: { token: string; onSignOut: () => void 
     return () => clearInterval(timer);
   }, [online, sync]);
 
-  const create = async (title: string | undefined, data: Grid) => {
+  const create = async (title: string | undefined, data: TableData) => {
     const a = await api.createArtifact(title, data);
     setCreating(false);
     setSelected(a);

@@ -3,7 +3,7 @@
 
 import type { Format, TableData, Workbook } from "rowpress";
 import { MIME } from "./formats";
-import { type Grid, type Sheet, toSheets } from "./table";
+import { type Sheet, toSheets } from "./table";
 
 export interface ArtifactSummary {
   id: string;
@@ -121,7 +121,7 @@ export class Api {
     return { ...artifact, sheets: toSheets(artifact.data) };
   }
 
-  async createArtifact(title: string | undefined, data: Grid): Promise<Artifact> {
+  async createArtifact(title: string | undefined, data: TableData): Promise<Artifact> {
     const res = await call("/api/artifacts", {
       token: this.token,
       method: "POST",

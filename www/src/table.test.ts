@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvValue, ParseError, parseCsv, parseJson, parseTable, sampleTable, toGrid, toSheets } from "./table";
+import { csvValue, isCsv, ParseError, parseCsv, parseJson, parseTable, readCsv, sampleTable, toGrid, toSheets, typedTable } from "./table";
 
 describe("pasted tables", () => {
   it("keeps text that would change as a number", () => {
@@ -34,7 +34,47 @@ describe("pasted tables", () => {
   it("makes samples of the size asked", () => {
     const t = sampleTable(1234);
     expect(t.rows).toHaveLength(1234);
-    expect(t.rows.every((r) => r.length === t.headers.length)).toBe(true);
+    expect(t.rows.every((r) => r.length === t.columns.length)).toBe(true);
+  });
+});
+
+describe("typedTable", () => {
+  // Of the shape rowpress's inferTypes gives (the e2e suite runs the real one).
+  const text = readCsv("Id,Amount,Share,Day\n007,\"1,200.50\",12.5%,2024-10-18\n8,3,n/a,soon\n");
+  const inferred = {
+    columns: [
+      { header: "Id" },
+      { header: "Amount", type: "number" as const, format: "#,##0.00" },
+      { header: "Share" },
+      { header: "Day" },
+    ],
+    rows: [
+      ["007", 1200.5, "12.5%", "2024-10-18"],
+      ["8", 3, "n/a", "soon"],
+    ],
+  };
+
+  it("keeps what was inferred where the user kept it", () => {
+    expect(isCsv(" a,b")).toBe(true);
+    expect(isCsv(' [{"a": 1}]')).toBe(false);
+    const t = typedTable(text, inferred, ["text", "number", "text", "text"]);
+    expect(t).toEqual({
+      columns: inferred.columns,
+      // Untyped columns as before: a number only where it reads back the same.
+      rows: [
+        ["007", 1200.5, "12.5%", "2024-10-18"],
+        [8, 3, "n/a", "soon"],
+      ],
+    });
+  });
+
+  it("gives a column another type with its cells as pasted, for the export to read", () => {
+    const t = typedTable(text, inferred, ["text", "text", "number", "date"]);
+    expect(t.columns).toEqual([{ header: "Id" }, { header: "Amount", type: "text" }, { header: "Share", type: "number" }, { header: "Day", type: "date" }]);
+    expect(t.rows).toEqual([
+      ["007", "1,200.50", "12.5%", "2024-10-18"],
+      [8, "3", "n/a", "soon"],
+    ]);
   });
 });
 

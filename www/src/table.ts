@@ -1,6 +1,6 @@
 // Turning pasted text into a table, and the sample tables.
 
-import type { Cell, TableData, Workbook } from "rowpress";
+import type { Cell, Column, TableData, Workbook } from "rowpress";
 
 /** A table as the app shows and exports it: headers, and rows of cells. */
 export type Grid = Extract<TableData, { headers: string[] }>;
@@ -66,8 +66,14 @@ export function csvValue(text: string): Cell {
   return text;
 }
 
-/** RFC 4180 CSV (quotes, doubled quotes, CRLF or LF); the first row is the header. */
-export function parseCsv(text: string): Grid {
+/** A table of text as read from CSV, before any cell is typed. */
+export interface TextGrid {
+  headers: string[];
+  rows: string[][];
+}
+
+/** RFC 4180 CSV (quotes, doubled quotes, CRLF or LF); the first row is the header; every cell as text. */
+export function readCsv(text: string): TextGrid {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
@@ -113,7 +119,56 @@ export function parseCsv(text: string): Grid {
     if (r.length > headers.length)
       throw new ParseError(`CSV row ${i + 1}: ${r.length} fields, but the header has ${headers.length}`);
   });
-  return { headers, rows: body.map((r) => r.map(csvValue)) };
+  return { headers, rows: body };
+}
+
+/** RFC 4180 CSV as a Grid, numbers read by csvValue. */
+export function parseCsv(text: string): Grid {
+  const { headers, rows } = readCsv(text);
+  return { headers, rows: rows.map((r) => r.map(csvValue)) };
+}
+
+/** Whether pasted text is CSV (not JSON), told apart by its first character. */
+export function isCsv(text: string): boolean {
+  const t = text.trim();
+  return t !== "" && !t.startsWith("{") && !t.startsWith("[");
+}
+
+/** The column types a user can choose for pasted CSV. */
+export const COLUMN_TYPES = ["text", "number", "date", "datetime", "time", "boolean", "link"] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** What rowpress's inferTypes made of a table of text: a column each, typed where every cell read as one type. */
+export interface Inferred {
+  columns: Column[];
+  rows: Cell[][];
+}
+
+/**
+ * The table to create from CSV read as `text`, typed as the user chose:
+ * a column of the type inferTypes saw keeps its column (with the format it
+ * made) and its cells (percents and amounts as numbers); a column left as
+ * text where none was seen has its cells read by csvValue; a column given
+ * another type gets that type and its cells as pasted, for the export to
+ * read (a cell that does not read as the type is kept as text, with a
+ * warning).
+ */
+export function typedTable(text: TextGrid, inferred: Inferred, chosen: ColumnType[]): { columns: Column[]; rows: Cell[][] } {
+  const keep = text.headers.map((_, c) => chosen[c] === (inferred.columns[c]?.type ?? "text"));
+  const columns: Column[] = text.headers.map((header, c) =>
+    keep[c] ? { ...inferred.columns[c], header } : { header, type: chosen[c] },
+  );
+  const rows = text.rows.map((row, r) =>
+    text.headers.map((_, c) => {
+      const cell = row[c] ?? "";
+      // An untyped column (no type read for all its cells) as before:
+      // each cell a number where it reads back as the same text.
+      if (keep[c] && inferred.columns[c]?.type === undefined) return csvValue(cell);
+      if (keep[c]) return inferred.rows[r]?.[c] ?? null;
+      return cell === "" ? null : cell;
+    }),
+  );
+  return { columns, rows };
 }
 
 function isCell(v: unknown): v is Cell {
@@ -168,8 +223,22 @@ export function parseTable(text: string): Grid {
 const REGIONS = ["North", "South", "East", "West", "Central"];
 const PRODUCTS = ["Widget", "Gadget", "Gizmo", "Doohickey", "Sprocket", "Flange"];
 
-/** A sales table of `n` rows (deterministic). */
-export function sampleTable(n: number): Grid {
+/** The sample's columns: a date, amounts and a flag typed, shown as the files show them. */
+const SAMPLE_COLUMNS: Column[] = [
+  { header: "Order" },
+  { header: "Date", type: "date", format: "d mmm yyyy" },
+  { header: "Region" },
+  { header: "Product" },
+  { header: "Qty", type: "number", format: "#,##0" },
+  { header: "Unit price", type: "number", format: "#,##0.00" },
+  { header: "Total", type: "number", format: "#,##0.00" },
+  { header: "Paid", type: "boolean" },
+  { header: "Customer" },
+  { header: "Notes" },
+];
+
+/** A sales table of `n` rows (deterministic), its columns typed. */
+export function sampleTable(n: number): { title: string; columns: Column[]; rows: Cell[][] } {
   const rows: Cell[][] = [];
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -191,7 +260,7 @@ export function sampleTable(n: number): Grid {
   }
   return {
     title: `Sales sample (${n.toLocaleString("en-US")} rows)`,
-    headers: ["Order", "Date", "Region", "Product", "Qty", "Unit price", "Total", "Paid", "Customer", "Notes"],
+    columns: SAMPLE_COLUMNS,
     rows,
   };
 }

@@ -1,6 +1,7 @@
 import { CircleAlert, CircleCheck, CloudOff, X } from "lucide-react";
-import { useCallback, useRef, useState } from "react";
-import type { Format } from "rowpress";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { FormattedSheet, Format, TableData, Workbook } from "rowpress";
+import { formatCellsInWorker } from "rowpress/worker";
 import { type Api, type Artifact, isKept, isTransient } from "../api";
 import { download, makeFile } from "../exporter";
 import { recordEvent } from "../offline";
@@ -16,6 +17,35 @@ import { TableRenderer } from "./TableRenderer";
 export function warningText(format: string, warnings: string[]): string {
   const more = warnings.length - 1;
   return `${format}: a value was kept another way: ${warnings[0]}${more > 0 ? ` (and ${more} more)` : ""}.`;
+}
+
+/** Whether any sheet of `data` has a typed column (only those are formatted). */
+function hasTypes(data: TableData | Workbook): boolean {
+  const tables = "sheets" in data ? data.sheets : [data];
+  return tables.some((t) => "columns" in t && t.columns.some((c) => c.type !== undefined));
+}
+
+/**
+ * What each typed cell of `data` shows in the exported files (rowpress's
+ * formatCells, in its worker), for the table view; null until it is known,
+ * or when no column is typed (the cells then show as given).
+ */
+function useFormatted(data: TableData | Workbook): FormattedSheet[] | null {
+  const [formatted, setFormatted] = useState<{ data: TableData | Workbook; sheets: FormattedSheet[] } | null>(null);
+  useEffect(() => {
+    if (!hasTypes(data)) return;
+    let live = true;
+    formatCellsInWorker(data).then(
+      (sheets) => live && setFormatted({ data, sheets }),
+      () => {
+        // The cells show as given; an export says what is wrong.
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [data]);
+  return formatted?.data === data ? formatted.sheets : null;
 }
 
 interface Message {
@@ -49,7 +79,9 @@ export function ArtifactPane({
   const [refresh, setRefresh] = useState(0);
   // The sheet shown (a workbook has several; a table is one).
   const [sheet, setSheet] = useState(0);
-  const shown = artifact.sheets[Math.min(sheet, artifact.sheets.length - 1)];
+  const shownIndex = Math.min(sheet, artifact.sheets.length - 1);
+  const shown = artifact.sheets[shownIndex];
+  const formatted = useFormatted(artifact.data);
   const totalRows = artifact.sheets.reduce((n, s) => n + s.grid.rows.length, 0);
 
   const say = useCallback((kind: Message["kind"], text: string, url?: string) => {
@@ -181,7 +213,7 @@ export function ArtifactPane({
           ))}
         </div>
       )}
-      <TableRenderer key={sheet} table={shown.grid} />
+      <TableRenderer key={sheet} table={shown.grid} formatted={formatted?.[shownIndex]} />
       <ExportHistory api={api} artifactId={artifact.id} refreshKey={refresh + syncs} onError={onHistoryError} />
     </section>
   );

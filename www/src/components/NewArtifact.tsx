@@ -1,21 +1,80 @@
 import { FilePlus2, X } from "lucide-react";
-import { useState } from "react";
-import { type Grid, parseTable, sampleTable, unicodeSample } from "../table";
+import { useEffect, useState } from "react";
+import type { TableData } from "rowpress";
+import { inferTypesInWorker } from "rowpress/worker";
+import {
+  COLUMN_TYPES,
+  type ColumnType,
+  type Inferred,
+  isCsv,
+  parseTable,
+  readCsv,
+  sampleTable,
+  type TextGrid,
+  typedTable,
+  unicodeSample,
+} from "../table";
 
-/** Paste CSV or JSON (or take a sample) to make a new table artifact. */
+/** Pasted CSV as read, the types rowpress inferred for it, and the types chosen. */
+interface Typing {
+  text: string;
+  grid: TextGrid;
+  inferred: Inferred;
+  chosen: ColumnType[];
+}
+
+/** How long typing pauses before pasted CSV is read for its column types. */
+const INFER_DELAY_MS = 250;
+
+/**
+ * The types rowpress reads in pasted CSV, inferred in its worker once the
+ * text stops changing; null for JSON, unreadable CSV, or while reading.
+ */
+function useTyping(text: string): [Typing | null, (t: Typing) => void] {
+  const [typing, setTyping] = useState<Typing | null>(null);
+  useEffect(() => {
+    if (!isCsv(text)) return;
+    let grid: TextGrid;
+    try {
+      grid = readCsv(text.trim());
+    } catch {
+      return; // Create says what is wrong.
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      const table = { headers: grid.headers, rows: grid.rows.map((r) => r.map((c) => (c === "" ? null : c))) };
+      inferTypesInWorker(table).then(
+        (inferred) => {
+          if (live) setTyping({ text, grid, inferred, chosen: inferred.columns.map((c) => c.type ?? "text") });
+        },
+        () => {
+          // Without types the CSV is still created, as text and numbers.
+        },
+      );
+    }, INFER_DELAY_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [text]);
+  return [typing?.text === text ? typing : null, setTyping];
+}
+
+/** Paste CSV or JSON (or take a sample) to make a new table artifact; pasted CSV gets a type per column. */
 export function NewArtifact({
   onCreate,
   onCancel,
 }: {
-  onCreate: (title: string | undefined, data: Grid) => Promise<void>;
+  onCreate: (title: string | undefined, data: TableData) => Promise<void>;
   onCancel: () => void;
 }) {
   const [title, setTitle] = useState("");
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [typing, setTyping] = useTyping(text);
 
-  const create = async (data: () => Grid) => {
+  const create = async (data: () => TableData) => {
     setError(null);
     setBusy(true);
     try {
@@ -27,13 +86,16 @@ export function NewArtifact({
     }
   };
 
+  const choose = (t: Typing, column: number, type: ColumnType) =>
+    setTyping({ ...t, chosen: t.chosen.map((was, c) => (c === column ? type : was)) });
+
   return (
     <form
       className="new-artifact"
       aria-label="New table"
       onSubmit={(e) => {
         e.preventDefault();
-        void create(() => parseTable(text));
+        void create(() => (typing ? typedTable(typing.grid, typing.inferred, typing.chosen) : parseTable(text)));
       }}
     >
       <header>
@@ -55,6 +117,28 @@ export function NewArtifact({
           placeholder={'Order,Qty,Paid\nA-1,3,true\n\nor [{"Order": "A-1", "Qty": 3}]'}
         />
       </label>
+      {typing && (
+        <fieldset className="column-types">
+          <legend>Column types</legend>
+          {typing.grid.headers.map((header, c) => {
+            const read = typing.inferred.columns[c];
+            const name = header || `Column ${c + 1}`;
+            return (
+              <label key={c}>
+                {name}
+                <select aria-label={`Type of ${name}`} value={typing.chosen[c]} onChange={(e) => choose(typing, c, e.target.value as ColumnType)}>
+                  {COLUMN_TYPES.map((t) => (
+                    <option key={t} value={t}>
+                      {t}
+                      {t === (read?.type ?? "text") && read?.format ? ` (${read.format})` : ""}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            );
+          })}
+        </fieldset>
+      )}
       {error && (
         <p className="msg error" role="alert">
           {error}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { Cell } from "rowpress";
+import type { Cell, FormattedSheet } from "rowpress";
 import type { Grid } from "../table";
 
 export const ROW_HEIGHT = 32;
@@ -9,14 +9,25 @@ const COLUMN_WIDTH = 160;
 function show(cell: Cell | undefined): string {
   if (cell === null || cell === undefined) return "";
   if (typeof cell === "boolean") return cell ? "TRUE" : "FALSE";
+  if (typeof cell === "object" && !(cell instanceof Date)) return cell.text ?? cell.url;
   return String(cell);
 }
 
 /**
  * The table, virtualised: only the rows in view (and a few either side) are
- * in the DOM, so 100,000 rows scroll as smoothly as 100.
+ * in the DOM, so 100,000 rows scroll as smoothly as 100. With `formatted`
+ * (rowpress's formatCells), typed cells show the text the exported files
+ * show, aligned as they are there.
  */
-export function TableRenderer({ table, height = 480 }: { table: Grid; height?: number }) {
+export function TableRenderer({
+  table,
+  formatted,
+  height = 480,
+}: {
+  table: Grid;
+  formatted?: FormattedSheet | null;
+  height?: number;
+}) {
   const [scrollTop, setScrollTop] = useState(0);
   const frame = useRef(0);
   const onScroll = useCallback((e: React.UIEvent<HTMLDivElement>) => {
@@ -46,9 +57,11 @@ export function TableRenderer({ table, height = 480 }: { table: Grid; height?: n
       >
         {table.headers.map((_, c) => {
           const cell = row[c];
+          const text = formatted?.columns[c]?.[r] ?? show(cell);
+          const align = formatted?.align[c];
           return (
-            <div role="cell" key={c} className={typeof cell === "number" ? "td num" : "td"} title={show(cell)}>
-              {show(cell)}
+            <div role="cell" key={c} className={align ? `td ${align}` : typeof cell === "number" ? "td num" : "td"} title={text}>
+              {text}
             </div>
           );
         })}
@@ -68,7 +81,7 @@ export function TableRenderer({ table, height = 480 }: { table: Grid; height?: n
     >
       <div role="row" aria-rowindex={1} className="tr th-row" style={{ gridTemplateColumns: columns, width }}>
         {table.headers.map((h, c) => (
-          <div role="columnheader" key={c} className="th" title={h}>
+          <div role="columnheader" key={c} className={formatted?.align[c] ? `th ${formatted.align[c]}` : "th"} title={h}>
             {h}
           </div>
         ))}

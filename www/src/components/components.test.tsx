@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sampleTable } from "../table";
+import { sampleTable, toGrid } from "../table";
 import { ExportButtons, Progress } from "./ExportButtons";
 import { ROW_HEIGHT, TableRenderer } from "./TableRenderer";
 
@@ -8,7 +8,7 @@ afterEach(cleanup);
 
 describe("TableRenderer", () => {
   it("puts only the visible rows of 100,000 in the DOM", async () => {
-    const table = sampleTable(100_000);
+    const table = toGrid(sampleTable(100_000));
     render(<TableRenderer table={table} height={320} />);
     const grid = screen.getByRole("table");
     expect(grid.getAttribute("aria-rowcount")).toBe("100001");
@@ -21,6 +21,16 @@ describe("TableRenderer", () => {
     expect(screen.queryByText("SO-000001")).toBeNull();
     expect(screen.getByText("SO-050001")).toBeTruthy();
     expect(rows()).toBeLessThan(40);
+  });
+
+  it("shows typed cells as formatCells gives them, aligned as in the files", () => {
+    const table = { headers: ["Order", "Amount"], rows: [["A-1", 1132.8], ["A-2", 5]] };
+    render(<TableRenderer table={table} formatted={{ align: [null, "right"], columns: [null, ["1,132.80", "5.00"]] }} />);
+    const cell = screen.getByText("1,132.80");
+    expect(cell.className).toBe("td right");
+    expect(screen.getByText("5.00")).toBeTruthy();
+    expect(screen.getByText("A-1").className).toBe("td");
+    expect(screen.getByRole("columnheader", { name: "Amount" }).className).toBe("th right");
   });
 });
 
