@@ -62,10 +62,12 @@ impl Link {
     /// assert!(Link::check_url("javascript:alert(1)").is_some());
     /// ```
     pub fn check_url(url: &str) -> Option<String> {
-        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-        let scheme_ok = lower.starts_with("http://")
-            || lower.starts_with("https://")
-            || lower.starts_with("mailto:");
+        let starts = |scheme: &str| {
+            url.as_bytes()
+                .get(..scheme.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(scheme.as_bytes()))
+        };
+        let scheme_ok = starts("http://") || starts("https://") || starts("mailto:");
         if !scheme_ok {
             return Some(format!(
                 "{:?} is not an http, https or mailto address",
@@ -78,7 +80,14 @@ impl Link {
                 url.len()
             ));
         }
-        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Bytes first: an ASCII address (most) needs no character decoding.
+        let spaced = if url.is_ascii() {
+            url.bytes()
+                .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        } else {
+            url.chars().any(|c| c.is_whitespace() || c.is_control())
+        };
+        if spaced {
             return Some(format!(
                 "{:?} holds a space or a control character; encode it (%20)",
                 crate::text::excerpt(url)

@@ -80,23 +80,65 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 
 /// Appends `s` to `out` escaped for XML text and attribute values, dropping
 /// characters XML 1.0 cannot carry (Word and Excel refuse such files).
+///
+/// Scans bytes, not characters: every cell's text passes here, and only
+/// ASCII bytes and U+FFFE/U+FFFF (the only characters from U+0080 up that
+/// XML 1.0 refuses; a `str` holds no surrogates) need anything done.
 pub(crate) fn push_xml_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let rep: &[u8] = match c {
-            '&' => b"&amp;",
-            '<' => b"&lt;",
-            '>' => b"&gt;",
-            '"' => b"&quot;",
-            c if is_xml_char(c) => continue,
-            _ => b"",
+    let mut i = 0;
+    while i < bytes.len() {
+        if !XML_SPECIAL[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
+        let (rep, len): (&[u8], usize) = match bytes[i] {
+            b'&' => (b"&amp;", 1),
+            b'<' => (b"&lt;", 1),
+            b'>' => (b"&gt;", 1),
+            b'"' => (b"&quot;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..0x20 => (b"", 1),
+            0xEF if is_noncharacter_fffe(&bytes[i..]) => (b"", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.extend_from_slice(&bytes[start..i]);
         out.extend_from_slice(rep);
-        start = i + c.len_utf8();
+        i += len;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// The bytes XML escaping looks at: `&<>"`, `_` (Excel's own escapes),
+/// control characters and `0xEF` (which starts U+FFFE and U+FFFF); every
+/// other byte is copied as it is.
+pub(crate) const XML_SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        special[b] = true;
+        b += 1;
+    }
+    special[b'&' as usize] = true;
+    special[b'<' as usize] = true;
+    special[b'>' as usize] = true;
+    special[b'"' as usize] = true;
+    special[b'_' as usize] = true;
+    special[0xEF] = true;
+    special
+};
+
+/// Whether UTF-8 `b` starts with U+FFFE or U+FFFF (`EF BF BE`, `EF BF BF`).
+pub(crate) fn is_noncharacter_fffe(b: &[u8]) -> bool {
+    matches!(b, [0xEF, 0xBF, 0xBE | 0xBF, ..])
 }
 
 /// A UTC date and time broken into fields.
@@ -181,6 +223,55 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "a&lt;b&gt;&amp;&quot;c&quot;\tdé"
         );
+    }
+
+    /// The escaping as it was written first, character by character: the
+    /// byte scan must agree with it.
+    fn escaped_by_chars(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                c if is_xml_char(c) => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_byte_scan_escapes_as_the_characters_say() {
+        let edges = [
+            '\u{0}',
+            '\u{1F}',
+            '\u{7F}',
+            '\u{80}',
+            '\u{9F}',
+            '\u{D7FF}',
+            '\u{E000}',
+            '\u{EFFF}',
+            '\u{FFFD}',
+            '\u{FFFE}',
+            '\u{FFFF}',
+            '\u{10000}',
+            '\u{10FFFF}',
+        ];
+        let all: Vec<char> = (0..0x80u8).map(char::from).chain(edges).collect();
+        for &a in &all {
+            for &b in &all {
+                let s = format!("x{a}{b}y");
+                let mut out = Vec::new();
+                push_xml_escaped(&mut out, &s);
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    escaped_by_chars(&s),
+                    "{s:?}"
+                );
+            }
+        }
     }
 
     #[test]

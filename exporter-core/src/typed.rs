@@ -456,6 +456,17 @@ fn type_row(
     // was allocating and freeing copies).
     out.truncate(cells.len());
     for (c, cell) in cells.iter().enumerate() {
+        // An address in a link column becomes a link in the slot's own
+        // buffers: reading it anew allocated two strings per row.
+        if types.get(c).copied().flatten() == Some(ColumnType::Link)
+            && let Cell::String(url) = cell
+            && let Some(Cell::Link(slot)) = out.get_mut(c)
+            && Link::check_url(url).is_none()
+        {
+            slot.text.clone_from(url);
+            slot.url.clone_from(url);
+            continue;
+        }
         let typed = match types.get(c).copied().flatten() {
             Some(ty) => type_cell(ty, row, c, cell, warnings)?,
             None => Cow::Borrowed(cell),

@@ -295,7 +295,8 @@ impl Links {
                     "\" r:id=\"",
                 ],
             );
-            push(out, &[&self.addresses.rid(n as usize), "\"/>"]);
+            self.addresses.push_rid(out, n as usize);
+            out.extend_from_slice(b"\"/>");
         }
         out.extend_from_slice(b"</hyperlinks>");
     }
@@ -608,7 +609,7 @@ fn push(out: &mut Vec<u8>, pieces: &[&str]) {
 /// ` s="xf"`, unless `xf` is the default format 0.
 fn push_style(out: &mut Vec<u8>, xf: u32) {
     if xf != 0 {
-        push(out, &[" s=\"", &xf.to_string(), "\""]);
+        push(out, &[" s=\"", itoa::Buffer::new().format(xf), "\""]);
     }
 }
 
@@ -627,27 +628,57 @@ fn push_string_cell(out: &mut Vec<u8>, cell_ref: &str, s: &str, xf: u32) {
 /// ST_Xstring). Line ends (CRLF, CR) are written as LF, as Excel's own
 /// cells hold them: `_x000D_` showed raw in openpyxl, exceljs and Gnumeric.
 fn push_spreadsheet_text(out: &mut Vec<u8>, s: &str) {
+    // Bytes, not characters (as text::push_xml_escaped): only ASCII and
+    // U+FFFE/U+FFFF need anything done.
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let escape: Option<std::borrow::Cow<'static, str>> = match c {
-            '&' => Some("&amp;".into()),
-            '<' => Some("&lt;".into()),
-            '>' => Some("&gt;".into()),
-            '\t' | '\n' => None,
-            '\r' if bytes.get(i + 1) == Some(&b'\n') => Some("".into()),
-            '\r' => Some("\n".into()),
-            '_' if looks_like_escape(&bytes[i..]) => Some("_x005F_".into()),
-            c if !is_xml_char(c) => Some(format!("_x{:04X}_", u32::from(c)).into()),
-            _ => None,
-        };
-        if let Some(escape) = escape {
-            out.extend_from_slice(&bytes[start..i]);
-            out.extend_from_slice(escape.as_bytes());
-            start = i + c.len_utf8();
+    let mut i = 0;
+    let mut hex = [0u8; 7];
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !text::XML_SPECIAL[usize::from(b)] {
+            i += 1;
+            continue;
         }
+        let (escape, len): (&[u8], usize) = match b {
+            b'&' => (b"&amp;", 1),
+            b'<' => (b"&lt;", 1),
+            b'>' => (b"&gt;", 1),
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => (b"", 1),
+            b'\r' => (b"\n", 1),
+            b'_' if looks_like_escape(&bytes[i..]) => (b"_x005F_", 1),
+            b'\t' | b'\n' => {
+                i += 1;
+                continue;
+            }
+            0..0x20 => (escape_code(&mut hex, u32::from(b)), 1),
+            0xEF if text::is_noncharacter_fffe(&bytes[i..]) => (
+                escape_code(&mut hex, 0xFF00 | (u32::from(bytes[i + 2]) + 0x40)),
+                3,
+            ),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        i += len;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
+}
+
+/// `_xHHHH_` for character `code` (below U+10000), written into `buf`.
+fn escape_code(buf: &mut [u8; 7], code: u32) -> &[u8] {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    buf[0] = b'_';
+    buf[1] = b'x';
+    for (k, shift) in [12, 8, 4, 0].into_iter().enumerate() {
+        buf[2 + k] = HEX[((code >> shift) & 0xF) as usize];
+    }
+    buf[6] = b'_';
+    buf
 }
 
 /// Whether `b` starts with `_xHHHH_`.
@@ -1003,6 +1034,10 @@ impl Extremes {
 
 /// Approximate width in Excel character units: wide (CJK) characters count double.
 fn text_width(s: &str) -> f64 {
+    // Most cells: ASCII on one line, one character per byte.
+    if s.is_ascii() && !s.as_bytes().contains(&b'\n') {
+        return s.len().min(MAX_WIDTH as usize + 1) as f64;
+    }
     let mut longest = 0usize;
     for line in s.split('\n') {
         let mut w = 0usize;
@@ -1163,13 +1198,16 @@ mod tests {
     #[test]
     fn text_escapes_as_excel_reads_it() {
         let mut out = Vec::new();
-        push_spreadsheet_text(&mut out, "a&b<c>\u{1}\r\n\t_x0041_ _x12_ \u{FFFE}");
+        push_spreadsheet_text(
+            &mut out,
+            "a&b<c>\u{1}\r\n\t_x0041_ _x12_ \u{FFFE}\u{1F}\u{FFFF}\u{FFFD}é\u{7F}",
+        );
         let mut lines = Vec::new();
         push_spreadsheet_text(&mut lines, "a\r\nb\rc\n\r\r\nd");
         assert_eq!(String::from_utf8(lines).unwrap(), "a\nb\nc\n\n\nd");
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a&amp;b&lt;c&gt;_x0001_\n\t_x005F_x0041_ _x12_ _xFFFE_"
+            "a&amp;b&lt;c&gt;_x0001_\n\t_x005F_x0041_ _x12_ _xFFFE__x001F__xFFFF_\u{FFFD}é\u{7F}"
         );
     }
 }
