@@ -278,3 +278,37 @@ fn a_format_needs_a_type() {
         "invalid table JSON: column 1: `format` needs a `type` (number, date, datetime, time, text or boolean) to say what it formats at line 1 column 46"
     );
 }
+
+#[test]
+fn whitespace_in_text_cells_survives_with_or_without_xml_space() {
+    // `xml:space="preserve"` is written only where it matters (spaces at
+    // either end, tabs, line breaks, runs of spaces): every reader must
+    // still see each text exactly.
+    let texts = [
+        "plain words",
+        " leading",
+        "trailing ",
+        "two  spaces",
+        "tab\there",
+        "line\nbreak",
+        "\u{3000}ideographic",
+        "nbsp\u{A0}inside",
+        "x",
+    ];
+    let json = serde_json::json!({
+        "headers": ["text"],
+        "rows": texts.iter().map(|t| [t]).collect::<Vec<_>>(),
+    });
+    let table = Table::from_json(&json.to_string()).unwrap();
+    let xlsx = export(&table, &ExportOptions::new(Format::Xlsx)).unwrap();
+    let dir = Scratch::new("formats-whitespace");
+    let shown = libreoffice_shown(&xlsx, &dir);
+    assert_eq!(shown["text"], texts, "LibreOffice");
+    let path = dir.path("ws.xlsx");
+    std::fs::write(&path, &xlsx).unwrap();
+    let read = python(
+        "import json, sys, openpyxl; ws = openpyxl.load_workbook(sys.argv[1]).active; print(json.dumps([r[0] for r in ws.iter_rows(min_row=2, values_only=True)]))",
+        &[path.to_str().unwrap()],
+    );
+    assert_eq!(read, serde_json::json!(texts), "openpyxl");
+}

@@ -90,7 +90,9 @@ fn xlsx_reads_each_row_twice_and_reports_progress() {
         .unwrap()
         .2;
     let sheet = String::from_utf8(sheet).unwrap();
-    assert!(sheet.contains(r#"<c r="A501" t="inlineStr"><is><t xml:space="preserve">r499</t></is></c><c r="B501"><v>499</v></c>"#));
+    assert!(sheet.contains(
+        r#"<c r="A501" t="inlineStr"><is><t>r499</t></is></c><c r="B501"><v>499</v></c>"#
+    ));
 }
 
 #[test]
