@@ -35,12 +35,27 @@ mkdir -p "$out"
 WASM_PACK_CACHE="$root/target/wasm-pack-cache" \
   wasm-pack build exporter-wasm --profile wasm --target web --out-dir "$out/web" --out-name rowpress --no-pack
 rm -f "$out/web/.gitignore" "$out/web/package.json" "$out/web/README.md"
-# The features are the ones rustc 1.95 enables by default for wasm32.
-"$wasm_opt" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/web/rowpress_bg.wasm" -o "$out/web/rowpress_bg.wasm"
+# The same module with WebAssembly SIMD (zlib-rs's hash sliding and
+# string compares, and LLVM's vectorised loops: docs/decisions.md), in a
+# target directory of its own so that neither build invalidates the
+# other's cache. Its JavaScript glue is the same file; the loaders pick
+# this module where the engine validates SIMD, else the one above.
+simd_out="$root/target/npm-simd"
+rm -rf "$simd_out"
+CARGO_TARGET_DIR="$root/target/wasm-simd" RUSTFLAGS="-C target-feature=+simd128" \
+  WASM_PACK_CACHE="$root/target/wasm-pack-cache" \
+  wasm-pack build exporter-wasm --profile wasm --target web --out-dir "$simd_out" --out-name rowpress --no-pack
+cmp "$simd_out/rowpress.js" "$out/web/rowpress.js"
+# The features are the ones rustc 1.95 enables by default for wasm32
+# (and SIMD for the second module).
+features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+"$wasm_opt" -O3 "${features[@]}" "$out/web/rowpress_bg.wasm" -o "$out/web/rowpress_bg.wasm"
+"$wasm_opt" -O3 "${features[@]}" --enable-simd "$simd_out/rowpress_bg.wasm" -o "$out/web/rowpress_simd_bg.wasm"
 cp exporter-wasm/npm/*.js exporter-wasm/npm/*.d.ts exporter-wasm/npm/README.md exporter-wasm/npm/package.json "$out/"
 cp LICENSE* "$out/" 2>/dev/null || true
 (cd "$root/target/npm" && rm -f rowpress-*.tgz && npm pack ./rowpress --silent >/dev/null)
-ls -l "$out/web/rowpress_bg.wasm" "$root"/target/npm/rowpress-*.tgz
-printf 'wasm: %s bytes, %s bytes gzipped\n' "$(stat -c %s "$out/web/rowpress_bg.wasm")" "$(gzip -9c "$out/web/rowpress_bg.wasm" | wc -c)"
+ls -l "$out/web/"*.wasm "$root"/target/npm/rowpress-*.tgz
+for module in rowpress_bg rowpress_simd_bg; do
+  printf '%s.wasm: %s bytes, %s bytes gzipped\n' "$module" "$(stat -c %s "$out/web/$module.wasm")" "$(gzip -9c "$out/web/$module.wasm" | wc -c)"
+done

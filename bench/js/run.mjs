@@ -22,9 +22,11 @@ const plan = {
 // Without a list, the plain formats; typed plans are asked for by name.
 const only = process.argv[4]?.split(",") ?? ["xlsx", "docx", "pdf", "csv"];
 
-const wasm = new URL("./node_modules/rowpress/web/rowpress_bg.wasm", import.meta.url);
-const wasmBytes = readFileSync(wasm);
-console.log(`rowpress wasm: ${statSync(wasm).size} bytes, ${gzipSync(wasmBytes, { level: 9 }).length} bytes gzipped (all four formats, one build)`);
+for (const [module, note] of [["rowpress_simd_bg", "with SIMD, what Node and current browsers load"], ["rowpress_bg", "without SIMD"]]) {
+  const wasm = new URL(`./node_modules/rowpress/web/${module}.wasm`, import.meta.url);
+  const wasmBytes = readFileSync(wasm);
+  console.log(`rowpress ${module}.wasm (${note}): ${statSync(wasm).size} bytes, ${gzipSync(wasmBytes, { level: 9 }).length} bytes gzipped (all four formats)`);
+}
 console.log(`node ${process.version}, ${rows} rows x 10 columns\n`);
 console.log("| format | library | time (s) | peak RSS (MiB) | export adds (MiB) | output (MB) | rowpress faster by | rowpress memory share |");
 console.log("|---|---|---|---|---|---|---|---|");

@@ -1,7 +1,7 @@
 // Browser entry (bundlers and <script type="module">): the wasm module loads
 // asynchronously, so await ready() once before calling exportTable.
 import init, * as wasm from "./web/rowpress.js";
-import { makeExportTable, makeFormatCells, makeInferTypes } from "./common.js";
+import { SIMD, makeExportTable, makeFormatCells, makeInferTypes } from "./common.js";
 
 export { fileExtension, fileName, isRowpressError, mimeType, toBlob } from "./common.js";
 
@@ -10,7 +10,10 @@ let loaded = false;
 
 export function ready(source) {
   if (!loading) {
-    loading = init(source === undefined ? undefined : { module_or_path: source }).then(() => {
+    // Two literal URLs, so that bundlers see and emit both modules.
+    const module_or_path =
+      source ?? (SIMD ? new URL("./web/rowpress_simd_bg.wasm", import.meta.url) : new URL("./web/rowpress_bg.wasm", import.meta.url));
+    loading = init({ module_or_path }).then(() => {
       loaded = true;
     });
     loading.catch(() => {

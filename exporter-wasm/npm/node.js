@@ -2,11 +2,13 @@
 // exportTable works at once; ready() resolves immediately.
 import { readFileSync } from "node:fs";
 import * as wasm from "./web/rowpress.js";
-import { makeExportTable, makeFormatCells, makeInferTypes } from "./common.js";
+import { SIMD, makeExportTable, makeFormatCells, makeInferTypes } from "./common.js";
 
 export { fileExtension, fileName, isRowpressError, mimeType, toBlob } from "./common.js";
 
-wasm.initSync({ module: readFileSync(new URL("./web/rowpress_bg.wasm", import.meta.url)) });
+// ROWPRESS_WASM=baseline loads the module without SIMD (its tests do).
+const simd = SIMD && process.env.ROWPRESS_WASM !== "baseline";
+wasm.initSync({ module: readFileSync(new URL(simd ? "./web/rowpress_simd_bg.wasm" : "./web/rowpress_bg.wasm", import.meta.url)) });
 
 export function ready() {
   return Promise.resolve();

@@ -3,8 +3,11 @@
 // chunks, then exports it (posting progress and warnings, then the bytes,
 // transferred), infers its types or formats its cells.
 import init, * as wasm from "./web/rowpress.js";
+import { SIMD } from "./common.js";
 
-const loading = init();
+const loading = init({
+  module_or_path: SIMD ? new URL("./web/rowpress_simd_bg.wasm", import.meta.url) : new URL("./web/rowpress_bg.wasm", import.meta.url),
+});
 const jobs = new Map();
 
 self.onmessage = async (event) => {

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -227,6 +227,49 @@ test("a Date is the date and time its runtime shows, under every TZ", () => {
     () => exportTable({ headers: ["a"], rows: [[new Date(NaN)]] }, { format: "csv" }),
     (e) => e.code === "INVALID_CELL" && e.message === "row 1, column 1: an invalid Date",
   );
+});
+
+test("the modules with and without SIMD write the same bytes", () => {
+  // Node runs SIMD, so the package loads that module; ROWPRESS_WASM=baseline
+  // makes it load the one for engines without (Safari before 16.4).
+  const script = `
+    import { createHash } from "node:crypto";
+    import fs from "node:fs";
+    import { syncBuiltinESMExports } from "node:module";
+    // Which module the package reads, seen through readFileSync.
+    const read = fs.readFileSync;
+    const modules = [];
+    fs.readFileSync = (path, ...rest) => (modules.push(String(path).split("/").pop()), read(path, ...rest));
+    syncBuiltinESMExports();
+    const { exportTable } = await import("rowpress");
+    const font = read("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    const pad = (n) => String(n).padStart(2, "0");
+    const table = {
+      title: "Both modules",
+      columns: [
+        { header: "Order" }, { header: "Issued", type: "date", format: "d mmm yyyy" },
+        { header: "Amount", type: "number", format: "#,##0.00" }, { header: "Portal", type: "link" },
+      ],
+      rows: Array.from({ length: 3000 }, (_, r) => [
+        "ORD-" + r + " Ωμέγα", "2024-" + pad(1 + (r % 12)) + "-" + pad(1 + (r % 28)), r * 1.25, "https://example.com/" + r,
+      ]),
+    };
+    const digests = ["xlsx", "docx", "pdf", "csv"].map((format) =>
+      createHash("sha256").update(exportTable(table, { format, fonts: [font], createdAt: new Date(1_700_000_000_000) })).digest("hex"));
+    process.stdout.write(JSON.stringify({ modules: modules.filter((m) => m.endsWith(".wasm")), digests }));
+  `;
+  const run = (env) => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, ...env }, encoding: "utf8" }));
+  const simd = run({});
+  const baseline = run({ ROWPRESS_WASM: "baseline" });
+  assert.deepEqual(simd.modules, ["rowpress_simd_bg.wasm"]);
+  assert.deepEqual(baseline.modules, ["rowpress_bg.wasm"]);
+  assert.equal(new Set(simd.digests).size, 4);
+  assert.deepEqual(baseline.digests, simd.digests);
+  const wasmDir = new URL("./node_modules/rowpress/web/", import.meta.url);
+  const modules = readdirSync(wasmDir).filter((f) => f.endsWith(".wasm")).sort();
+  assert.deepEqual(modules, ["rowpress_bg.wasm", "rowpress_simd_bg.wasm"]);
+  // (That the baseline module holds no SIMD instruction is checked as it
+  // is built: scripts/build-npm.sh validates it with SIMD disabled.)
 });
 
 test("fileName follows the core's rule for every title", async () => {
