@@ -85,34 +85,46 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 /// ASCII bytes and U+FFFE/U+FFFF (the only characters from U+0080 up that
 /// XML 1.0 refuses; a `str` holds no surrogates) need anything done.
 pub(crate) fn push_xml_escaped(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if !XML_SPECIAL[usize::from(bytes[i])] {
-            i += 1;
-            continue;
-        }
-        let (rep, len): (&[u8], usize) = match bytes[i] {
+    push_escaped(out, s, |rest, out| {
+        let (rep, len): (&[u8], usize) = match rest[0] {
             b'&' => (b"&amp;", 1),
             b'<' => (b"&lt;", 1),
             b'>' => (b"&gt;", 1),
             b'"' => (b"&quot;", 1),
-            b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
+            b'\t' | b'\n' | b'\r' => return None,
             0..0x20 => (b"", 1),
-            0xEF if is_noncharacter_fffe(&bytes[i..]) => (b"", 3),
-            _ => {
-                i += 1;
+            0xEF if is_noncharacter_fffe(rest) => (b"", 3),
+            _ => return None,
+        };
+        out.extend_from_slice(rep);
+        Some(len)
+    });
+}
+
+/// Copies `s` to `out`, handing each byte [`XML_SPECIAL`] marks to
+/// `escape` with the text from there on: it either writes the
+/// replacement and says how many bytes of the text it stands for, or
+/// returns `None` and the byte is copied as it is. Every other byte is
+/// copied in runs, without decoding characters.
+pub(crate) fn push_escaped(
+    out: &mut Vec<u8>,
+    s: &str,
+    mut escape: impl FnMut(&[u8], &mut Vec<u8>) -> Option<usize>,
+) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if XML_SPECIAL[usize::from(bytes[i])] {
+            out.extend_from_slice(&bytes[start..i]);
+            start = i;
+            if let Some(len) = escape(&bytes[i..], out) {
+                i += len;
+                start = i;
                 continue;
             }
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        out.extend_from_slice(rep);
-        i += len;
-        start = i;
+        }
+        i += 1;
     }
     out.extend_from_slice(&bytes[start..]);
 }

@@ -661,57 +661,36 @@ fn needs_preserve(s: &str) -> bool {
 /// ST_Xstring). Line ends (CRLF, CR) are written as LF, as Excel's own
 /// cells hold them: `_x000D_` showed raw in openpyxl, exceljs and Gnumeric.
 fn push_spreadsheet_text(out: &mut Vec<u8>, s: &str) {
-    // Bytes, not characters (as text::push_xml_escaped): only ASCII and
-    // U+FFFE/U+FFFF need anything done.
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    let mut hex = [0u8; 7];
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !text::XML_SPECIAL[usize::from(b)] {
-            i += 1;
-            continue;
-        }
-        let (escape, len): (&[u8], usize) = match b {
+    text::push_escaped(out, s, |rest, out| {
+        let code;
+        let (rep, len): (&[u8], usize) = match rest[0] {
             b'&' => (b"&amp;", 1),
             b'<' => (b"&lt;", 1),
             b'>' => (b"&gt;", 1),
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => (b"", 1),
+            b'\r' if rest.get(1) == Some(&b'\n') => (b"", 1),
             b'\r' => (b"\n", 1),
-            b'_' if looks_like_escape(&bytes[i..]) => (b"_x005F_", 1),
-            b'\t' | b'\n' => {
-                i += 1;
-                continue;
+            b'_' if looks_like_escape(rest) => (b"_x005F_", 1),
+            b'\t' | b'\n' => return None,
+            c @ 0..0x20 => {
+                code = escape_code(u32::from(c));
+                (&code, 1)
             }
-            0..0x20 => (escape_code(&mut hex, u32::from(b)), 1),
-            0xEF if text::is_noncharacter_fffe(&bytes[i..]) => (
-                escape_code(&mut hex, 0xFF00 | (u32::from(bytes[i + 2]) + 0x40)),
-                3,
-            ),
-            _ => {
-                i += 1;
-                continue;
+            0xEF if text::is_noncharacter_fffe(rest) => {
+                code = escape_code(0xFF00 | (u32::from(rest[2]) + 0x40));
+                (&code, 3)
             }
+            _ => return None,
         };
-        out.extend_from_slice(&bytes[start..i]);
-        out.extend_from_slice(escape);
-        i += len;
-        start = i;
-    }
-    out.extend_from_slice(&bytes[start..]);
+        out.extend_from_slice(rep);
+        Some(len)
+    });
 }
 
-/// `_xHHHH_` for character `code` (below U+10000), written into `buf`.
-fn escape_code(buf: &mut [u8; 7], code: u32) -> &[u8] {
+/// `_xHHHH_` for character `code` (below U+10000).
+fn escape_code(code: u32) -> [u8; 7] {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    buf[0] = b'_';
-    buf[1] = b'x';
-    for (k, shift) in [12, 8, 4, 0].into_iter().enumerate() {
-        buf[2 + k] = HEX[((code >> shift) & 0xF) as usize];
-    }
-    buf[6] = b'_';
-    buf
+    let digit = |shift: u32| HEX[((code >> shift) & 0xF) as usize];
+    [b'_', b'x', digit(12), digit(8), digit(4), digit(0), b'_']
 }
 
 /// Whether `b` starts with `_xHHHH_`.
