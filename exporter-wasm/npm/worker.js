@@ -1,7 +1,8 @@
 // exportInWorker (and inferTypesInWorker, formatCellsInWorker): the work runs
-// in a module Web Worker, so the page's main thread never blocks. The table is posted in chunks of rows with a yield to
-// the event loop between them, so even posting a 100,000-row table makes no
-// long task; the bytes come back transferred, not copied.
+// in a module Web Worker, so the page's main thread never blocks. The table
+// is posted in chunks of rows with a yield to the event loop between them,
+// so even posting a 100,000-row table makes no long task; an export's bytes
+// come back transferred, not copied.
 import { rowpressError, withDates } from "./common.js";
 
 const CHUNK_ROWS = 2000;
