@@ -96,11 +96,10 @@ async fn artifacts_are_private(backend: Backend) {
     let (_, list) = s.json("GET", "/api/artifacts", Some("bob"), None).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 0);
     let (status, body) = s
-        .json(
-            "POST",
-            "/api/artifacts",
-            Some("alice"),
-            Some(json!({"type": "table", "data": {"headers": ["a"], "rows": [[1, 2]]}})),
+        .create_artifact(
+            "alice",
+            "table",
+            json!({"headers": ["a"], "rows": [[1, 2]]}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -615,14 +614,7 @@ async fn openapi_describes_the_api() {
     );
 
     // What the server really sends fits the documented schemas.
-    let (_, artifact) = s
-        .json(
-            "POST",
-            "/api/artifacts",
-            Some("alice"),
-            Some(json!({"type": "table", "data": TABLE()})),
-        )
-        .await;
+    let (_, artifact) = s.create_artifact("alice", "table", TABLE()).await;
     assert_matches_schema(&doc, "Artifact", &artifact);
     let id = artifact["id"].as_str().unwrap();
     let (_, export) = s.upload_pdf("alice", id, file(Format::Pdf), None).await;
@@ -993,11 +985,10 @@ async fn large_tables_are_accepted_as_artifacts() {
         .map(|i| json!([format!("row {i}"), i]))
         .collect();
     let (status, body) = s
-        .json(
-            "POST",
-            "/api/artifacts",
-            Some("alice"),
-            Some(json!({"type": "table", "data": {"headers": ["a", "b"], "rows": rows}})),
+        .create_artifact(
+            "alice",
+            "table",
+            json!({"headers": ["a", "b"], "rows": rows}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -1529,14 +1520,7 @@ async fn tables_with_columns_and_records(backend: Backend) {
         "columns": [{"header": "Invoice", "key": "id", "width": 20}, {"header": "Amount", "key": "amount", "align": "right"}],
         "rows": [{"id": "INV-1", "amount": 2825.78}, {"amount": 3}, ["INV-3", 4]]
     });
-    let (status, body) = s
-        .json(
-            "POST",
-            "/api/artifacts",
-            Some("alice"),
-            Some(json!({"type": "table", "data": data})),
-        )
-        .await;
+    let (status, body) = s.create_artifact("alice", "table", data.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["title"], "Invoices");
     assert_eq!(body["data"], data);
@@ -1545,11 +1529,10 @@ async fn tables_with_columns_and_records(backend: Backend) {
     assert_eq!(status, StatusCode::CREATED, "{export}");
     // A key no column has is refused before anything is stored.
     let (status, body) = s
-        .json(
-            "POST",
-            "/api/artifacts",
-            Some("alice"),
-            Some(json!({"type": "table", "data": {"columns": [{"header": "A", "key": "a"}], "rows": [{"a": 1}, {"b": 2}]}})),
+        .create_artifact(
+            "alice",
+            "table",
+            json!({"columns": [{"header": "A", "key": "a"}], "rows": [{"a": 1}, {"b": 2}]}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1734,14 +1717,7 @@ async fn sheet_artifacts_hold_workbooks(backend: Backend) {
             {"name": "Ids", "headers": ["id"], "rows": [[1], [2]]}
         ]
     });
-    let (status, body) = s
-        .json(
-            "POST",
-            "/api/artifacts",
-            Some("alice"),
-            Some(json!({"type": "sheet", "data": data})),
-        )
-        .await;
+    let (status, body) = s.create_artifact("alice", "sheet", data.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(
         (&body["type"], &body["title"], &body["data"]),
@@ -1805,14 +1781,7 @@ async fn sheet_artifacts_hold_workbooks(backend: Backend) {
             "the workbook has no sheets; give at least one table in `sheets`",
         ),
     ] {
-        let (status, body) = s
-            .json(
-                "POST",
-                "/api/artifacts",
-                Some("alice"),
-                Some(json!({"type": "sheet", "data": data})),
-            )
-            .await;
+        let (status, body) = s.create_artifact("alice", "sheet", data).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(
             (

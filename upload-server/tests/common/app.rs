@@ -181,15 +181,26 @@ impl Server {
         .await
     }
 
+    /// `POST /api/artifacts`: `user` stores `data` as an artifact of
+    /// `kind` (`table`, `sheet`).
+    pub async fn create_artifact(
+        &self,
+        user: &str,
+        kind: &str,
+        data: Value,
+    ) -> (StatusCode, Value) {
+        self.json(
+            "POST",
+            "/api/artifacts",
+            Some(user),
+            Some(json!({"type": kind, "data": data})),
+        )
+        .await
+    }
+
+    /// A table artifact of `user` (TABLE()), its id.
     pub async fn artifact(&self, user: &str) -> String {
-        let (status, body) = self
-            .json(
-                "POST",
-                "/api/artifacts",
-                Some(user),
-                Some(json!({"type": "table", "data": TABLE()})),
-            )
-            .await;
+        let (status, body) = self.create_artifact(user, "table", TABLE()).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["id"].as_str().unwrap().to_owned()
     }
