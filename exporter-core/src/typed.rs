@@ -292,15 +292,15 @@ pub(crate) fn shown<'c>(cell: &'c Cell, style: &ColumnStyle) -> Cow<'c, str> {
 /// for an untyped column, whose cells show as given. A cell that is not
 /// its column's type shows as it is (an export warns of it).
 pub fn shown_columns(table: &Table) -> Vec<Option<Vec<String>>> {
-    // An export names the cells that do not read; a view does not.
-    let mut unread = Warnings::new(false);
     (0..table.column_count())
         .map(|c| {
             let style = table.column_style(c);
             let ty = style.kind?;
             let shown_cell = |r: usize| {
                 let cell = table.cell(r, c);
-                match type_cell(ty, r, c, cell, &mut unread) {
+                // An export warns of a cell that does not read; a view
+                // shows it as given.
+                match read_as(cell, ty) {
                     Ok(typed) => match typed.as_ref() {
                         Cell::Link(link) => link.text.clone(),
                         other => shown(other, &style).into_owned(),

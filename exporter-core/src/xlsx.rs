@@ -632,15 +632,7 @@ fn push_string_cell(out: &mut Vec<u8>, cell_ref: &str, s: &str, xf: u32) {
 /// cells need none, and leaving it out takes 21 bytes off each (an eighth
 /// of a typical sheet before compression).
 fn needs_preserve(s: &str) -> bool {
-    // Whitespace at either end: the byte itself when ASCII (as
-    // char::is_whitespace counts it), else the character.
-    let edge = |b: Option<&u8>, c: Option<char>| match b {
-        Some(&b) if b.is_ascii() => matches!(b, b' ' | b'\t'..=b'\r'),
-        Some(_) => c.is_some_and(char::is_whitespace),
-        None => false,
-    };
-    let bytes = s.as_bytes();
-    if edge(bytes.first(), s.chars().next()) || edge(bytes.last(), s.chars().next_back()) {
+    if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
         return true;
     }
     let mut after_space = false;
