@@ -56,13 +56,13 @@ function checkTable(table) {
 }
 
 /**
- * Sends `table` to the worker for `task` (`export`, `inferTypes` or
+ * Sends `table` (checked by checkTable, which said whether it is a
+ * workbook) to the worker for `task` (`export`, `inferTypes` or
  * `formatCells`): each table (a workbook's sheets) without its rows, which
  * follow in chunks with a yield between them. Resolves with the task's
  * result.
  */
-async function run(task, table, options, callbacks) {
-  const isBook = checkTable(table);
+async function run(task, table, isBook, options, callbacks) {
   // Dates are read on this thread: its time zone is the one the user sees.
   const dated = withDates(table);
   // A sheet that is not a table goes as it is, for the core to name what
@@ -92,7 +92,7 @@ async function run(task, table, options, callbacks) {
 }
 
 export async function exportInWorker(table, options) {
-  checkTable(table);
+  const isBook = checkTable(table);
   if (options === null || typeof options !== "object") {
     throw rowpressError("INVALID_OPTION", "option options: must be an object with at least `format`");
   }
@@ -102,18 +102,18 @@ export async function exportInWorker(table, options) {
       throw rowpressError("INVALID_OPTION", `option ${name}: must be a function`);
     }
   }
-  return run("export", table, rest, { onProgress, onWarning });
+  return run("export", table, isBook, rest, { onProgress, onWarning });
 }
 
 export async function inferTypesInWorker(table) {
   if (table !== null && typeof table === "object" && Array.isArray(table.sheets)) {
     throw rowpressError("INVALID_JSON", "invalid table: inferTypes takes one table, not a workbook");
   }
-  return run("inferTypes", table, {}, {});
+  return run("inferTypes", table, checkTable(table), {}, {});
 }
 
 export async function formatCellsInWorker(table) {
-  return run("formatCells", table, {}, {});
+  return run("formatCells", table, checkTable(table), {}, {});
 }
 
 /** Stops the shared worker (a new one starts on the next export). */
