@@ -12,10 +12,55 @@ pub(crate) trait Metrics {
     fn advance(&self, c: char, bold: bool) -> f32;
 }
 
-/// Whether `c` is drawn at all (control characters are not; tabs become spaces).
+/// Whether `c` is drawn at all: control characters and Unicode's
+/// default-ignorable code points are not; tabs become spaces.
 #[inline]
 pub(crate) fn is_drawn(c: char) -> bool {
-    !c.is_control() || c == '\t'
+    if c.is_ascii() {
+        return !c.is_ascii_control() || c == '\t';
+    }
+    !c.is_control() && !is_default_ignorable(c)
+}
+
+/// The soft hyphen: a place a word may break, shown (as a hyphen) only
+/// where a line ends.
+pub(crate) const SOFT_HYPHEN: char = '\u{AD}';
+
+/// Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt,
+/// Unicode 16): format characters that need no glyph and are drawn as
+/// nothing when a font has none: the soft hyphen, joiners, bidi marks,
+/// embeddings and isolates, variation selectors, tag characters, the BOM.
+pub(crate) fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFF8
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
+}
+
+/// The characters a line shows, in order: those [`is_drawn`], and a
+/// hyphen for a soft hyphen the line ends at (a line [`wrap`] broke there).
+pub(crate) fn shown_chars(line: &str) -> impl Iterator<Item = char> + '_ {
+    let (body, hyphen) = match line.strip_suffix(SOFT_HYPHEN) {
+        Some(body) => (body, Some('-')),
+        None => (line, None),
+    };
+    body.chars().filter(|&c| is_drawn(c)).chain(hyphen)
 }
 
 /// Whether a line may break before or after `c` without a space: CJK
@@ -48,6 +93,12 @@ pub(crate) fn measure(s: &str, bold: bool, metrics: &dyn Metrics) -> ColumnNeeds
             needs.max = needs.max.max(line);
             needs.min = needs.min.max(word);
             line = 0.0;
+            word = 0.0;
+            continue;
+        }
+        if c == SOFT_HYPHEN {
+            // The word may break here, the part before it then ending in a hyphen.
+            needs.min = needs.min.max(word + metrics.advance('-', bold));
             word = 0.0;
             continue;
         }
@@ -170,8 +221,10 @@ pub(crate) fn fit_columns(needs: &[ColumnNeeds], pad: f32, avail: f32) -> Option
 
 /// Breaks `s` into lines no wider than `width` em and calls `line(text)` for
 /// each, in order. Breaks at spaces, between CJK characters, at newlines, and
-/// inside a word only when the word alone is wider than the line. Control
-/// characters are skipped; tabs read as spaces; trailing spaces are dropped.
+/// at soft hyphens (the line then ends with the soft hyphen, which
+/// [`shown_chars`] shows as a hyphen), and inside a word only when the word
+/// alone is wider than the line. Characters not [`is_drawn`] are skipped;
+/// tabs read as spaces; trailing spaces are dropped.
 pub(crate) fn wrap<'s>(
     s: &'s str,
     width: f32,
@@ -182,8 +235,14 @@ pub(crate) fn wrap<'s>(
     for paragraph in s.split('\n') {
         let mut start = 0; // byte index where the current line starts
         let mut x = 0.0f32; // width of the line so far
-        let mut brk: Option<(usize, f32)> = None; // last break: byte index, width before it
+        let mut brk: Option<(usize, f32, bool)> = None; // last break: byte index, width before it, at a soft hyphen
         for (i, c) in paragraph.char_indices() {
+            if c == SOFT_HYPHEN {
+                if i > start && x + metrics.advance('-', bold) <= width * (1.0 + 1e-5) + 1e-5 {
+                    brk = Some((i + c.len_utf8(), x, true));
+                }
+                continue;
+            }
             if !is_drawn(c) {
                 continue;
             }
@@ -192,18 +251,24 @@ pub(crate) fn wrap<'s>(
             if space {
                 // Spaces may hang past the edge; the line may break after them.
                 x += w;
-                brk = Some((i + c.len_utf8(), x));
+                brk = Some((i + c.len_utf8(), x, false));
                 continue;
             }
             if breaks_anywhere(c) && i > start {
-                brk = Some((i, x));
+                brk = Some((i, x, false));
             }
             // A line as wide as the width, give or take float rounding
             // (the plan turns em into points and back), still fits.
             if x + w > width * (1.0 + 1e-5) + 1e-5 && i > start {
                 match brk {
-                    Some((at, before)) if at > start => {
-                        line(paragraph[start..at].trim_end_matches([' ', '\t']));
+                    Some((at, before, hyphen)) if at > start => {
+                        let text = &paragraph[start..at];
+                        // A soft hyphen shows only where the line broke at it.
+                        line(if hyphen {
+                            text
+                        } else {
+                            text.trim_end_matches([' ', '\t', SOFT_HYPHEN])
+                        });
                         start = at;
                         x -= before;
                     }
@@ -217,7 +282,7 @@ pub(crate) fn wrap<'s>(
             }
             x += w;
         }
-        line(paragraph[start..].trim_end_matches([' ', '\t', '\r']));
+        line(paragraph[start..].trim_end_matches([' ', '\t', '\r', SOFT_HYPHEN]));
     }
 }
 

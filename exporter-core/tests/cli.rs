@@ -101,7 +101,7 @@ fn errors_are_one_line_and_leave_no_file() {
             "error: row 1 has 2 cells but there are only 1 headers",
         ),
         (
-            vec!["-", "-f", "pdf", "-o", out_s],
+            vec!["-", "-f", "pdf", "-o", out_s, "--strict"],
             r#"{"headers": ["a"], "rows": [["\u03a9mega"]]}"#.as_bytes(),
             "error: row 1, column 1: no font has the character 'Ω' (U+03A9); pass a font that covers it (--font FILE, or `fonts` in the options)",
         ),

@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
-use exporter_core::{ExportOptions, Format, Orientation, PageSize, Table, export};
+use exporter_core::{
+    ExportOptions, Format, Orientation, PageSize, Table, export, export_with_warnings,
+};
 
 fn write_pdf(
     dir: &Scratch,
@@ -210,23 +212,145 @@ fn greek_cyrillic_and_cjk_are_embedded_searchable_text() {
 }
 
 #[test]
-fn missing_glyph_names_the_character_and_cell() {
+fn missing_glyph_is_a_replacement_and_a_warning_or_under_strict_an_error() {
     let table =
         Table::from_json(r#"{"headers": ["a", "b"], "rows": [["ok", "ok"], ["ok", "Привет"]]}"#)
             .unwrap();
-    let err = export(&table, &ExportOptions::new(Format::Pdf)).unwrap_err();
+    let strict = ExportOptions::new(Format::Pdf).strict(true);
+    let err = export(&table, &strict).unwrap_err();
     assert_eq!(err.code(), "MISSING_GLYPH");
     assert_eq!(
         err.to_string(),
         "row 2, column 2: no font has the character 'П' (U+041F); pass a font that covers it (--font FILE, or `fonts` in the options)"
     );
     let dejavu_only = ExportOptions::new(Format::Pdf).font(std::fs::read(DEJAVU).unwrap());
-    let cjk = Table::from_json(r#"{"headers": ["漢"], "rows": []}"#).unwrap();
-    let err = export(&cjk, &dejavu_only).unwrap_err();
+    let cjk = Table::from_json(r#"{"headers": ["漢"], "rows": [["a漢b"]]}"#).unwrap();
+    let err = export(&cjk, &dejavu_only.clone().strict(true)).unwrap_err();
     assert_eq!(
         err.to_string().split(';').next().unwrap(),
         "header of column 1: no font has the character '漢' (U+6F22)"
     );
+
+    // Not strict: the file is made, each cell missing a glyph is named once,
+    // and the character is drawn as a visible replacement, never dropped.
+    let dir = Scratch::new("pdf-missing-glyph");
+    let out =
+        export_with_warnings(&table, &ExportOptions::new(Format::Pdf), &mut |_, _| {}).unwrap();
+    let shown: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "row 2, column 2: no font has the character 'П' (U+041F); drawn as '?' (pass a font that covers it: --font FILE, or `fonts` in the options)"
+        ]
+    );
+    assert_eq!(out.warnings[0].code, "MISSING_GLYPH");
+    let path = dir.path("latin.pdf");
+    std::fs::write(&path, &out.bytes).unwrap();
+    qpdf_check(&path);
+    assert!(pdf_pages_text(&path)[0].contains("??????"));
+
+    // With a font that has U+FFFD, that is the replacement.
+    let out = export_with_warnings(&cjk, &dejavu_only, &mut |_, _| {}).unwrap();
+    assert_eq!(out.warnings.len(), 2, "{:?}", out.warnings);
+    assert!(out.warnings[1].to_string().starts_with(
+        "row 1, column 1: no font has the character '漢' (U+6F22); drawn as '\u{fffd}'"
+    ));
+    let path = dir.path("cjk.pdf");
+    std::fs::write(&path, &out.bytes).unwrap();
+    qpdf_check(&path);
+    assert!(pdf_pages_text(&path)[0].contains("a\u{fffd}b"));
+}
+
+#[test]
+fn invisible_format_characters_need_no_glyph() {
+    // Bidi controls and isolates, the Arabic letter mark, the Mongolian
+    // vowel separator, tag characters (as in the flag of England),
+    // variation selectors, ZWSP, ZWJ, ZWNJ, word joiner, BOM: Unicode's
+    // default-ignorable code points, which no font needs to draw.
+    let cells = [
+        "\u{2066}left\u{2069} \u{2067}right\u{2069} \u{2068}first\u{2069}",
+        "a\u{061C}b\u{180E}c",
+        "flag\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}",
+        "star\u{FE0F}\u{FE0E} x\u{200B}y\u{200D}z\u{200C}w\u{2060}v\u{FEFF}u",
+        "\u{200E}mark\u{200F} \u{202A}embed\u{202C} \u{2062}",
+    ];
+    let rows: Vec<Vec<exporter_core::Cell>> = cells
+        .iter()
+        .map(|c| vec![exporter_core::Cell::String((*c).into())])
+        .collect();
+    let table = Table::new(vec!["text".into()], rows).unwrap();
+    let dir = Scratch::new("pdf-ignorable");
+    for (name, options) in [
+        ("builtin.pdf", ExportOptions::new(Format::Pdf).strict(true)),
+        (
+            "dejavu.pdf",
+            fonts(ExportOptions::new(Format::Pdf)).strict(true),
+        ),
+    ] {
+        let path = write_pdf(&dir, name, &table, &options);
+        let text = pdf_pages_text(&path).join("");
+        for word in [
+            "left", "right", "first", "abc", "flag", "star", "xyzwvu", "mark", "embed",
+        ] {
+            assert!(text.contains(word), "{name}: {word} not in {text:?}");
+        }
+    }
+}
+
+#[test]
+fn a_soft_hyphen_shows_only_where_the_line_breaks() {
+    let dir = Scratch::new("pdf-shy");
+    let word = "Donau\u{AD}dampf\u{AD}schiff\u{AD}fahrts\u{AD}gesell\u{AD}schaft";
+    // One line: the soft hyphens are invisible.
+    let wide = Table::new(
+        vec!["word".into()],
+        vec![vec![exporter_core::Cell::String(word.into())]],
+    )
+    .unwrap();
+    let path = write_pdf(&dir, "wide.pdf", &wide, &ExportOptions::new(Format::Pdf));
+    let text = pdf_pages_text(&path).join("");
+    assert!(
+        text.contains("Donaudampfschifffahrtsgesellschaft"),
+        "{text:?}"
+    );
+    assert!(!text.contains('-'), "{text:?}");
+    // A narrow column (the other columns take the width): the word
+    // breaks at its soft hyphens, each broken line ending in a hyphen.
+    let filler = "x ".repeat(400);
+    let narrow = Table::new(
+        vec!["word".into(), "a".into(), "b".into(), "c".into()],
+        vec![vec![
+            exporter_core::Cell::String(word.into()),
+            exporter_core::Cell::String(filler.clone()),
+            exporter_core::Cell::String(filler.clone()),
+            exporter_core::Cell::String(filler),
+        ]],
+    )
+    .unwrap();
+    let path = write_pdf(
+        &dir,
+        "narrow.pdf",
+        &narrow,
+        &ExportOptions::new(Format::Pdf),
+    );
+    let (_, boxes) = pdf_word_boxes(&path);
+    let pieces: Vec<&str> = boxes
+        .iter()
+        .map(|b| b.text.as_str())
+        // Not the filler, the headers or the footer's "Page 1 of 1".
+        .filter(|t| t.len() > 1 && !t.starts_with('x') && !["word", "Page", "of"].contains(t))
+        .collect();
+    assert!(pieces.len() > 1, "{pieces:?}");
+    let joined: String = pieces.concat();
+    assert_eq!(
+        joined.replace('-', ""),
+        "Donaudampfschifffahrtsgesellschaft",
+        "{pieces:?}"
+    );
+    for p in &pieces[..pieces.len() - 1] {
+        assert!(p.ends_with('-'), "{pieces:?}");
+    }
+    assert!(!pieces.last().unwrap().ends_with('-'));
 }
 
 #[test]

@@ -80,9 +80,14 @@ proptest! {
     }
 
     #[test]
-    fn pdf_exports_or_names_a_missing_glyph(table in table()) {
-        match export(&table, &ExportOptions::new(Format::Pdf)) {
-            Ok(bytes) => prop_assert!(bytes.starts_with(b"%PDF-1.7")),
+    fn pdf_exports_naming_each_missing_glyph(table in table()) {
+        let out = exporter_core::export_with_warnings(&table, &ExportOptions::new(Format::Pdf), &mut |_, _| {}).unwrap();
+        prop_assert!(out.bytes.starts_with(b"%PDF-1.7"));
+        for w in &out.warnings {
+            prop_assert_eq!(w.code, "MISSING_GLYPH");
+        }
+        match export(&table, &ExportOptions::new(Format::Pdf).strict(true)) {
+            Ok(bytes) => prop_assert!(out.warnings.is_empty() && bytes == out.bytes),
             Err(e) => prop_assert_eq!(e.code(), "MISSING_GLYPH"),
         }
     }

@@ -122,6 +122,7 @@ export type WarningCode =
   | "FORMULA_TEXT"
   | "TYPE_MISMATCH"
   | "UNSUPPORTED_FORMAT"
+  | "MISSING_GLYPH"
   | "MORE_WARNINGS";
 
 /** A value kept another way than given. */

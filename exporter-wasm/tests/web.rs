@@ -67,7 +67,7 @@ fn errors_are_js_errors_with_stable_codes() {
 
     let (_, code, message) = error_of(export_table(
         js(r#"{"headers": ["a"], "rows": [["\u4e2d"]]}"#),
-        js(r#"{"format": "pdf"}"#),
+        js(r#"{"format": "pdf", "strict": true}"#),
     ));
     assert_eq!(code, "MISSING_GLYPH");
     assert!(

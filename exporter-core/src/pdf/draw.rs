@@ -9,7 +9,7 @@ use super::{builtin, font_name};
 use crate::Progress;
 use crate::columns::Align;
 use crate::columns::ColumnStyle;
-use crate::layout::{self, Metrics, is_drawn};
+use crate::layout::{self, Metrics};
 use crate::table::{Cell, Table};
 use crate::text::cell_text;
 
@@ -289,9 +289,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             let lx = if align == Align::Left {
                 x + PAD_X
             } else {
-                let lw: f32 = line
-                    .chars()
-                    .filter(|c| is_drawn(*c))
+                let lw: f32 = layout::shown_chars(line)
                     .map(|c| self.chain.advance(c, bold))
                     .sum::<f32>()
                     * size;
@@ -331,13 +329,8 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         state.origin = Some((cx, cy));
         let mut key: Option<FontKey> = None;
         self.run.clear();
-        for c in line.chars() {
-            if !is_drawn(c) {
-                continue;
-            }
-            let Some(glyph) = self.chain.resolve(c) else {
-                continue;
-            };
+        for c in layout::shown_chars(line) {
+            let (glyph, c) = self.chain.glyph(c);
             let k = match glyph {
                 Glyph::Builtin(_) => FontKey::Builtin { bold },
                 Glyph::Embedded { font, .. } => FontKey::Embedded(font),

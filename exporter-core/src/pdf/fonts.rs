@@ -11,6 +11,7 @@ use ttf_parser::Face;
 use super::builtin;
 use crate::error::{ExportError, Location, Result};
 use crate::layout::{Metrics, is_drawn};
+use crate::warning::{Warning, Warnings};
 
 /// Where a character's glyph comes from.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,6 +47,9 @@ pub(crate) struct FontChain<'f> {
     pub embedded: Vec<Embedded>,
     ascii: [Option<Glyph>; 128],
     cache: RefCell<HashMap<char, Option<Glyph>>>,
+    /// What a character no font has is drawn as: U+FFFD when a font has
+    /// it, else Helvetica's `?`.
+    pub replacement: (Glyph, char),
 }
 
 impl<'f> FontChain<'f> {
@@ -115,9 +119,13 @@ impl<'f> FontChain<'f> {
             embedded,
             ascii: [None; 128],
             cache: RefCell::new(HashMap::new()),
+            replacement: (Glyph::Builtin(b'?'), '?'),
         };
         for b in 0u8..128 {
             chain.ascii[usize::from(b)] = chain.lookup(char::from(b));
+        }
+        if let Some(glyph @ Glyph::Embedded { .. }) = chain.lookup(char::REPLACEMENT_CHARACTER) {
+            chain.replacement = (glyph, char::REPLACEMENT_CHARACTER);
         }
         Ok(chain)
     }
@@ -151,14 +159,37 @@ impl<'f> FontChain<'f> {
             .or_insert_with(|| self.lookup(c))
     }
 
-    /// Checks that every drawn character of `s` has a glyph.
-    pub(crate) fn check(&self, s: &str, location: Location) -> Result<()> {
-        for c in s.chars() {
-            if is_drawn(c) && self.resolve(c).is_none() {
-                return Err(ExportError::MissingGlyph { ch: c, location });
-            }
+    /// The glyph that draws `c` and the character it shows: the
+    /// [replacement](Self::replacement) when no font has `c`.
+    #[inline]
+    pub(crate) fn glyph(&self, c: char) -> (Glyph, char) {
+        match self.resolve(c) {
+            Some(glyph) => (glyph, c),
+            None => self.replacement,
         }
-        Ok(())
+    }
+
+    /// Checks that some font has every drawn character of `s`; one that
+    /// none has is drawn as the replacement, with a warning (`strict`: the
+    /// error).
+    pub(crate) fn check(&self, s: &str, location: Location, warnings: &mut Warnings) -> Result<()> {
+        let Some(ch) = s
+            .chars()
+            .find(|&c| is_drawn(c) && self.resolve(c).is_none())
+        else {
+            return Ok(());
+        };
+        let warning = Warning {
+            sheet: None,
+            location,
+            code: "MISSING_GLYPH",
+            message: format!(
+                "no font has the character {ch:?} (U+{:04X}); drawn as {:?} (pass a font that covers it: --font FILE, or `fonts` in the options)",
+                u32::from(ch),
+                self.replacement.1
+            ),
+        };
+        warnings.keep(warning, || ExportError::MissingGlyph { ch, location })
     }
 
     /// Marks `glyph` of embedded font `font`, showing `c`, as drawn, and
@@ -175,10 +206,9 @@ impl<'f> FontChain<'f> {
 impl Metrics for FontChain<'_> {
     #[inline]
     fn advance(&self, c: char, bold: bool) -> f32 {
-        match self.resolve(c) {
-            Some(Glyph::Builtin(code)) => builtin::advance(code, bold),
-            Some(Glyph::Embedded { advance, .. }) => advance,
-            None => 0.0,
+        match self.glyph(c).0 {
+            Glyph::Builtin(code) => builtin::advance(code, bold),
+            Glyph::Embedded { advance, .. } => advance,
         }
     }
 }

@@ -25,6 +25,7 @@ use crate::error::{ExportError, Result};
 use crate::options::ExportOptions;
 use crate::table::Table;
 use crate::text::DateTime;
+use crate::warning::Warnings;
 use crate::{Book, Progress, Sheet};
 use fonts::{Embedded, FontChain};
 
@@ -55,8 +56,10 @@ pub(crate) fn write(
 ) -> Result<Vec<u8>> {
     let mut chain = FontChain::new(&options.fonts)?;
     for (i, sheet) in book.sheets.iter().enumerate() {
-        check_text(sheet, &mut chain).map_err(|e| book.in_sheet(i, e))?;
+        progress.warnings.sheet = book.number(i);
+        check_text(sheet, &chain, &mut progress.warnings).map_err(|e| book.in_sheet(i, e))?;
     }
+    progress.warnings.sheet = None;
     let plans: Vec<plan::Plan> = book
         .sheets
         .iter()
@@ -211,16 +214,20 @@ pub(crate) fn write(
 }
 
 /// Checks that the fonts hold every character of a sheet's heading and
-/// text.
-fn check_text(sheet: &Sheet<'_, Table>, chain: &mut FontChain<'_>) -> Result<()> {
+/// text, warning of each text that needs a replacement.
+fn check_text(
+    sheet: &Sheet<'_, Table>,
+    chain: &FontChain<'_>,
+    warnings: &mut Warnings,
+) -> Result<()> {
     if let Some(title) = sheet.heading() {
-        chain.check(title, crate::Location::Title)?;
+        chain.check(title, crate::Location::Title, warnings)?;
     }
     sheet.rows.for_each_text(|s, location| {
         if s.is_ascii() {
             Ok(())
         } else {
-            chain.check(s, location)
+            chain.check(s, location, warnings)
         }
     })
 }

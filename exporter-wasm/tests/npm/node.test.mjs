@@ -71,7 +71,7 @@ test("errors carry the core's message and a stable code", () => {
     [{ headers: ["a"], rows: [[1, 2]] }, { format: "pdf" }, "ROW_TOO_LONG", "row 1 has 2 cells but there are only 1 headers"],
     [{ headers: ["a"], rows: [[{ x: 1 }]] }, { format: "xlsx" }, "INVALID_CELL", 'row 1, column 1: a cell must be a string, number, boolean or null, found an object with "x" (the one object a cell may be is a link, {"text", "url"})'],
     [{ headers: ["a"], rows: [[NaN]] }, { format: "xlsx" }, "INVALID_NUMBER", "row 1, column 1: NaN is not a finite number; use null or a string"],
-    [{ headers: ["a"], rows: [["Привет"]] }, { format: "pdf" }, "MISSING_GLYPH", "row 1, column 1: no font has the character 'П' (U+041F); pass a font that covers it (--font FILE, or `fonts` in the options)"],
+    [{ headers: ["a"], rows: [["Привет"]] }, { format: "pdf", strict: true }, "MISSING_GLYPH", "row 1, column 1: no font has the character 'П' (U+041F); pass a font that covers it (--font FILE, or `fonts` in the options)"],
     [table, { format: "odt" }, "INVALID_OPTION", 'option format: "odt" is not one of pdf, docx, xlsx, csv'],
     [table, { format: "pdf", pageSize: "a5" }, "INVALID_OPTION", 'option pageSize: "a5" is not one of a4, letter, legal'],
     [table, { format: "pdf", fonts: ["x"] }, "INVALID_OPTION", "option fonts: item 1 is not a Uint8Array or ArrayBuffer"],
