@@ -49,10 +49,10 @@ pub(crate) struct PageLink {
     pub url: String,
 }
 
-pub(crate) struct Painter<'p, 'c, 'f> {
+pub(crate) struct Painter<'p, 'c> {
     pub plan: &'p Plan,
     pub table: &'p Table,
-    pub chain: &'c mut FontChain<'f>,
+    pub chain: &'c mut FontChain,
     /// The table's column styles, read once.
     styles: Vec<ColumnStyle>,
     /// The links drawn on the page being drawn, for its annotations.
@@ -65,8 +65,8 @@ pub(crate) struct Painter<'p, 'c, 'f> {
     embedded_names: Vec<String>,
 }
 
-impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
-    pub(crate) fn new(plan: &'p Plan, table: &'p Table, chain: &'c mut FontChain<'f>) -> Self {
+impl<'p, 'c> Painter<'p, 'c> {
+    pub(crate) fn new(plan: &'p Plan, table: &'p Table, chain: &'c mut FontChain) -> Self {
         let embedded_names = (0..chain.embedded.len()).map(font_name::embedded).collect();
         Painter {
             plan,

@@ -5,8 +5,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use read_fonts::TableProvider;
+use read_fonts::model::{Blob, Font, Kind};
+use read_fonts::types::{NameId, Tag};
 use subsetter::GlyphRemapper;
-use ttf_parser::Face;
 
 use super::builtin;
 use crate::error::{ExportError, Location, Result};
@@ -42,8 +44,9 @@ pub(crate) struct Embedded {
 }
 
 /// The chain of fonts, with a cache of resolved characters.
-pub(crate) struct FontChain<'f> {
-    faces: Vec<Face<'f>>,
+pub(crate) struct FontChain {
+    /// The caller's fonts, parsed by read-fonts (the parser harfrust shapes with).
+    faces: Vec<Font>,
     pub embedded: Vec<Embedded>,
     ascii: [Option<Glyph>; 128],
     cache: RefCell<HashMap<char, Option<Glyph>>>,
@@ -52,9 +55,15 @@ pub(crate) struct FontChain<'f> {
     pub replacement: (Glyph, char),
 }
 
-impl<'f> FontChain<'f> {
+/// A font's bytes as read-fonts takes them, shared rather than copied.
+fn blob(bytes: &Arc<[u8]>) -> Blob {
+    let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(Arc::clone(bytes));
+    Blob::from(shared)
+}
+
+impl FontChain {
     /// Parses the caller's fonts (`data[i]` is the `i`-th); the first face of a collection is used.
-    pub(crate) fn new(data: &'f [Arc<[u8]>]) -> Result<FontChain<'f>> {
+    pub(crate) fn new(data: &[Arc<[u8]>]) -> Result<FontChain> {
         let mut faces = Vec::new();
         let mut embedded = Vec::new();
         if data.len() > 200 {
@@ -64,50 +73,67 @@ impl<'f> FontChain<'f> {
             });
         }
         for (i, bytes) in data.iter().enumerate() {
-            let face = Face::parse(bytes, 0).map_err(|e| ExportError::InvalidFont {
+            let invalid = |message: String| ExportError::InvalidFont {
                 index: i + 1,
-                message: format!("not a TrueType/OpenType font ({e})"),
-            })?;
-            if face.tables().cff2.is_some()
-                && face.tables().cff.is_none()
-                && face.tables().glyf.is_none()
-            {
-                return Err(ExportError::InvalidFont {
-                    index: i + 1,
-                    message: "CFF2 (variable OpenType) outlines cannot be embedded; pass a static .ttf or .otf".into(),
-                });
+                message,
+            };
+            let raw = read_fonts::FontRef::from_index(bytes, 0)
+                .map_err(|e| invalid(format!("not a TrueType/OpenType font ({e})")))?;
+            let has = |tag: &[u8; 4]| raw.table_data(Tag::new(tag)).is_some();
+            let (glyf, cff) = (has(b"glyf") && has(b"loca"), has(b"CFF "));
+            if !glyf && !cff {
+                return Err(invalid(if has(b"CFF2") {
+                    "CFF2 (variable OpenType) outlines cannot be embedded; pass a static .ttf or .otf".into()
+                } else {
+                    "not a TrueType/OpenType font (no outlines: neither glyf nor CFF)".into()
+                }));
             }
-            let upem = f32::from(face.units_per_em());
+            if raw.head().is_err() || raw.hmtx().is_err() || raw.cmap().is_err() {
+                return Err(invalid(
+                    "not a TrueType/OpenType font (a head, hmtx or cmap table is missing or unreadable)".into(),
+                ));
+            }
+            let face = Font::new(blob(bytes), 0)
+                .filter(|f| matches!(f.kind(), Kind::Sfnt(..)))
+                .ok_or_else(|| invalid("not a TrueType/OpenType font".into()))?;
+            let metrics = face.metrics();
+            let upem = f32::from(metrics.units_per_em);
             let scale = 1000.0 / upem;
             let postscript_name = face
                 .names()
-                .into_iter()
-                .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
-                // Unicode records decode; Macintosh ones are ASCII in practice.
-                .find_map(|n| {
-                    n.to_string()
-                        .or_else(|| String::from_utf8(n.name.to_vec()).ok())
-                })
-                .unwrap_or_else(|| format!("Font{}", i + 1))
+                .get(NameId::POSTSCRIPT_NAME)
+                .and_then(|n| n.english_or_first())
+                .map(|n| n.name().chars().collect::<String>())
+                .unwrap_or_default()
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
-            let bbox = face.global_bounding_box();
+                .collect::<String>();
+            let postscript_name = if postscript_name.is_empty() {
+                format!("Font{}", i + 1)
+            } else {
+                postscript_name
+            };
+            let line = metrics.hhea_line.or(metrics.typo_line).unwrap_or_default();
+            let ascender = line.ascender.to_f32();
+            let b = metrics.bounds;
             embedded.push(Embedded {
                 data: Arc::clone(bytes),
                 units_per_em: upem,
-                is_cff: face.tables().cff.is_some(),
+                is_cff: cff && !glyf,
                 postscript_name,
-                ascender: f32::from(face.ascender()) * scale,
-                descender: f32::from(face.descender()) * scale,
-                cap_height: f32::from(face.capital_height().unwrap_or(face.ascender())) * scale,
+                ascender: ascender * scale,
+                descender: line.descender.to_f32() * scale,
+                cap_height: metrics.cap_height.map_or(ascender, |h| h.to_f32()) * scale,
                 bbox: [
-                    f32::from(bbox.x_min) * scale,
-                    f32::from(bbox.y_min) * scale,
-                    f32::from(bbox.x_max) * scale,
-                    f32::from(bbox.y_max) * scale,
+                    b.x_min.to_f32() * scale,
+                    b.y_min.to_f32() * scale,
+                    b.x_max.to_f32() * scale,
+                    b.y_max.to_f32() * scale,
                 ],
-                italic_angle: face.italic_angle(),
+                italic_angle: face
+                    .style_metrics()
+                    .italic_angle
+                    .map_or(0.0, |a| a.to_f32()),
                 remapper: GlyphRemapper::new(),
                 to_unicode: BTreeMap::new(),
                 widths: BTreeMap::new(),
@@ -133,15 +159,21 @@ impl<'f> FontChain<'f> {
     fn lookup(&self, c: char) -> Option<Glyph> {
         let c = if c == '\t' { ' ' } else { c };
         for (i, face) in self.faces.iter().enumerate() {
-            if let Some(gid) = face.glyph_index(c) {
-                let advance = face.glyph_hor_advance(gid).map_or(0.0, f32::from)
-                    / self.embedded[i].units_per_em;
-                return Some(Glyph::Embedded {
-                    font: u8::try_from(i).unwrap_or(u8::MAX),
-                    gid: gid.0,
-                    advance,
-                });
-            }
+            // Subsets number glyphs in 16 bits, as TrueType does.
+            let Some(gid) = face
+                .charmap()
+                .map_unicode(c)
+                .and_then(|g| u16::try_from(g.to_u32()).ok())
+            else {
+                continue;
+            };
+            let advance =
+                face.glyph_metrics().h_advance(gid.into()) / self.embedded[i].units_per_em;
+            return Some(Glyph::Embedded {
+                font: u8::try_from(i).unwrap_or(u8::MAX),
+                gid,
+                advance,
+            });
         }
         builtin::winansi(c).map(Glyph::Builtin)
     }
@@ -203,7 +235,7 @@ impl<'f> FontChain<'f> {
     }
 }
 
-impl Metrics for FontChain<'_> {
+impl Metrics for FontChain {
     #[inline]
     fn advance(&self, c: char, bold: bool) -> f32 {
         match self.glyph(c).0 {

@@ -215,11 +215,7 @@ pub(crate) fn write(
 
 /// Checks that the fonts hold every character of a sheet's heading and
 /// text, warning of each text that needs a replacement.
-fn check_text(
-    sheet: &Sheet<'_, Table>,
-    chain: &FontChain<'_>,
-    warnings: &mut Warnings,
-) -> Result<()> {
+fn check_text(sheet: &Sheet<'_, Table>, chain: &FontChain, warnings: &mut Warnings) -> Result<()> {
     if let Some(title) = sheet.heading() {
         chain.check(title, crate::Location::Title, warnings)?;
     }
@@ -257,10 +253,11 @@ fn embed_font(pdf: &mut Pdf, i: usize, e: &Embedded) -> Result<()> {
 
     let font_file: Vec<u8> = if e.is_cff {
         // Embed the bare CFF table as FontFile3/CIDFontType0C, which every reader takes.
-        let face = ttf_parser::RawFace::parse(&subset, 0)
-            .map_err(|err| ExportError::internal(FORMAT, err))?;
-        face.table(ttf_parser::Tag::from_bytes(b"CFF "))
+        let face =
+            read_fonts::FontRef::new(&subset).map_err(|err| ExportError::internal(FORMAT, err))?;
+        face.table_data(read_fonts::types::Tag::new(b"CFF "))
             .ok_or_else(|| ExportError::internal(FORMAT, "subset font lost its CFF table"))?
+            .as_bytes()
             .to_vec()
     } else {
         subset
