@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Installs what building and testing Rowpress needs on a fresh Debian machine
 # with Rust: the independent readers of our files (LibreOffice, qpdf,
-# poppler), the fonts the tests embed (and Liberation Sans, the Arial
-# with Arial's widths that LibreOffice shows our DOCX in), and the Rust
-# components. Idempotent:
-# each step is skipped when what it installs is already there.
+# poppler, mutool, PDFium), HarfBuzz's hb-shape (the oracle of our
+# shaping), the fonts the tests embed (DejaVu, Noto for Arabic, Hebrew,
+# Devanagari, Thai and CJK, and Liberation Sans, the Arial with Arial's
+# widths that LibreOffice shows our DOCX in), and the Rust components.
+# Idempotent: each step is skipped when what it installs is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(
-  qpdf poppler-utils curl
+  qpdf poppler-utils mupdf-tools libharfbuzz-bin curl
   libreoffice-writer-nogui libreoffice-calc-nogui
-  fonts-dejavu-core fonts-noto-cjk fonts-liberation2
+  fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-liberation2
   chromium chromium-driver nodejs npm
 )
 missing=()

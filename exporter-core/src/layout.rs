@@ -22,6 +22,24 @@ pub(crate) fn is_drawn(c: char) -> bool {
     !c.is_control() && !is_default_ignorable(c)
 }
 
+/// Whether the first strong character of `text` is right-to-left (Hebrew,
+/// Arabic, ...): its paragraphs then run right to left, and it sits at the
+/// right of its cell (UAX #9, rules P2 and P3).
+pub(crate) fn is_rtl(text: &str) -> bool {
+    use unicode_bidi::BidiClass;
+    if text.is_ascii() {
+        return false;
+    }
+    for c in text.chars() {
+        match unicode_bidi::bidi_class(c) {
+            BidiClass::L => return false,
+            BidiClass::R | BidiClass::AL => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The soft hyphen: a place a word may break, shown (as a hyphen) only
 /// where a line ends.
 pub(crate) const SOFT_HYPHEN: char = '\u{AD}';

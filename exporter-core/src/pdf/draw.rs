@@ -1,10 +1,11 @@
 //! The content stream of one page: title, header row, body rows, grid, footer.
 
 use pdf_writer::types::TextRenderingMode;
-use pdf_writer::{Content, Name, Str};
+use pdf_writer::{Content, Name, Str, TextStr};
 
 use super::fonts::{FontChain, Glyph};
 use super::plan::{FOOTER_SIZE, LEADING, PAD_X, PAD_Y, PageSpec, Plan, TITLE_SIZE, text_width_em};
+use super::shape::{FontKey, ShapedLine};
 use super::{builtin, font_name};
 use crate::Progress;
 use crate::columns::Align;
@@ -32,12 +33,6 @@ struct TextState {
     /// Start of the current text line in hundredths of a point, so the
     /// next line can move relative to it (`Td`, shorter than `Tm`).
     origin: Option<(i32, i32)>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FontKey {
-    Builtin { bold: bool },
-    Embedded(u8),
 }
 
 /// Office's hyperlink blue, for a link's text.
@@ -112,15 +107,18 @@ impl<'p, 'c> Painter<'p, 'c> {
 
         content.begin_text();
         if spec.has_title {
+            let rtl = plan.title_lines.first().is_some_and(|l| layout::is_rtl(l));
+            let align = if rtl { Align::Right } else { Align::Left };
             for line in &plan.title_lines {
-                self.line(
+                let at = baseline(y, TITLE_SIZE);
+                self.text_line(
                     &mut content,
                     &mut state,
                     line,
-                    left,
-                    baseline(y, TITLE_SIZE),
+                    (align, left, plan.content_width),
+                    at,
                     TITLE_SIZE,
-                    true,
+                    (true, rtl),
                 );
                 y -= TITLE_SIZE * LEADING;
             }
@@ -143,7 +141,7 @@ impl<'p, 'c> Painter<'p, 'c> {
         for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
             let header = &self.table.headers()[c];
             // A header sits as its column asks, else over its cells.
-            let align = self.styles[c].column_align().unwrap_or(Align::Left);
+            let align = self.styles[c].column_align();
             self.cell(
                 &mut content,
                 &mut state,
@@ -163,7 +161,7 @@ impl<'p, 'c> Painter<'p, 'c> {
             let row = slice.row as usize;
             for (&c, (&x, &w)) in group.columns.iter().zip(xs.iter().zip(&group.widths)) {
                 let cell = self.table.cell(row, c);
-                let align = self.styles[c].cell_align(cell).unwrap_or(Align::Left);
+                let align = self.styles[c].cell_align(cell);
                 let link = match cell {
                     Cell::Link(link) => Some(link),
                     _ => None,
@@ -255,14 +253,15 @@ impl<'p, 'c> Painter<'p, 'c> {
     }
 
     /// Lines `from..to` of `text` wrapped in the column at `x` of width `w`,
-    /// whose row box starts at `top`.
+    /// whose row box starts at `top`. With no `align` of its column, text
+    /// whose first strong character is right-to-left sits at the right.
     #[allow(clippy::too_many_arguments)]
     fn cell(
         &mut self,
         content: &mut Content,
         state: &mut TextState,
         text: &str,
-        align: Align,
+        align: Option<Align>,
         bold: bool,
         x: f32,
         w: f32,
@@ -276,6 +275,8 @@ impl<'p, 'c> Painter<'p, 'c> {
         let size = self.plan.size;
         let leading = self.plan.leading();
         let width_em = text_width_em(w, size);
+        let rtl = layout::is_rtl(text);
+        let align = align.unwrap_or(if rtl { Align::Right } else { Align::Left });
         let mut lines: Vec<&str> = Vec::new();
         let mut n = 0u32;
         layout::wrap(text, width_em, bold, &*self.chain, |line| {
@@ -286,20 +287,176 @@ impl<'p, 'c> Painter<'p, 'c> {
         });
         for (i, line) in lines.into_iter().enumerate() {
             let y = baseline(top - PAD_Y - i as f32 * leading, size);
-            let lx = if align == Align::Left {
-                x + PAD_X
+            let room = (x + PAD_X, w - 2.0 * PAD_X);
+            self.text_line(
+                content,
+                state,
+                line,
+                (align, room.0, room.1),
+                y,
+                size,
+                (bold, rtl),
+            );
+        }
+    }
+
+    /// One line at baseline `y`, placed as `align` says in the `room`
+    /// (`x`, width) it has: shaped when it draws from an embedded font,
+    /// else a character at a time. `style` is (bold, paragraph runs right
+    /// to left).
+    #[allow(clippy::too_many_arguments)]
+    fn text_line(
+        &mut self,
+        content: &mut Content,
+        state: &mut TextState,
+        line: &str,
+        (align, x, room): (Align, f32, f32),
+        y: f32,
+        size: f32,
+        (bold, rtl): (bool, bool),
+    ) {
+        if self.chain.needs_shaping(line) {
+            let shaped = self.chain.shape_line(line, bold, rtl);
+            let width = shaped.width * size;
+            // Lines are wrapped by the fonts' own advances; should shaping
+            // make one wider than its room, it is condensed to fit.
+            let squeeze = if width > room + 0.01 {
+                room / width
             } else {
-                let lw: f32 = layout::shown_chars(line)
-                    .map(|c| self.chain.advance(c, bold))
-                    .sum::<f32>()
-                    * size;
-                if align == Align::Right {
-                    x + w - PAD_X - lw
-                } else {
-                    x + (w - lw) / 2.0
+                1.0
+            };
+            let lx = match align {
+                Align::Left => x,
+                Align::Right => x + room - width * squeeze,
+                Align::Center => x + (room - width * squeeze) / 2.0,
+            };
+            if squeeze < 1.0 {
+                content.set_horizontal_scaling(squeeze * 100.0);
+            }
+            self.shaped(content, state, &shaped, lx, y, size, bold);
+            if squeeze < 1.0 {
+                content.set_horizontal_scaling(100.0);
+            }
+            return;
+        }
+        let lx = if align == Align::Left {
+            x
+        } else {
+            let lw: f32 = layout::shown_chars(line)
+                .map(|c| self.chain.advance(c, bold))
+                .sum::<f32>()
+                * size;
+            if align == Align::Right {
+                x + room - lw
+            } else {
+                x + (room - lw) / 2.0
+            }
+        };
+        self.line(content, state, line, lx, y, size, bold);
+    }
+
+    /// Starts a text line at (`x`, `y`), relative to the last when there
+    /// was one.
+    fn move_to(content: &mut Content, state: &mut TextState, x: f32, y: f32) {
+        // Hundredths of a point: finer than any printer, and short to write.
+        #[allow(clippy::cast_possible_truncation)]
+        let (cx, cy) = ((x * 100.0).round() as i32, (y * 100.0).round() as i32);
+        match state.origin {
+            #[allow(clippy::cast_precision_loss)]
+            Some((ox, oy)) => content.next_line((cx - ox) as f32 / 100.0, (cy - oy) as f32 / 100.0),
+            #[allow(clippy::cast_precision_loss)]
+            None => {
+                content.set_text_matrix([1.0, 0.0, 0.0, 1.0, cx as f32 / 100.0, cy as f32 / 100.0])
+            }
+        };
+        state.origin = Some((cx, cy));
+    }
+
+    /// Draws a shaped line from (`x`, `y`): runs of one font and one
+    /// vertical offset, each a `TJ` whose numbers move the reader's pen to
+    /// where shaping put each glyph; a cluster the ToUnicode map cannot
+    /// read back is wrapped in a span giving its text (`ActualText`).
+    #[allow(clippy::too_many_arguments)]
+    fn shaped(
+        &mut self,
+        content: &mut Content,
+        state: &mut TextState,
+        line: &ShapedLine,
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+    ) {
+        Self::move_to(content, state, x, y);
+        let glyphs = &line.glyphs;
+        let (mut rise, mut pen, mut at) = (0.0f32, 0.0f32, 0.0f32);
+        let mut i = 0;
+        while i < glyphs.len() {
+            let first = &glyphs[i];
+            let end = match &first.actual {
+                Some((text, span)) => {
+                    content
+                        .begin_marked_content_with_properties(Name(b"Span"))
+                        .properties()
+                        .actual_text(TextStr(text));
+                    (i + usize::from(*span)).min(glyphs.len())
+                }
+                None => {
+                    let mut j = i + 1;
+                    while j < glyphs.len() && glyphs[j].actual.is_none() {
+                        j += 1;
+                    }
+                    j
                 }
             };
-            self.line(content, state, line, lx, y, size, bold);
+            let mut k = i;
+            while k < end {
+                let (key, dy) = (glyphs[k].key, glyphs[k].dy);
+                let mut m = k + 1;
+                while m < end && glyphs[m].key == key && glyphs[m].dy == dy {
+                    m += 1;
+                }
+                self.select(content, state, key, size, bold);
+                if dy != rise {
+                    content.set_rise(dy * size);
+                    rise = dy;
+                }
+                let mut show = content.show_positioned();
+                let mut items = show.items();
+                self.run.clear();
+                for g in &glyphs[k..m] {
+                    let adjust = pen + g.dx - at;
+                    if adjust.abs() > 0.0005 {
+                        if !self.run.is_empty() {
+                            items.show(Str(&self.run));
+                            self.run.clear();
+                        }
+                        items.adjust(-adjust * 1000.0);
+                        at += adjust;
+                    }
+                    match key {
+                        #[allow(clippy::cast_possible_truncation)]
+                        FontKey::Builtin { .. } => self.run.push(g.code as u8),
+                        FontKey::Embedded(_) => self.run.extend_from_slice(&g.code.to_be_bytes()),
+                    }
+                    at += g.natural;
+                    pen += g.advance;
+                }
+                if !self.run.is_empty() {
+                    items.show(Str(&self.run));
+                }
+                drop(items);
+                drop(show);
+                self.run.clear();
+                k = m;
+            }
+            if first.actual.is_some() {
+                content.end_marked_content();
+            }
+            i = end;
+        }
+        if rise != 0.0 {
+            content.set_rise(0.0);
         }
     }
 
@@ -315,18 +472,7 @@ impl<'p, 'c> Painter<'p, 'c> {
         size: f32,
         bold: bool,
     ) {
-        // Hundredths of a point: finer than any printer, and short to write.
-        #[allow(clippy::cast_possible_truncation)]
-        let (cx, cy) = ((x * 100.0).round() as i32, (y * 100.0).round() as i32);
-        match state.origin {
-            #[allow(clippy::cast_precision_loss)]
-            Some((ox, oy)) => content.next_line((cx - ox) as f32 / 100.0, (cy - oy) as f32 / 100.0),
-            #[allow(clippy::cast_precision_loss)]
-            None => {
-                content.set_text_matrix([1.0, 0.0, 0.0, 1.0, cx as f32 / 100.0, cy as f32 / 100.0])
-            }
-        };
-        state.origin = Some((cx, cy));
+        Self::move_to(content, state, x, y);
         let mut key: Option<FontKey> = None;
         self.run.clear();
         for c in layout::shown_chars(line) {
@@ -362,6 +508,21 @@ impl<'p, 'c> Painter<'p, 'c> {
         size: f32,
         bold: bool,
     ) {
+        self.select(content, state, key, size, bold);
+        content.show(Str(&self.run));
+        self.run.clear();
+    }
+
+    /// Makes `key` at `size` the text font, stroking embedded glyphs as
+    /// well for bold (embedded fonts have no bold face yet).
+    fn select(
+        &mut self,
+        content: &mut Content,
+        state: &mut TextState,
+        key: FontKey,
+        size: f32,
+        bold: bool,
+    ) {
         let size_key = size.to_bits();
         if state.font != Some((key, size_key)) {
             let name = match key {
@@ -372,7 +533,6 @@ impl<'p, 'c> Painter<'p, 'c> {
             content.set_font(name, size);
             state.font = Some((key, size_key));
         }
-        // Embedded fonts have no bold face: stroke the outlines as well.
         let fake_bold = bold && matches!(key, FontKey::Embedded(_));
         if fake_bold != state.fake_bold {
             if fake_bold {
@@ -383,7 +543,5 @@ impl<'p, 'c> Painter<'p, 'c> {
             }
             state.fake_bold = fake_bold;
         }
-        content.show(Str(&self.run));
-        self.run.clear();
     }
 }

@@ -37,8 +37,9 @@ pub(crate) struct Embedded {
     pub italic_angle: f32,
     /// Old glyph id -> new glyph id in the subset, in order of first use.
     pub remapper: GlyphRemapper,
-    /// New glyph id -> the character it shows (for the ToUnicode map).
-    pub to_unicode: BTreeMap<u16, char>,
+    /// New glyph id -> the text it shows (for the ToUnicode map): one
+    /// character, or several for a ligature.
+    pub to_unicode: BTreeMap<u16, Box<str>>,
     /// New glyph id -> advance in 1/1000 em.
     pub widths: BTreeMap<u16, f32>,
 }
@@ -53,6 +54,16 @@ pub(crate) struct FontChain {
     /// What a character no font has is drawn as: U+FFFD when a font has
     /// it, else Helvetica's `?`.
     pub replacement: (Glyph, char),
+    /// Shaping plans, built once per font, direction and script: building
+    /// one took most of the time of shaping a cell.
+    pub(crate) plans: Vec<(u8, bool, Option<harfrust::Script>, harfrust::ShapePlan)>,
+    /// The shaper's buffer, reused.
+    pub(crate) buffer: Option<harfrust::Buffer>,
+    /// Lines shaped so far, by text, bold and direction: a table repeats
+    /// its values, and a line shapes the same every time.
+    pub(crate) shaped: HashMap<(Box<str>, bool, bool), std::rc::Rc<super::shape::ShapedLine>>,
+    pub(crate) shaped_before:
+        HashMap<(Box<str>, bool, bool), std::rc::Rc<super::shape::ShapedLine>>,
 }
 
 /// A font's bytes as read-fonts takes them, shared rather than copied.
@@ -146,6 +157,10 @@ impl FontChain {
             ascii: [None; 128],
             cache: RefCell::new(HashMap::new()),
             replacement: (Glyph::Builtin(b'?'), '?'),
+            plans: Vec::new(),
+            buffer: None,
+            shaped: HashMap::new(),
+            shaped_before: HashMap::new(),
         };
         for b in 0u8..128 {
             chain.ascii[usize::from(b)] = chain.lookup(char::from(b));
@@ -229,9 +244,45 @@ impl FontChain {
     pub(crate) fn use_glyph(&mut self, font: u8, gid: u16, c: char, advance: f32) -> u16 {
         let e = &mut self.embedded[usize::from(font)];
         let new = e.remapper.remap(gid);
-        e.to_unicode.entry(new).or_insert(c);
+        e.to_unicode
+            .entry(new)
+            .or_insert_with(|| c.encode_utf8(&mut [0; 4]).into());
         e.widths.entry(new).or_insert(advance * 1000.0);
         new
+    }
+
+    /// Marks a glyph that shaping chose as drawn, with its font's own
+    /// advance (em), and returns its glyph id in the subset and whether
+    /// the ToUnicode map reads it as `text` (the first text a glyph
+    /// stands for is the one it keeps; an empty `text` reads as nothing).
+    pub(crate) fn use_shaped_glyph(
+        &mut self,
+        font: u8,
+        gid: u16,
+        text: &str,
+        natural: f32,
+    ) -> (u16, bool) {
+        let e = &mut self.embedded[usize::from(font)];
+        let new = e.remapper.remap(gid);
+        e.widths.entry(new).or_insert(natural * 1000.0);
+        if text.is_empty() {
+            return (new, true);
+        }
+        let mapped = e.to_unicode.entry(new).or_insert_with(|| text.into());
+        (new, &**mapped == text)
+    }
+
+    /// The parsed face of embedded font `font`.
+    pub(crate) fn face(&self, font: u8) -> &Font {
+        &self.faces[usize::from(font)]
+    }
+
+    /// Whether embedded font `font` has a glyph for `c`.
+    pub(crate) fn has(&self, font: u8, c: char) -> bool {
+        self.faces[usize::from(font)]
+            .charmap()
+            .map_unicode(c)
+            .is_some()
     }
 }
 

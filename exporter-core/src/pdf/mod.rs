@@ -8,6 +8,7 @@ mod fonts;
 #[rustfmt::skip]
 mod helvetica_metrics;
 mod plan;
+mod shape;
 
 use std::io::Write;
 
@@ -325,8 +326,8 @@ fn embed_font(pdf: &mut Pdf, i: usize, e: &Embedded) -> Result<()> {
     stream.finish();
 
     let mut cmap = UnicodeCmap::new(Name(b"Rowpress-UCS"), system_info);
-    for (&gid, &c) in &e.to_unicode {
-        cmap.pair(gid, c);
+    for (&gid, text) in &e.to_unicode {
+        cmap.pair_with_multiple(gid, text.chars());
     }
     let cmap = cmap.finish();
     pdf.stream(to_unicode, &deflate(cmap.as_slice())?)
