@@ -114,17 +114,29 @@ pub(crate) fn write(
 }
 
 /// The run properties of a sheet's text: plain, bold (headers) and links,
-/// each with the sheet's type size when it is not the document's.
+/// each with the sheet's type size when it is not the document's, and
+/// each again for right-to-left runs (`w:rtl`).
 struct Runs {
     plain: Vec<u8>,
     bold: Vec<u8>,
     link: Vec<u8>,
+    rtl: [Vec<u8>; 3],
+}
+
+/// Which of [`Runs`]' properties a run takes.
+#[derive(Clone, Copy)]
+enum RunKind {
+    Plain = 0,
+    Bold = 1,
+    Link = 2,
 }
 
 impl Runs {
     fn sized(size: Option<f32>) -> Runs {
         let sz = size.map_or(String::new(), type_size);
-        // ECMA-376 17.3.2.28: b, then color, then sz and szCs, then u.
+        // ECMA-376 17.3.2.28: b and bCs, then color, then sz and szCs,
+        // then u, then rtl. bCs is bold for complex scripts (Arabic,
+        // Hebrew, Devanagari, Thai), which Word shows regular without it.
         let props = |before: &str, after: &str| {
             if before.is_empty() && sz.is_empty() && after.is_empty() {
                 Vec::new()
@@ -132,10 +144,31 @@ impl Runs {
                 format!("<w:rPr>{before}{sz}{after}</w:rPr>").into_bytes()
             }
         };
+        let (bold, link) = ("<w:b/><w:bCs/>", "<w:color w:val=\"0563C1\"/>");
+        let underline = "<w:u w:val=\"single\"/>";
         Runs {
             plain: props("", ""),
-            bold: props("<w:b/>", ""),
-            link: props("<w:color w:val=\"0563C1\"/>", "<w:u w:val=\"single\"/>"),
+            bold: props(bold, ""),
+            link: props(link, underline),
+            rtl: [
+                props("", "<w:rtl/>"),
+                props(bold, "<w:rtl/>"),
+                props(link, &format!("{underline}<w:rtl/>")),
+            ],
+        }
+    }
+
+    /// The properties of a run of `text` of `kind`: right to left when
+    /// it has right-to-left letters and no left-to-right ones (a run with
+    /// Latin in it is left for Word's own bidi ordering).
+    fn of(&self, kind: RunKind, text: &str) -> &[u8] {
+        if layout::is_rtl_only(text) {
+            return &self.rtl[kind as usize];
+        }
+        match kind {
+            RunKind::Plain => &self.plain,
+            RunKind::Bold => &self.bold,
+            RunKind::Link => &self.link,
         }
     }
 }
@@ -153,8 +186,17 @@ fn write_sheet(
     let table = sheet.rows;
     if let Some(title) = sheet.heading() {
         let out = &mut w.buf;
-        out.extend_from_slice(b"<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/></w:pPr>");
-        push_run_with(out, title, b"");
+        out.extend_from_slice(b"<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/>");
+        if layout::is_rtl(title) {
+            out.extend_from_slice(b"<w:bidi/>");
+        }
+        out.extend_from_slice(b"</w:pPr>");
+        let props: &[u8] = if layout::is_rtl_only(title) {
+            b"<w:rPr><w:rtl/></w:rPr>"
+        } else {
+            b""
+        };
+        push_run_with(out, title, props);
         out.extend_from_slice(b"</w:p>");
     }
     let groups = plan.groups.len();
@@ -186,8 +228,9 @@ fn write_sheet(
             out.extend_from_slice(HEADER_FILL.as_bytes());
             out.extend_from_slice(b"\"/></w:tcPr><w:p>");
             // A header sits as its column asks, else over its cells.
-            push_justification(out, styles[c].column_align());
-            push_run_with(out, &table.headers()[c], &runs.bold);
+            let header = &table.headers()[c];
+            push_paragraph_props(out, styles[c].column_align(), layout::is_rtl(header));
+            push_run_with(out, header, runs.of(RunKind::Bold, header));
             out.extend_from_slice(b"</w:p></w:tc>");
         }
         out.extend_from_slice(b"</w:tr>");
@@ -391,31 +434,44 @@ fn push_cell(
     } else if let Cell::Link(link) = cell {
         // A hyperlink, its address a relationship of the document.
         out.extend_from_slice(b"<w:p>");
-        push_justification(out, align);
+        push_paragraph_props(out, align, layout::is_rtl(&shown));
         out.extend_from_slice(b"<w:hyperlink r:id=\"");
         out.extend_from_slice(links.id(&link.url).as_bytes());
         out.extend_from_slice(b"\">");
-        push_run_with(out, &shown, &runs.link);
+        push_run_with(out, &shown, runs.of(RunKind::Link, &shown));
         out.extend_from_slice(b"</w:hyperlink></w:p>");
     } else {
         out.extend_from_slice(b"<w:p>");
-        push_justification(out, align);
-        push_run_with(out, &shown, &runs.plain);
+        push_paragraph_props(out, align, layout::is_rtl(&shown));
+        push_run_with(out, &shown, runs.of(RunKind::Plain, &shown));
         out.extend_from_slice(b"</w:p>");
     }
     out.extend_from_slice(b"</w:tc>");
 }
 
-/// A paragraph's `w:jc`, when it is not the default (left).
-fn push_justification(out: &mut Vec<u8>, align: Option<Align>) {
-    let value = match align {
-        Some(Align::Center) => "center",
-        Some(Align::Right) => "right",
-        Some(Align::Left) | None => return,
+/// A paragraph's properties, when it has any: `w:bidi` for a paragraph
+/// that runs right to left (its first strong character is), and `w:jc`
+/// when it is not aligned at its start. Word reads `left` and `right` as
+/// start and end: in a right-to-left paragraph the start is the right.
+fn push_paragraph_props(out: &mut Vec<u8>, align: Option<Align>, rtl: bool) {
+    let value = match (align, rtl) {
+        (Some(Align::Center), _) => Some("center"),
+        (Some(Align::Right), false) | (Some(Align::Left), true) => Some("right"),
+        (Some(Align::Left), false) | (Some(Align::Right), true) | (None, _) => None,
     };
-    out.extend_from_slice(b"<w:pPr><w:jc w:val=\"");
-    out.extend_from_slice(value.as_bytes());
-    out.extend_from_slice(b"\"/></w:pPr>");
+    if value.is_none() && !rtl {
+        return;
+    }
+    out.extend_from_slice(b"<w:pPr>");
+    if rtl {
+        out.extend_from_slice(b"<w:bidi/>");
+    }
+    if let Some(value) = value {
+        out.extend_from_slice(b"<w:jc w:val=\"");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\"/>");
+    }
+    out.extend_from_slice(b"</w:pPr>");
 }
 
 /// A run of `s` with run properties `props` (`<w:rPr>...</w:rPr>`, or

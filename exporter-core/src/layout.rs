@@ -40,6 +40,24 @@ pub(crate) fn is_rtl(text: &str) -> bool {
     false
 }
 
+/// Whether `text` has a right-to-left letter and no left-to-right one: a
+/// run Word may mark right-to-left (`w:rtl`) without reordering Latin.
+pub(crate) fn is_rtl_only(text: &str) -> bool {
+    use unicode_bidi::BidiClass;
+    if text.is_ascii() {
+        return false;
+    }
+    let mut rtl = false;
+    for c in text.chars() {
+        match unicode_bidi::bidi_class(c) {
+            BidiClass::L => return false,
+            BidiClass::R | BidiClass::AL => rtl = true,
+            _ => {}
+        }
+    }
+    rtl
+}
+
 /// The soft hyphen: a place a word may break, shown (as a hyphen) only
 /// where a line ends.
 pub(crate) const SOFT_HYPHEN: char = '\u{AD}';

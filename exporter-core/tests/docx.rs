@@ -1,8 +1,9 @@
-//! DOCX read back as XML: table shape, repeating header, compression.
+//! DOCX read back as XML (table shape, repeating header, compression,
+//! right-to-left paragraphs) and laid out by LibreOffice.
 
 mod common;
 
-use common::{sample_table, shown, unzip};
+use common::{Scratch, WordBox, libreoffice_to_pdf, pdf_word_boxes, sample_table, shown, unzip};
 use exporter_core::{ExportOptions, Format, Orientation, Table, export};
 
 fn document_xml(bytes: &[u8]) -> String {
@@ -90,4 +91,68 @@ fn column_widths_follow_content() {
         .collect();
     assert_eq!(widths.len(), 2);
     assert!(widths[1] > widths[0] * 3, "{widths:?}");
+}
+
+#[test]
+fn right_to_left_text_runs_right_to_left_with_bold_headers() {
+    let table = Table::from_json(
+        r#"{"title": "تقرير المبيعات", "columns": [{"header": "الاسم"},
+            {"header": "المبلغ", "align": "left"}, {"header": "Name"}],
+          "rows": [["محمد علي", "مرحبا", "Alice"], ["משה", "שלום עולם", "Bob"]]}"#,
+    )
+    .unwrap();
+    let bytes = export(&table, &ExportOptions::new(Format::Docx)).unwrap();
+    let xml = document_xml(&bytes);
+    // Bold for complex scripts too; right-to-left paragraphs and runs;
+    // Latin left as it was.
+    assert!(
+        xml.contains("<w:rPr><w:b/><w:bCs/><w:rtl/></w:rPr><w:t xml:space=\"preserve\">الاسم"),
+        "{xml}"
+    );
+    assert!(xml.contains("<w:p><w:pPr><w:pStyle w:val=\"Heading1\"/><w:bidi/></w:pPr>"));
+    assert!(xml.contains(
+        "<w:p><w:pPr><w:bidi/></w:pPr><w:r><w:rPr><w:rtl/></w:rPr><w:t xml:space=\"preserve\">محمد علي"
+    ));
+    // Asked to sit left, a right-to-left paragraph is aligned at its end.
+    assert!(xml.contains(
+        "<w:p><w:pPr><w:bidi/><w:jc w:val=\"right\"/></w:pPr><w:r><w:rPr><w:rtl/></w:rPr><w:t xml:space=\"preserve\">مرحبا"
+    ));
+    assert!(xml.contains("<w:p><w:r><w:t xml:space=\"preserve\">Alice"));
+
+    // LibreOffice lays it out so: the first column's cells end at one
+    // right edge, the second column's start at one left edge.
+    let dir = Scratch::new("docx-rtl");
+    let path = dir.path("rtl.docx");
+    std::fs::write(&path, &bytes).unwrap();
+    let pdf = libreoffice_to_pdf(&path, &dir.path(""));
+    let (_, words) = pdf_word_boxes(&pdf);
+    // pdftotext gives right-to-left words in visual order.
+    let find = |word: &str| -> &WordBox {
+        let visual: String = word.chars().rev().collect();
+        words
+            .iter()
+            .find(|w| w.text == visual)
+            .unwrap_or_else(|| panic!("{word} not in {words:?}"))
+    };
+    // (Not the header: LibreOffice's own PDF reads its lam-alef wrong.)
+    let first: Vec<f64> = ["محمد", "משה"].iter().map(|w| find(w).x1).collect();
+    let second: Vec<f64> = ["المبلغ", "مرحبا", "עולם"]
+        .iter()
+        .map(|w| find(w).x0)
+        .collect();
+    for x in &first {
+        assert!(
+            (x - first[0]).abs() < 1.0,
+            "first column right edges {first:?}"
+        );
+    }
+    for x in &second {
+        assert!(
+            (x - second[0]).abs() < 1.0,
+            "second column left edges {second:?}"
+        );
+    }
+    assert!(first[0] < second[0]);
+    // The title sits at the right of the page (A4, 595 pt wide).
+    assert!(find("المبيعات").x0 > 595.0 / 2.0, "{words:?}");
 }

@@ -48,6 +48,15 @@ fn tables() -> Vec<(&'static str, Table)> {
             .unwrap(),
         ),
         ("wide", wide),
+        (
+            "rtl",
+            Table::from_json(
+                r#"{"title": "تقرير المبيعات", "columns": [{"header": "الاسم"},
+                    {"header": "المبلغ", "align": "left"}, {"header": "Link", "type": "link"}],
+                  "rows": [["محمد علي", "שלום", {"text": "موقع", "url": "https://example.com"}]]}"#,
+            )
+            .unwrap(),
+        ),
     ]
 }
 
