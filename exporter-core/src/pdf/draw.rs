@@ -44,10 +44,10 @@ pub(crate) struct PageLink {
     pub url: String,
 }
 
-pub(crate) struct Painter<'p, 'c> {
+pub(crate) struct Painter<'p, 'c, 'f> {
     pub plan: &'p Plan,
     pub table: &'p Table,
-    pub chain: &'c mut FontChain,
+    pub chain: &'c mut FontChain<'f>,
     /// The table's column styles, read once.
     styles: Vec<ColumnStyle>,
     /// The links drawn on the page being drawn, for its annotations.
@@ -60,8 +60,8 @@ pub(crate) struct Painter<'p, 'c> {
     embedded_names: Vec<String>,
 }
 
-impl<'p, 'c> Painter<'p, 'c> {
-    pub(crate) fn new(plan: &'p Plan, table: &'p Table, chain: &'c mut FontChain) -> Self {
+impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
+    pub(crate) fn new(plan: &'p Plan, table: &'p Table, chain: &'c mut FontChain<'f>) -> Self {
         let embedded_names = (0..chain.embedded.len()).map(font_name::embedded).collect();
         Painter {
             plan,

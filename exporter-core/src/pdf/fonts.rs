@@ -5,9 +5,11 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use read_fonts::TableProvider;
-use read_fonts::model::{Blob, Font, Kind};
-use read_fonts::types::{NameId, Tag};
+use foldhash::fast::RandomState;
+use read_fonts::tables::cmap::CmapSubtable;
+use read_fonts::tables::hmtx::Hmtx;
+use read_fonts::types::{GlyphId, NameId, Tag};
+use read_fonts::{FontRef, TableProvider};
 use subsetter::GlyphRemapper;
 
 use super::builtin;
@@ -45,36 +47,39 @@ pub(crate) struct Embedded {
 }
 
 /// The chain of fonts, with a cache of resolved characters.
-pub(crate) struct FontChain {
-    /// The caller's fonts, parsed by read-fonts (the parser harfrust shapes with).
-    faces: Vec<Font>,
+pub(crate) struct FontChain<'f> {
+    /// The caller's fonts, read by read-fonts (the parser harfrust shapes with).
+    faces: Vec<FontRef<'f>>,
+    /// What harfrust keeps of each font to shape with it.
+    pub(crate) shapers: Vec<harfrust::ShaperData>,
+    /// Each font's fullest character map and its advances, read once.
+    cmaps: Vec<Option<CmapSubtable<'f>>>,
+    hmtx: Vec<Option<Hmtx<'f>>>,
     pub embedded: Vec<Embedded>,
     ascii: [Option<Glyph>; 128],
-    cache: RefCell<HashMap<char, Option<Glyph>>>,
+    cache: RefCell<HashMap<char, Option<Glyph>, RandomState>>,
     /// What a character no font has is drawn as: U+FFFD when a font has
     /// it, else Helvetica's `?`.
     pub replacement: (Glyph, char),
     /// Shaping plans, built once per font, direction and script: building
     /// one took most of the time of shaping a cell.
-    pub(crate) plans: Vec<(u8, bool, Option<harfrust::Script>, harfrust::ShapePlan)>,
+    pub(crate) plans: Vec<(u8, bool, harfrust::Script, harfrust::ShapePlan)>,
     /// The shaper's buffer, reused.
-    pub(crate) buffer: Option<harfrust::Buffer>,
+    pub(crate) buffer: Option<harfrust::UnicodeBuffer>,
     /// Lines shaped so far, by text, bold and direction: a table repeats
     /// its values, and a line shapes the same every time.
-    pub(crate) shaped: HashMap<(Box<str>, bool, bool), std::rc::Rc<super::shape::ShapedLine>>,
-    pub(crate) shaped_before:
-        HashMap<(Box<str>, bool, bool), std::rc::Rc<super::shape::ShapedLine>>,
+    pub(crate) shaped: ShapedLines,
+    pub(crate) shaped_before: ShapedLines,
 }
 
-/// A font's bytes as read-fonts takes them, shared rather than copied.
-fn blob(bytes: &Arc<[u8]>) -> Blob {
-    let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(Arc::clone(bytes));
-    Blob::from(shared)
-}
+/// Shaped lines by text, bold and direction (foldhash: SipHash was 5% of
+/// shaping a table).
+pub(crate) type ShapedLines =
+    HashMap<(Box<str>, bool, bool), std::rc::Rc<super::shape::ShapedLine>, RandomState>;
 
-impl FontChain {
+impl<'f> FontChain<'f> {
     /// Parses the caller's fonts (`data[i]` is the `i`-th); the first face of a collection is used.
-    pub(crate) fn new(data: &[Arc<[u8]>]) -> Result<FontChain> {
+    pub(crate) fn new(data: &'f [Arc<[u8]>]) -> Result<FontChain<'f>> {
         let mut faces = Vec::new();
         let mut embedded = Vec::new();
         if data.len() > 200 {
@@ -88,7 +93,7 @@ impl FontChain {
                 index: i + 1,
                 message,
             };
-            let raw = read_fonts::FontRef::from_index(bytes, 0)
+            let raw = FontRef::from_index(bytes, 0)
                 .map_err(|e| invalid(format!("not a TrueType/OpenType font ({e})")))?;
             let has = |tag: &[u8; 4]| raw.table_data(Tag::new(tag)).is_some();
             let (glyf, cff) = (has(b"glyf") && has(b"loca"), has(b"CFF "));
@@ -99,68 +104,83 @@ impl FontChain {
                     "not a TrueType/OpenType font (no outlines: neither glyf nor CFF)".into()
                 }));
             }
-            if raw.head().is_err() || raw.hmtx().is_err() || raw.cmap().is_err() {
+            let (Ok(head), Ok(hhea), Ok(_), Ok(_)) =
+                (raw.head(), raw.hhea(), raw.hmtx(), raw.cmap())
+            else {
                 return Err(invalid(
-                    "not a TrueType/OpenType font (a head, hmtx or cmap table is missing or unreadable)".into(),
+                    "not a TrueType/OpenType font (a head, hhea, hmtx or cmap table is missing or unreadable)".into(),
                 ));
-            }
-            let face = Font::new(blob(bytes), 0)
-                .filter(|f| matches!(f.kind(), Kind::Sfnt(..)))
-                .ok_or_else(|| invalid("not a TrueType/OpenType font".into()))?;
-            let metrics = face.metrics();
-            let upem = f32::from(metrics.units_per_em);
+            };
+            let upem = f32::from(head.units_per_em().max(16));
             let scale = 1000.0 / upem;
-            let postscript_name = face
-                .names()
-                .get(NameId::POSTSCRIPT_NAME)
-                .and_then(|n| n.english_or_first())
-                .map(|n| n.name().chars().collect::<String>())
+            let postscript_name: String = raw
+                .name()
+                .ok()
+                .and_then(|name| {
+                    let record = name
+                        .name_record()
+                        .iter()
+                        .find(|r| r.name_id() == NameId::POSTSCRIPT_NAME)?;
+                    Some(
+                        record
+                            .string(name.string_data())
+                            .ok()?
+                            .chars()
+                            .collect::<String>(),
+                    )
+                })
                 .unwrap_or_default()
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect::<String>();
+                .collect();
             let postscript_name = if postscript_name.is_empty() {
                 format!("Font{}", i + 1)
             } else {
                 postscript_name
             };
-            let line = metrics.hhea_line.or(metrics.typo_line).unwrap_or_default();
-            let ascender = line.ascender.to_f32();
-            let b = metrics.bounds;
+            let ascender = f32::from(hhea.ascender().to_i16());
+            let cap_height = raw
+                .os2()
+                .ok()
+                .and_then(|os2| os2.s_cap_height())
+                .map_or(ascender, f32::from);
             embedded.push(Embedded {
                 data: Arc::clone(bytes),
                 units_per_em: upem,
                 is_cff: cff && !glyf,
                 postscript_name,
                 ascender: ascender * scale,
-                descender: line.descender.to_f32() * scale,
-                cap_height: metrics.cap_height.map_or(ascender, |h| h.to_f32()) * scale,
+                descender: f32::from(hhea.descender().to_i16()) * scale,
+                cap_height: cap_height * scale,
                 bbox: [
-                    b.x_min.to_f32() * scale,
-                    b.y_min.to_f32() * scale,
-                    b.x_max.to_f32() * scale,
-                    b.y_max.to_f32() * scale,
+                    f32::from(head.x_min()) * scale,
+                    f32::from(head.y_min()) * scale,
+                    f32::from(head.x_max()) * scale,
+                    f32::from(head.y_max()) * scale,
                 ],
-                italic_angle: face
-                    .style_metrics()
-                    .italic_angle
-                    .map_or(0.0, |a| a.to_f32()),
+                italic_angle: raw.post().map_or(0.0, |p| p.italic_angle().to_f32()),
                 remapper: GlyphRemapper::new(),
                 to_unicode: BTreeMap::new(),
                 widths: BTreeMap::new(),
             });
-            faces.push(face);
+            faces.push(raw);
         }
         let mut chain = FontChain {
+            shapers: faces.iter().map(harfrust::ShaperData::new).collect(),
+            cmaps: faces
+                .iter()
+                .map(|f| Some(f.cmap().ok()?.best_subtable()?.2))
+                .collect(),
+            hmtx: faces.iter().map(|f| f.hmtx().ok()).collect(),
             faces,
             embedded,
             ascii: [None; 128],
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(HashMap::default()),
             replacement: (Glyph::Builtin(b'?'), '?'),
             plans: Vec::new(),
             buffer: None,
-            shaped: HashMap::new(),
-            shaped_before: HashMap::new(),
+            shaped: HashMap::default(),
+            shaped_before: HashMap::default(),
         };
         for b in 0u8..128 {
             chain.ascii[usize::from(b)] = chain.lookup(char::from(b));
@@ -173,17 +193,15 @@ impl FontChain {
 
     fn lookup(&self, c: char) -> Option<Glyph> {
         let c = if c == '\t' { ' ' } else { c };
-        for (i, face) in self.faces.iter().enumerate() {
+        for i in 0..self.faces.len() {
             // Subsets number glyphs in 16 bits, as TrueType does.
-            let Some(gid) = face
-                .charmap()
-                .map_unicode(c)
+            let Some(gid) = self
+                .nominal(i, c)
                 .and_then(|g| u16::try_from(g.to_u32()).ok())
             else {
                 continue;
             };
-            let advance =
-                face.glyph_metrics().h_advance(gid.into()) / self.embedded[i].units_per_em;
+            let advance = self.advance_of(u8::try_from(i).unwrap_or(u8::MAX), gid);
             return Some(Glyph::Embedded {
                 font: u8::try_from(i).unwrap_or(u8::MAX),
                 gid,
@@ -273,20 +291,32 @@ impl FontChain {
     }
 
     /// The parsed face of embedded font `font`.
-    pub(crate) fn face(&self, font: u8) -> &Font {
+    pub(crate) fn face(&self, font: u8) -> &FontRef<'f> {
         &self.faces[usize::from(font)]
+    }
+
+    /// The glyph font `font`'s character map gives `c` (never glyph 0).
+    pub(crate) fn nominal(&self, font: usize, c: char) -> Option<GlyphId> {
+        let glyph = self.cmaps[font].as_ref()?.map_codepoint(c)?;
+        (glyph != GlyphId::NOTDEF).then_some(glyph)
     }
 
     /// Whether embedded font `font` has a glyph for `c`.
     pub(crate) fn has(&self, font: u8, c: char) -> bool {
-        self.faces[usize::from(font)]
-            .charmap()
-            .map_unicode(c)
-            .is_some()
+        self.nominal(usize::from(font), c).is_some()
+    }
+
+    /// A glyph's advance in font `font`, in em.
+    pub(crate) fn advance_of(&self, font: u8, gid: u16) -> f32 {
+        let Some(hmtx) = self.hmtx.get(usize::from(font)).and_then(Option::as_ref) else {
+            return 0.0;
+        };
+        hmtx.advance(GlyphId::from(gid)).map_or(0.0, f32::from)
+            / self.embedded[usize::from(font)].units_per_em
     }
 }
 
-impl Metrics for FontChain {
+impl Metrics for FontChain<'_> {
     #[inline]
     fn advance(&self, c: char, bold: bool) -> f32 {
         match self.glyph(c).0 {

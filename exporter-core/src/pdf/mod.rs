@@ -216,7 +216,11 @@ pub(crate) fn write(
 
 /// Checks that the fonts hold every character of a sheet's heading and
 /// text, warning of each text that needs a replacement.
-fn check_text(sheet: &Sheet<'_, Table>, chain: &FontChain, warnings: &mut Warnings) -> Result<()> {
+fn check_text(
+    sheet: &Sheet<'_, Table>,
+    chain: &FontChain<'_>,
+    warnings: &mut Warnings,
+) -> Result<()> {
     if let Some(title) = sheet.heading() {
         chain.check(title, crate::Location::Title, warnings)?;
     }

@@ -12,7 +12,7 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use harfrust::{BufferFlags, Direction, ShapeOptions, ShapePlan, ShaperFont};
+use harfrust::{BufferFlags, Direction, ShapeOptions, ShapePlan};
 use unicode_bidi::{Level, ParagraphBidiInfo};
 
 use super::builtin;
@@ -110,7 +110,7 @@ enum Source {
     Fallback,
 }
 
-impl FontChain {
+impl FontChain<'_> {
     /// Whether `line` has a character drawn from an embedded font, and so
     /// is shaped rather than drawn a character at a time.
     pub(crate) fn needs_shaping(&self, line: &str) -> bool {
@@ -212,7 +212,7 @@ impl FontChain {
             let source = match items.last() {
                 Some(&(_, prev @ Source::Embedded(font)))
                     if !is_drawn(c)
-                        || (harfrust::unicode::combining_class(u32::from(c)) != 0
+                        || (unicode_bidi::bidi_class(c) == unicode_bidi::BidiClass::NSM
                             && self.has(font, c)) =>
                 {
                     prev
@@ -238,10 +238,8 @@ impl FontChain {
         out: &mut ShapedLine,
     ) {
         let item = &text[range.clone()];
-        let face = self.face(font).clone();
         let upem = self.embedded[usize::from(font)].units_per_em;
         let mut buffer = self.buffer.take().unwrap_or_default();
-        buffer.clear();
         buffer.push_str(item);
         // Joining looks across the item's edges (a font change mid-word).
         buffer.set_pre_context(&text[..range.start]);
@@ -255,6 +253,8 @@ impl FontChain {
         buffer.guess_segment_properties();
         buffer.set_flags(BufferFlags::REMOVE_DEFAULT_IGNORABLES);
         let script = buffer.script();
+        let face = self.face(font).clone();
+        let shaper = self.shapers[usize::from(font)].shaper(&face).build();
         let plan = match self
             .plans
             .iter()
@@ -262,20 +262,15 @@ impl FontChain {
         {
             Some(i) => i,
             None => {
-                let plan = ShapePlan::new(&face, direction, script, None, &[]);
+                let plan = ShapePlan::new(&shaper, direction, Some(script), None, &[]);
                 self.plans.push((font, rtl, script, plan));
                 self.plans.len() - 1
             }
         };
-        let shaper = ShaperFont::new(&face);
         let options = ShapeOptions::new().plan(Some(&self.plans[plan].3));
-        if harfrust::shape(&shaper, &mut buffer, options).is_err() {
-            // Not expected with a direction set; draw the characters as they are.
-            self.buffer = Some(buffer);
-            return self.unshaped_item(item, rtl, out);
-        }
-        let infos = buffer.glyph_infos();
-        let positions = buffer.glyph_positions();
+        let glyphs = shaper.shape(buffer, options);
+        let infos = glyphs.glyph_infos();
+        let positions = glyphs.glyph_positions();
         // Each cluster's text runs to the next cluster start in logical order.
         let mut starts: Vec<u32> = infos.iter().map(|g| g.cluster).collect();
         starts.sort_unstable();
@@ -287,8 +282,6 @@ impl FontChain {
                 .map_or(item.len(), |&s| s as usize);
             item.get(start as usize..next).unwrap_or("")
         };
-        let metrics = face.glyph_metrics();
-        let charmap = face.charmap();
         let mut words: Vec<Word> = Vec::new();
         let mut i = 0;
         while i < infos.len() {
@@ -324,8 +317,7 @@ impl FontChain {
                     .iter()
                     .map(|&g| {
                         let at = left.iter().position(|&c| {
-                            charmap
-                                .map_unicode(c)
+                            self.nominal(usize::from(font), c)
                                 .is_some_and(|m| m.to_u32() == u32::from(g))
                         })?;
                         Some(left.remove(at))
@@ -348,7 +340,7 @@ impl FontChain {
             };
             let first = out.glyphs.len();
             for (k, (gid, text)) in gids.iter().zip(&texts).enumerate() {
-                let natural = metrics.h_advance((*gid).into()) / upem;
+                let natural = self.advance_of(font, *gid);
                 let p = &positions[i + k];
                 let (code, mapped) = self.use_shaped_glyph(font, *gid, text, natural);
                 // A mark placed off the pen (above, below or back over its
@@ -405,37 +397,7 @@ impl FontChain {
             let span = u16::try_from(word.glyphs.len()).unwrap_or(u16::MAX);
             out.glyphs[word.glyphs.start].actual = Some((text.into(), span));
         }
-        self.buffer = Some(buffer);
-    }
-
-    /// Draws `item` a character at a time (should the shaper refuse it).
-    fn unshaped_item(&mut self, item: &str, rtl: bool, out: &mut ShapedLine) {
-        let chars: Vec<char> = item.chars().filter(|&c| is_drawn(c)).collect();
-        let ordered: Box<dyn Iterator<Item = &char>> = if rtl {
-            Box::new(chars.iter().rev())
-        } else {
-            Box::new(chars.iter())
-        };
-        for &c in ordered {
-            let (glyph, shown) = self.glyph(c);
-            if let Glyph::Embedded {
-                font: f,
-                gid,
-                advance,
-            } = glyph
-            {
-                let code = self.use_glyph(f, gid, shown, advance);
-                out.glyphs.push(ShapedGlyph {
-                    key: FontKey::Embedded(f),
-                    code,
-                    advance,
-                    natural: advance,
-                    dx: 0.0,
-                    dy: 0.0,
-                    actual: None,
-                });
-            }
-        }
+        self.buffer = Some(glyphs.clear());
     }
 
     /// Draws `item` in Helvetica (or as the replacement), a character at a
