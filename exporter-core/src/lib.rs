@@ -37,6 +37,8 @@ mod opc;
 mod options;
 mod pdf;
 mod rows;
+#[cfg(feature = "system-fonts")]
+pub mod system_fonts;
 mod table;
 mod text;
 mod typed;

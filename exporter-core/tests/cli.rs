@@ -5,13 +5,23 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::Scratch;
+use common::{Scratch, pdf_pages_text, run};
 
 const BIN: &str = env!("CARGO_BIN_EXE_table-export");
 
 fn table_export(args: &[&str], stdin: Option<&[u8]>) -> (i32, Vec<u8>, String) {
+    table_export_in(args, stdin, &[])
+}
+
+/// [`table_export`] with environment variables set.
+fn table_export_in(
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> (i32, Vec<u8>, String) {
     let mut child = Command::new(BIN)
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -101,7 +111,15 @@ fn errors_are_one_line_and_leave_no_file() {
             "error: row 1 has 2 cells but there are only 1 headers",
         ),
         (
-            vec!["-", "-f", "pdf", "-o", out_s, "--strict"],
+            vec![
+                "-",
+                "-f",
+                "pdf",
+                "-o",
+                out_s,
+                "--strict",
+                "--no-system-fonts",
+            ],
             r#"{"headers": ["a"], "rows": [["\u03a9mega"]]}"#.as_bytes(),
             "error: row 1, column 1: no font has the character 'Ω' (U+03A9); pass a font that covers it (--font FILE, or `fonts` in the options)",
         ),
@@ -278,5 +296,62 @@ fn xlsx_and_csv_stream_from_the_json_text_with_the_same_bytes_and_errors() {
             assert_eq!(whole.code(), want);
             assert_eq!(err, format!("error: {whole}\n"), "{format}: {json}");
         }
+    }
+}
+
+#[test]
+fn a_pdf_finds_the_fonts_its_text_needs_on_this_machine() {
+    let dir = Scratch::new("cli-system-fonts");
+    let out = dir.path("out.pdf");
+    let out_s = out.to_str().unwrap();
+    let cyrillic = r#"{"headers": ["Имя"], "rows": [["Привет, мир"]]}"#.as_bytes();
+    let args = ["-", "-f", "pdf", "-o", out_s];
+
+    // Only DejaVu to search: its upright regular sans face, not Bold,
+    // Mono or Serif.
+    let (code, _, err) = table_export_in(
+        &args,
+        Some(cyrillic),
+        &[("ROWPRESS_FONT_DIRS", "/usr/share/fonts/truetype/dejavu")],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.trim(),
+        "note: fonts from this machine: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    );
+    let (_, fonts, _) = run("pdffonts", &[out_s]);
+    assert!(fonts.contains("+DejaVuSans "), "{fonts}");
+    assert!(pdf_pages_text(&out)[0].contains("Привет, мир"));
+
+    // The machine's own directories: every script of the table covered,
+    // no warning.
+    let world = r#"{"title": "Мир", "headers": ["Русский", "中文", "Ελληνικά", "हिन्दी", "العربية"],
+        "rows": [["Привет", "你好", "Γειά", "नमस्ते", "مرحبا"]]}"#;
+    let (code, _, err) = table_export(&args, Some(world.as_bytes()));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    let text: String = pdf_pages_text(&out)
+        .join("")
+        .chars()
+        .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+        .collect();
+    for word in ["Привет", "你好", "Γειά", "नमस्ते", "مرحبا"] {
+        assert!(text.contains(word), "{word} not in {text:?}");
+    }
+
+    // Nowhere to search, or told not to: Helvetica and a warning.
+    for (extra, env) in [
+        (None, [("ROWPRESS_FONT_DIRS", "/nonexistent")]),
+        (Some("--no-system-fonts"), [("UNUSED", "")]),
+    ] {
+        let mut args = args.to_vec();
+        args.extend(extra);
+        let (code, _, err) = table_export_in(&args, Some(cyrillic), &env);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.contains("warning: row 1, column 1: no font has the character 'П'"),
+            "{err}"
+        );
+        assert!(!err.contains("note:"), "{err}");
     }
 }

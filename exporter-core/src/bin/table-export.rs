@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::{Parser, ValueEnum};
 use exporter_core::{
     ExportOptions, Exported, Format, JsonRows, Orientation, PageSize, StreamedTable, Workbook,
-    export_streamed_with_warnings, export_workbook,
+    export_streamed_with_warnings, export_workbook, system_fonts,
 };
 
 /// Turn a table in JSON into a PDF, DOCX, XLSX or CSV file.
@@ -79,10 +79,20 @@ struct Cli {
     orientation: CliOrientation,
 
     /// A TrueType/OpenType font (.ttf, .otf, first face of a .ttc) for text
-    /// the built-in PDF font cannot show (Greek, Cyrillic, CJK, ...). Repeat
-    /// for a fallback chain: each character uses the first font that has it.
+    /// the built-in PDF font cannot show (Greek, Cyrillic, Arabic, CJK, ...).
+    /// Repeat for a fallback chain: each character uses the first font that
+    /// has it. Without --font, a PDF whose text needs more than Helvetica
+    /// uses fonts installed on this machine that cover it (searched in
+    /// $ROWPRESS_FONT_DIRS, colon-separated, else ~/.local/share/fonts,
+    /// ~/.fonts, /usr/local/share/fonts and /usr/share/fonts), and says
+    /// which on standard error.
     #[arg(long = "font", value_name = "FILE")]
     fonts: Vec<PathBuf>,
+
+    /// Never search the machine for fonts: without --font, a PDF uses only
+    /// Helvetica (a character it lacks is drawn as `?`, with a warning).
+    #[arg(long)]
+    no_system_fonts: bool,
 
     /// Worksheet name (XLSX) of a table; by default derived from the title.
     /// A workbook's sheets take their `name` instead.
@@ -261,6 +271,24 @@ fn export(json: &str, cli: &Cli, options: &ExportOptions) -> exporter_core::Resu
     } else {
         book
     };
+    if options.format() == Format::Pdf && cli.fonts.is_empty() && !cli.no_system_fonts {
+        let mut needed = system_fonts::needed_chars(book.sheets());
+        if let Some(title) = &cli.title {
+            needed.extend(system_fonts::needed_chars(std::iter::once(
+                &exporter_core::Table::new(vec![title.clone()], vec![])?,
+            )));
+        }
+        let found = system_fonts::fonts_for(&needed);
+        if !found.is_empty() {
+            let names: Vec<String> = found.iter().map(|f| f.path.display().to_string()).collect();
+            eprintln!("note: fonts from this machine: {}", names.join(", "));
+            let mut options = options.clone();
+            for font in found {
+                options = options.font(font.data);
+            }
+            return export_workbook(book, &options, &mut |_, _| {});
+        }
+    }
     export_workbook(book, options, &mut |_, _| {})
 }
 

@@ -20,7 +20,7 @@ use pdf_writer::types::{
 };
 use pdf_writer::{Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
-pub(crate) use builtin::Helvetica;
+pub(crate) use builtin::{Helvetica, winansi};
 
 use crate::error::{ExportError, Result};
 use crate::options::ExportOptions;
