@@ -8,12 +8,12 @@
 //! XDG and fontconfig defaults: `~/.local/share/fonts`, `~/.fonts`,
 //! `/usr/local/share/fonts`, `/usr/share/fonts`) and picks, greedily, the
 //! upright regular faces that cover the most of what is missing, sans
-//! faces first.
+//! faces first, then each one's bold face when installed (for headers).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use read_fonts::types::Tag;
+use read_fonts::types::{NameId, Tag};
 use read_fonts::{FontRef, TableProvider};
 
 use crate::layout::is_drawn;
@@ -86,6 +86,10 @@ pub fn font_dirs() -> Vec<PathBuf> {
 struct Candidate {
     path: PathBuf,
     data: Vec<u8>,
+    /// A bold face (weight 600-800), else a regular one (350-500).
+    bold: bool,
+    /// Its family (names 16, else 1), which pairs it with its bold.
+    family: Option<String>,
     covers: BTreeSet<char>,
     /// 2 for a sans face, 1 for other text faces, 0 for mono, serif or
     /// display ones: the order of preference between faces that help.
@@ -104,10 +108,10 @@ pub fn fonts_for(needed: &BTreeSet<char>) -> Vec<SystemFont> {
     }
     files.sort();
     files.dedup();
-    let mut candidates: Vec<Candidate> = files
+    let (bold, mut candidates): (Vec<Candidate>, Vec<Candidate>) = files
         .into_iter()
         .filter_map(|path| candidate(path, needed))
-        .collect();
+        .partition(|c| c.bold);
     let mut missing = needed.clone();
     let mut chosen = Vec::new();
     while !missing.is_empty() && chosen.len() < MAX_FONTS {
@@ -127,12 +131,31 @@ pub fn fonts_for(needed: &BTreeSet<char>) -> Vec<SystemFont> {
         let Some(best) = best else { break };
         let found = candidates.swap_remove(best);
         missing.retain(|c| !found.covers.contains(c));
-        chosen.push(SystemFont {
-            path: found.path,
-            data: found.data,
-        });
+        chosen.push(found);
     }
+    // Each chosen face's bold, for headers and titles, after them all.
+    let bolds: Vec<&Candidate> = chosen
+        .iter()
+        .filter_map(|regular| {
+            bold.iter()
+                .find(|b| b.family.is_some() && b.family == regular.family)
+        })
+        .collect();
+    let bolds: Vec<SystemFont> = bolds
+        .into_iter()
+        .map(|b| SystemFont {
+            path: b.path.clone(),
+            data: b.data.clone(),
+        })
+        .collect();
     chosen
+        .into_iter()
+        .map(|c| SystemFont {
+            path: c.path,
+            data: c.data,
+        })
+        .chain(bolds)
+        .collect()
 }
 
 /// Font files under `dir`.
@@ -163,8 +186,8 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// `path` as a candidate: an upright regular face with outlines we can
-/// embed that has some of `needed`.
+/// `path` as a candidate: an upright regular or bold face with outlines
+/// we can embed that has some of `needed`.
 fn candidate(path: PathBuf, needed: &BTreeSet<char>) -> Option<Candidate> {
     let data = std::fs::read(&path).ok()?;
     let font = FontRef::from_index(&data, 0).ok()?;
@@ -176,9 +199,28 @@ fn candidate(path: PathBuf, needed: &BTreeSet<char>) -> Option<Candidate> {
     }
     let os2 = font.os2().ok()?;
     let italic = os2.fs_selection().bits() & 1 != 0;
-    if italic || !(350..=500).contains(&os2.us_weight_class()) {
+    let bold = match os2.us_weight_class() {
+        350..=500 => false,
+        600..=800 => true,
+        _ => return None,
+    };
+    if italic {
         return None;
     }
+    let family = font.name().ok().and_then(|name| {
+        [NameId::TYPOGRAPHIC_FAMILY_NAME, NameId::FAMILY_NAME]
+            .iter()
+            .find_map(|&id| {
+                let record = name.name_record().iter().find(|r| r.name_id() == id)?;
+                Some(
+                    record
+                        .string(name.string_data())
+                        .ok()?
+                        .chars()
+                        .collect::<String>(),
+                )
+            })
+    });
     let cmap = font.cmap().ok()?.best_subtable()?.2;
     let covers: BTreeSet<char> = needed
         .iter()
@@ -203,6 +245,8 @@ fn candidate(path: PathBuf, needed: &BTreeSet<char>) -> Option<Candidate> {
     Some(Candidate {
         path,
         data,
+        bold,
+        family,
         covers,
         rank,
     })

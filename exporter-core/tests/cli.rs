@@ -307,8 +307,8 @@ fn a_pdf_finds_the_fonts_its_text_needs_on_this_machine() {
     let cyrillic = r#"{"headers": ["Имя"], "rows": [["Привет, мир"]]}"#.as_bytes();
     let args = ["-", "-f", "pdf", "-o", out_s];
 
-    // Only DejaVu to search: its upright regular sans face, not Bold,
-    // Mono or Serif.
+    // Only DejaVu to search: its upright regular sans face (not Mono,
+    // Serif or Oblique), then that face's bold for the header.
     let (code, _, err) = table_export_in(
         &args,
         Some(cyrillic),
@@ -317,10 +317,11 @@ fn a_pdf_finds_the_fonts_its_text_needs_on_this_machine() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         err.trim(),
-        "note: fonts from this machine: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+        "note: fonts from this machine: /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf, /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
     );
     let (_, fonts, _) = run("pdffonts", &[out_s]);
     assert!(fonts.contains("+DejaVuSans "), "{fonts}");
+    assert!(fonts.contains("+DejaVuSans-Bold "), "{fonts}");
     assert!(pdf_pages_text(&out)[0].contains("Привет, мир"));
 
     // The machine's own directories: every script of the table covered,

@@ -130,7 +130,9 @@ fn glyphs_are_the_ones_harfbuzz_picks_in_the_same_places() {
         let path = one_cell(&dir, &format!("{n}.pdf"), text, &font);
         let drawn: Vec<Traced> = trace(&path)
             .into_iter()
-            .filter(|g| g.font.contains("Noto") && g.glyph.is_some())
+            // The cell's glyphs, not the footer's (drawn in the body's font
+            // too, near the page's foot).
+            .filter(|g| g.font.contains("Noto") && g.glyph.is_some() && g.y > 100.0)
             .collect();
         let expected = hb_shape(&font, text);
         let names: Vec<&str> = drawn.iter().map(|g| g.glyph.as_deref().unwrap()).collect();
@@ -288,4 +290,52 @@ fn shaped_text_in_a_narrow_column_stays_inside_it() {
         }
     }
     assert!(words.len() > 60 * 10, "{} words", words.len());
+}
+
+#[test]
+fn headers_use_the_bold_face_given_and_stroke_only_without_one() {
+    let dir = Scratch::new("shaping-bold");
+    let dejavu = "/usr/share/fonts/truetype/dejavu";
+    let table = Table::from_json(
+        r#"{"headers": ["Имя", "Город"], "rows": [["Привет", "Москва"], ["Ёж", "Тверь"]]}"#,
+    )
+    .unwrap();
+    let font = |name: &str| std::fs::read(format!("{dejavu}/{name}")).unwrap();
+    // The bold face given first: it draws the headers, and only them.
+    let options = ExportOptions::new(Format::Pdf)
+        .font(font("DejaVuSans-Bold.ttf"))
+        .font(font("DejaVuSans.ttf"))
+        .strict(true);
+    let path = dir.path("bold.pdf");
+    std::fs::write(&path, export(&table, &options).unwrap()).unwrap();
+    qpdf_check(&path);
+    let glyphs = trace(&path);
+    let font_of = |text: &str| -> Vec<&str> {
+        let first = text.chars().next().unwrap().to_string();
+        glyphs
+            .iter()
+            .filter(|g| g.unicode == first)
+            .map(|g| g.font.split('+').nth(1).unwrap_or(&g.font))
+            .collect()
+    };
+    assert_eq!(font_of("Имя"), ["DejaVuSans-Bold"]);
+    assert_eq!(font_of("Город"), ["DejaVuSans-Bold"]);
+    for body in ["Привет", "Москва", "Ёж", "Тверь"] {
+        assert_eq!(font_of(body), ["DejaVuSans"], "{body}");
+    }
+    let (_, out, _) = run("mutool", &["trace", path.to_str().unwrap()]);
+    assert!(!out.contains("<stroke_text"), "no synthetic bold: {out}");
+    // The footer is in the body's font too.
+    assert_eq!(font_of("Page"), ["DejaVuSans"]);
+    let text = pdf_pages_text(&path).join("");
+    for word in ["Имя", "Город", "Привет", "Тверь"] {
+        assert!(text.contains(word), "{word} in {text:?}");
+    }
+
+    // With no bold face, bold is synthesised (stroked) as a last resort.
+    let options = ExportOptions::new(Format::Pdf).font(font("DejaVuSans.ttf"));
+    let path = dir.path("regular.pdf");
+    std::fs::write(&path, export(&table, &options).unwrap()).unwrap();
+    let (_, out, _) = run("mutool", &["trace", path.to_str().unwrap()]);
+    assert!(out.contains("<stroke_text"));
 }

@@ -3,10 +3,10 @@
 use pdf_writer::types::TextRenderingMode;
 use pdf_writer::{Content, Name, Str, TextStr};
 
+use super::font_name;
 use super::fonts::{FontChain, Glyph};
 use super::plan::{FOOTER_SIZE, LEADING, PAD_X, PAD_Y, PageSpec, Plan, TITLE_SIZE, text_width_em};
 use super::shape::{FontKey, ShapedLine};
-use super::{builtin, font_name};
 use crate::Progress;
 use crate::columns::Align;
 use crate::columns::ColumnStyle;
@@ -224,30 +224,26 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         }
         content.stroke();
 
-        // Footer, centred below the table area, always in Helvetica.
+        // Footer, centred below the table area, in the body's font (an
+        // embedded font that has the digits, else Helvetica).
         let footer = format!(
             "Page {} of {}",
             self.pages_before + index + 1,
             self.pages_total
         );
-        let footer_w: f32 = footer
-            .bytes()
-            .map(|b| builtin::advance(b, false))
-            .sum::<f32>()
-            * FOOTER_SIZE;
         let footer_y = plan.bottom / 2.0 - 0.35 * FOOTER_SIZE;
         content.set_fill_gray(0.3);
         content.begin_text();
-        content.set_font(Name(font_name::REGULAR), FOOTER_SIZE);
-        content.set_text_matrix([
-            1.0,
-            0.0,
-            0.0,
-            1.0,
-            left + (plan.content_width - footer_w) / 2.0,
+        state.origin = None;
+        self.text_line(
+            &mut content,
+            &mut state,
+            &footer,
+            (Align::Center, left, plan.content_width),
             footer_y,
-        ]);
-        content.show(Str(footer.as_bytes()));
+            FOOTER_SIZE,
+            (false, false),
+        );
         content.end_text();
         content.finish().to_vec()
     }
@@ -513,8 +509,8 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         self.run.clear();
     }
 
-    /// Makes `key` at `size` the text font, stroking embedded glyphs as
-    /// well for bold (embedded fonts have no bold face yet).
+    /// Makes `key` at `size` the text font, stroking the glyphs as well
+    /// for bold text in an embedded font that is not a bold face.
     fn select(
         &mut self,
         content: &mut Content,
@@ -533,7 +529,8 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             content.set_font(name, size);
             state.font = Some((key, size_key));
         }
-        let fake_bold = bold && matches!(key, FontKey::Embedded(_));
+        // Synthetic bold only for a font with no bold face of its own.
+        let fake_bold = bold && matches!(key, FontKey::Embedded(i) if !self.chain.is_bold(i));
         if fake_bold != state.fake_bold {
             if fake_bold {
                 content.set_line_width(size * 0.035);

@@ -37,6 +37,8 @@ pub(crate) struct Embedded {
     pub cap_height: f32,
     pub bbox: [f32; 4],
     pub italic_angle: f32,
+    /// A bold face (OS/2 weight 600 or more, or `head`'s bold bit).
+    pub bold: bool,
     /// Old glyph id -> new glyph id in the subset, in order of first use.
     pub remapper: GlyphRemapper,
     /// New glyph id -> the text it shows (for the ToUnicode map): one
@@ -50,6 +52,8 @@ pub(crate) struct Embedded {
 pub(crate) struct FontChain<'f> {
     /// The caller's fonts, read by read-fonts (the parser harfrust shapes with).
     faces: Vec<FontRef<'f>>,
+    /// For each font, the bold face of its family among the fonts given.
+    bold_of: Vec<Option<u8>>,
     /// What harfrust keeps of each font to shape with it.
     pub(crate) shapers: Vec<harfrust::ShaperData>,
     /// Each font's fullest character map and its advances, read once.
@@ -72,6 +76,24 @@ pub(crate) struct FontChain<'f> {
     pub(crate) shaped_before: ShapedLines,
 }
 
+/// A font's family (typographic family, name 16, else name 1), which
+/// pairs a regular face with its bold.
+fn family_name(font: &FontRef<'_>) -> Option<String> {
+    let name = font.name().ok()?;
+    [NameId::TYPOGRAPHIC_FAMILY_NAME, NameId::FAMILY_NAME]
+        .iter()
+        .find_map(|&id| {
+            let record = name.name_record().iter().find(|r| r.name_id() == id)?;
+            Some(
+                record
+                    .string(name.string_data())
+                    .ok()?
+                    .chars()
+                    .collect::<String>(),
+            )
+        })
+}
+
 /// Shaped lines by text, bold and direction (foldhash: SipHash was 5% of
 /// shaping a table).
 pub(crate) type ShapedLines =
@@ -82,6 +104,7 @@ impl<'f> FontChain<'f> {
     pub(crate) fn new(data: &'f [Arc<[u8]>]) -> Result<FontChain<'f>> {
         let mut faces = Vec::new();
         let mut embedded = Vec::new();
+        let mut families = Vec::new();
         if data.len() > 200 {
             return Err(ExportError::InvalidOption {
                 field: "fonts",
@@ -139,6 +162,9 @@ impl<'f> FontChain<'f> {
                 postscript_name
             };
             let ascender = f32::from(hhea.ascender().to_i16());
+            let weight = raw.os2().map_or(400, |os2| os2.us_weight_class());
+            let bold = weight >= 600 || head.mac_style().bits() & 1 != 0;
+            families.push(family_name(&raw));
             let cap_height = raw
                 .os2()
                 .ok()
@@ -159,13 +185,28 @@ impl<'f> FontChain<'f> {
                     f32::from(head.y_max()) * scale,
                 ],
                 italic_angle: raw.post().map_or(0.0, |p| p.italic_angle().to_f32()),
+                bold,
                 remapper: GlyphRemapper::new(),
                 to_unicode: BTreeMap::new(),
                 widths: BTreeMap::new(),
             });
             faces.push(raw);
         }
+        // A regular face's bold is the first bold face of the same family.
+        let bold_of = (0..faces.len())
+            .map(|i| {
+                if embedded[i].bold {
+                    return None;
+                }
+                (0..faces.len())
+                    .find(|&b| {
+                        embedded[b].bold && families[b].is_some() && families[b] == families[i]
+                    })
+                    .and_then(|b| u8::try_from(b).ok())
+            })
+            .collect();
         let mut chain = FontChain {
+            bold_of,
             shapers: faces.iter().map(harfrust::ShaperData::new).collect(),
             cmaps: faces
                 .iter()
@@ -193,7 +234,11 @@ impl<'f> FontChain<'f> {
 
     fn lookup(&self, c: char) -> Option<Glyph> {
         let c = if c == '\t' { ' ' } else { c };
-        for i in 0..self.faces.len() {
+        // Regular faces in order, then bold ones: a bold face given first
+        // does not make the body bold.
+        let regular = (0..self.faces.len()).filter(|&i| !self.embedded[i].bold);
+        let bold = (0..self.faces.len()).filter(|&i| self.embedded[i].bold);
+        for i in regular.chain(bold) {
             // Subsets number glyphs in 16 bits, as TrueType does.
             let Some(gid) = self
                 .nominal(i, c)
@@ -290,6 +335,22 @@ impl<'f> FontChain<'f> {
         (new, &**mapped == text)
     }
 
+    /// The font that draws `c` in bold where font `font` draws it regular:
+    /// its family's bold face, when given and it has `c` (or `c` needs no
+    /// glyph); `None` when `bold` is false or there is none.
+    pub(crate) fn bold_face(&self, font: u8, c: char, bold: bool) -> Option<u8> {
+        if !bold {
+            return None;
+        }
+        let b = (*self.bold_of.get(usize::from(font))?)?;
+        (!is_drawn(c) || self.has(b, c)).then_some(b)
+    }
+
+    /// Whether embedded font `font` is a bold face.
+    pub(crate) fn is_bold(&self, font: u8) -> bool {
+        self.embedded.get(usize::from(font)).is_some_and(|e| e.bold)
+    }
+
     /// The parsed face of embedded font `font`.
     pub(crate) fn face(&self, font: u8) -> &FontRef<'f> {
         &self.faces[usize::from(font)]
@@ -321,7 +382,13 @@ impl Metrics for FontChain<'_> {
     fn advance(&self, c: char, bold: bool) -> f32 {
         match self.glyph(c).0 {
             Glyph::Builtin(code) => builtin::advance(code, bold),
-            Glyph::Embedded { advance, .. } => advance,
+            Glyph::Embedded { font, advance, .. } => match self.bold_face(font, c, bold) {
+                Some(b) => self
+                    .nominal(usize::from(b), c)
+                    .and_then(|g| u16::try_from(g.to_u32()).ok())
+                    .map_or(advance, |gid| self.advance_of(b, gid)),
+                None => advance,
+            },
         }
     }
 }

@@ -175,7 +175,7 @@ impl FontChain<'_> {
             vec![(0..text.len(), false)]
         };
         for (run, run_rtl) in runs {
-            let items = self.items(&text[run.clone()]);
+            let items = self.items(&text[run.clone()], bold);
             let ordered: Vec<(Range<usize>, Source)> = if run_rtl {
                 items.into_iter().rev().collect()
             } else {
@@ -196,17 +196,20 @@ impl FontChain<'_> {
     }
 
     /// Splits a run into items of one font each: a character goes to the
-    /// first font that has it, but a mark or format character stays with
+    /// first font that has it (in bold, that font's bold face when there is
+    /// one that has it), but a mark or format character stays with
     /// the font of what it follows when that font has it (or needs no
     /// glyph for it), so a cluster is shaped whole.
-    fn items(&self, run: &str) -> Vec<(Range<usize>, Source)> {
+    fn items(&self, run: &str, bold: bool) -> Vec<(Range<usize>, Source)> {
         let mut items: Vec<(Range<usize>, Source)> = Vec::new();
         for (i, c) in run.char_indices() {
             let end = i + c.len_utf8();
             // A character no font has goes to the fallback, which draws the
             // replacement.
             let own = match self.resolve(c) {
-                Some(Glyph::Embedded { font, .. }) => Source::Embedded(font),
+                Some(Glyph::Embedded { font, .. }) => {
+                    Source::Embedded(self.bold_face(font, c, bold).unwrap_or(font))
+                }
                 _ => Source::Fallback,
             };
             let source = match items.last() {
