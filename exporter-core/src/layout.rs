@@ -22,40 +22,32 @@ pub(crate) fn is_drawn(c: char) -> bool {
     !c.is_control() && !is_default_ignorable(c)
 }
 
+/// For each strong character of `text` (UAX #9 classes L, R and AL), in
+/// order, whether it is right-to-left.
+fn strong_directions(text: &str) -> impl Iterator<Item = bool> + '_ {
+    use unicode_bidi::BidiClass;
+    // ASCII holds no right-to-left letter: no need to look up its classes.
+    let text = if text.is_ascii() { "" } else { text };
+    text.chars()
+        .filter_map(|c| match unicode_bidi::bidi_class(c) {
+            BidiClass::L => Some(false),
+            BidiClass::R | BidiClass::AL => Some(true),
+            _ => None,
+        })
+}
+
 /// Whether the first strong character of `text` is right-to-left (Hebrew,
 /// Arabic, ...): its paragraphs then run right to left, and it sits at the
 /// right of its cell (UAX #9, rules P2 and P3).
 pub(crate) fn is_rtl(text: &str) -> bool {
-    use unicode_bidi::BidiClass;
-    if text.is_ascii() {
-        return false;
-    }
-    for c in text.chars() {
-        match unicode_bidi::bidi_class(c) {
-            BidiClass::L => return false,
-            BidiClass::R | BidiClass::AL => return true,
-            _ => {}
-        }
-    }
-    false
+    strong_directions(text).next() == Some(true)
 }
 
 /// Whether `text` has a right-to-left letter and no left-to-right one: a
 /// run Word may mark right-to-left (`w:rtl`) without reordering Latin.
 pub(crate) fn is_rtl_only(text: &str) -> bool {
-    use unicode_bidi::BidiClass;
-    if text.is_ascii() {
-        return false;
-    }
-    let mut rtl = false;
-    for c in text.chars() {
-        match unicode_bidi::bidi_class(c) {
-            BidiClass::L => return false,
-            BidiClass::R | BidiClass::AL => rtl = true,
-            _ => {}
-        }
-    }
-    rtl
+    let mut strong = strong_directions(text);
+    strong.next() == Some(true) && strong.all(|rtl| rtl)
 }
 
 /// The soft hyphen: a place a word may break, shown (as a hyphen) only

@@ -13,7 +13,6 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use read_fonts::types::{NameId, Tag};
 use read_fonts::{FontRef, TableProvider};
 
 use crate::layout::is_drawn;
@@ -191,12 +190,8 @@ fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) {
 fn candidate(path: PathBuf, needed: &BTreeSet<char>) -> Option<Candidate> {
     let data = std::fs::read(&path).ok()?;
     let font = FontRef::from_index(&data, 0).ok()?;
-    let has = |tag: &[u8; 4]| font.table_data(Tag::new(tag)).is_some();
-    let outlines = (has(b"glyf") && has(b"loca")) || has(b"CFF ");
-    if !outlines {
-        // CFF2, or bitmap colour (Noto Color Emoji): not embeddable here.
-        return None;
-    }
+    // Not CFF2, nor bitmap colour (Noto Color Emoji): not embeddable here.
+    crate::pdf::embeddable_outlines(&font)?;
     let os2 = font.os2().ok()?;
     let italic = os2.fs_selection().bits() & 1 != 0;
     let bold = match os2.us_weight_class() {
@@ -207,20 +202,7 @@ fn candidate(path: PathBuf, needed: &BTreeSet<char>) -> Option<Candidate> {
     if italic {
         return None;
     }
-    let family = font.name().ok().and_then(|name| {
-        [NameId::TYPOGRAPHIC_FAMILY_NAME, NameId::FAMILY_NAME]
-            .iter()
-            .find_map(|&id| {
-                let record = name.name_record().iter().find(|r| r.name_id() == id)?;
-                Some(
-                    record
-                        .string(name.string_data())
-                        .ok()?
-                        .chars()
-                        .collect::<String>(),
-                )
-            })
-    });
+    let family = crate::pdf::family_name(&font);
     let cmap = font.cmap().ok()?.best_subtable()?.2;
     let covers: BTreeSet<char> = needed
         .iter()

@@ -58,7 +58,7 @@ pub(crate) struct FontChain<'f> {
     pub(crate) shapers: Vec<harfrust::ShaperData>,
     /// Each font's fullest character map and its advances, read once.
     cmaps: Vec<Option<CmapSubtable<'f>>>,
-    hmtx: Vec<Option<Hmtx<'f>>>,
+    hmtx: Vec<Hmtx<'f>>,
     pub embedded: Vec<Embedded>,
     ascii: [Option<Glyph>; 128],
     cache: RefCell<HashMap<char, Option<Glyph>, RandomState>>,
@@ -76,22 +76,34 @@ pub(crate) struct FontChain<'f> {
     pub(crate) shaped_before: ShapedLines,
 }
 
+/// The first of the names `ids` that `font`'s name table has.
+fn name_string(font: &FontRef<'_>, ids: &[NameId]) -> Option<String> {
+    let name = font.name().ok()?;
+    ids.iter().find_map(|&id| {
+        let record = name.name_record().iter().find(|r| r.name_id() == id)?;
+        Some(record.string(name.string_data()).ok()?.chars().collect())
+    })
+}
+
 /// A font's family (typographic family, name 16, else name 1), which
 /// pairs a regular face with its bold.
-fn family_name(font: &FontRef<'_>) -> Option<String> {
-    let name = font.name().ok()?;
-    [NameId::TYPOGRAPHIC_FAMILY_NAME, NameId::FAMILY_NAME]
-        .iter()
-        .find_map(|&id| {
-            let record = name.name_record().iter().find(|r| r.name_id() == id)?;
-            Some(
-                record
-                    .string(name.string_data())
-                    .ok()?
-                    .chars()
-                    .collect::<String>(),
-            )
-        })
+pub(crate) fn family_name(font: &FontRef<'_>) -> Option<String> {
+    name_string(
+        font,
+        &[NameId::TYPOGRAPHIC_FAMILY_NAME, NameId::FAMILY_NAME],
+    )
+}
+
+/// The outlines of `font` a PDF can embed: `Some(false)` for TrueType
+/// (`glyf`), `Some(true)` for CFF only, `None` for neither (CFF2, or a
+/// bitmap colour font).
+pub(crate) fn embeddable_outlines(font: &FontRef<'_>) -> Option<bool> {
+    let has = |tag: &[u8; 4]| font.table_data(Tag::new(tag)).is_some();
+    if has(b"glyf") && has(b"loca") {
+        Some(false)
+    } else {
+        has(b"CFF ").then_some(true)
+    }
 }
 
 /// Shaped lines by text, bold and direction (foldhash: SipHash was 5% of
@@ -105,6 +117,8 @@ impl<'f> FontChain<'f> {
         let mut faces = Vec::new();
         let mut embedded = Vec::new();
         let mut families = Vec::new();
+        let mut hmtxs = Vec::new();
+        let mut cmaps = Vec::new();
         if data.len() > 200 {
             return Err(ExportError::InvalidOption {
                 field: "fonts",
@@ -118,16 +132,14 @@ impl<'f> FontChain<'f> {
             };
             let raw = FontRef::from_index(bytes, 0)
                 .map_err(|e| invalid(format!("not a TrueType/OpenType font ({e})")))?;
-            let has = |tag: &[u8; 4]| raw.table_data(Tag::new(tag)).is_some();
-            let (glyf, cff) = (has(b"glyf") && has(b"loca"), has(b"CFF "));
-            if !glyf && !cff {
-                return Err(invalid(if has(b"CFF2") {
+            let Some(is_cff) = embeddable_outlines(&raw) else {
+                return Err(invalid(if raw.table_data(Tag::new(b"CFF2")).is_some() {
                     "CFF2 (variable OpenType) outlines cannot be embedded; pass a static .ttf or .otf".into()
                 } else {
                     "not a TrueType/OpenType font (no outlines: neither glyf nor CFF)".into()
                 }));
-            }
-            let (Ok(head), Ok(hhea), Ok(_), Ok(_)) =
+            };
+            let (Ok(head), Ok(hhea), Ok(hmtx), Ok(cmap)) =
                 (raw.head(), raw.hhea(), raw.hmtx(), raw.cmap())
             else {
                 return Err(invalid(
@@ -136,22 +148,7 @@ impl<'f> FontChain<'f> {
             };
             let upem = f32::from(head.units_per_em().max(16));
             let scale = 1000.0 / upem;
-            let postscript_name: String = raw
-                .name()
-                .ok()
-                .and_then(|name| {
-                    let record = name
-                        .name_record()
-                        .iter()
-                        .find(|r| r.name_id() == NameId::POSTSCRIPT_NAME)?;
-                    Some(
-                        record
-                            .string(name.string_data())
-                            .ok()?
-                            .chars()
-                            .collect::<String>(),
-                    )
-                })
+            let postscript_name: String = name_string(&raw, &[NameId::POSTSCRIPT_NAME])
                 .unwrap_or_default()
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
@@ -162,18 +159,19 @@ impl<'f> FontChain<'f> {
                 postscript_name
             };
             let ascender = f32::from(hhea.ascender().to_i16());
-            let weight = raw.os2().map_or(400, |os2| os2.us_weight_class());
+            let os2 = raw.os2().ok();
+            let weight = os2.as_ref().map_or(400, |os2| os2.us_weight_class());
             let bold = weight >= 600 || head.mac_style().bits() & 1 != 0;
             families.push(family_name(&raw));
-            let cap_height = raw
-                .os2()
-                .ok()
+            let cap_height = os2
                 .and_then(|os2| os2.s_cap_height())
                 .map_or(ascender, f32::from);
+            hmtxs.push(hmtx);
+            cmaps.push(cmap.best_subtable().map(|(_, _, subtable)| subtable));
             embedded.push(Embedded {
                 data: Arc::clone(bytes),
                 units_per_em: upem,
-                is_cff: cff && !glyf,
+                is_cff,
                 postscript_name,
                 ascender: ascender * scale,
                 descender: f32::from(hhea.descender().to_i16()) * scale,
@@ -208,11 +206,8 @@ impl<'f> FontChain<'f> {
         let mut chain = FontChain {
             bold_of,
             shapers: faces.iter().map(harfrust::ShaperData::new).collect(),
-            cmaps: faces
-                .iter()
-                .map(|f| Some(f.cmap().ok()?.best_subtable()?.2))
-                .collect(),
-            hmtx: faces.iter().map(|f| f.hmtx().ok()).collect(),
+            cmaps,
+            hmtx: hmtxs,
             faces,
             embedded,
             ascii: [None; 128],
@@ -239,19 +234,10 @@ impl<'f> FontChain<'f> {
         let regular = (0..self.faces.len()).filter(|&i| !self.embedded[i].bold);
         let bold = (0..self.faces.len()).filter(|&i| self.embedded[i].bold);
         for i in regular.chain(bold) {
-            // Subsets number glyphs in 16 bits, as TrueType does.
-            let Some(gid) = self
-                .nominal(i, c)
-                .and_then(|g| u16::try_from(g.to_u32()).ok())
-            else {
-                continue;
-            };
-            let advance = self.advance_of(u8::try_from(i).unwrap_or(u8::MAX), gid);
-            return Some(Glyph::Embedded {
-                font: u8::try_from(i).unwrap_or(u8::MAX),
-                gid,
-                advance,
-            });
+            let font = u8::try_from(i).unwrap_or(u8::MAX);
+            if let Some((gid, advance)) = self.glyph_in(font, c) {
+                return Some(Glyph::Embedded { font, gid, advance });
+            }
         }
         builtin::winansi(c).map(Glyph::Builtin)
     }
@@ -305,13 +291,8 @@ impl<'f> FontChain<'f> {
     /// Marks `glyph` of embedded font `font`, showing `c`, as drawn, and
     /// returns its glyph id in the subset.
     pub(crate) fn use_glyph(&mut self, font: u8, gid: u16, c: char, advance: f32) -> u16 {
-        let e = &mut self.embedded[usize::from(font)];
-        let new = e.remapper.remap(gid);
-        e.to_unicode
-            .entry(new)
-            .or_insert_with(|| c.encode_utf8(&mut [0; 4]).into());
-        e.widths.entry(new).or_insert(advance * 1000.0);
-        new
+        self.use_shaped_glyph(font, gid, c.encode_utf8(&mut [0; 4]), advance)
+            .0
     }
 
     /// Marks a glyph that shaping chose as drawn, with its font's own
@@ -367,9 +348,16 @@ impl<'f> FontChain<'f> {
         self.nominal(usize::from(font), c).is_some()
     }
 
+    /// Font `font`'s own glyph for `c` and its advance in em. Subsets
+    /// number glyphs in 16 bits, as TrueType does.
+    fn glyph_in(&self, font: u8, c: char) -> Option<(u16, f32)> {
+        let gid = u16::try_from(self.nominal(usize::from(font), c)?.to_u32()).ok()?;
+        Some((gid, self.advance_of(font, gid)))
+    }
+
     /// A glyph's advance in font `font`, in em.
     pub(crate) fn advance_of(&self, font: u8, gid: u16) -> f32 {
-        let Some(hmtx) = self.hmtx.get(usize::from(font)).and_then(Option::as_ref) else {
+        let Some(hmtx) = self.hmtx.get(usize::from(font)) else {
             return 0.0;
         };
         hmtx.advance(GlyphId::from(gid)).map_or(0.0, f32::from)
@@ -382,13 +370,10 @@ impl Metrics for FontChain<'_> {
     fn advance(&self, c: char, bold: bool) -> f32 {
         match self.glyph(c).0 {
             Glyph::Builtin(code) => builtin::advance(code, bold),
-            Glyph::Embedded { font, advance, .. } => match self.bold_face(font, c, bold) {
-                Some(b) => self
-                    .nominal(usize::from(b), c)
-                    .and_then(|g| u16::try_from(g.to_u32()).ok())
-                    .map_or(advance, |gid| self.advance_of(b, gid)),
-                None => advance,
-            },
+            Glyph::Embedded { font, advance, .. } => self
+                .bold_face(font, c, bold)
+                .and_then(|b| self.glyph_in(b, c))
+                .map_or(advance, |(_, advance)| advance),
         }
     }
 }
