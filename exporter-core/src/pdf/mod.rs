@@ -20,7 +20,9 @@ use pdf_writer::types::{
 };
 use pdf_writer::{Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
-pub(crate) use builtin::{Helvetica, winansi};
+pub(crate) use builtin::Helvetica;
+#[cfg(feature = "system-fonts")]
+pub(crate) use builtin::winansi;
 #[cfg(feature = "system-fonts")]
 pub(crate) use fonts::{embeddable_outlines, family_name};
 
