@@ -91,10 +91,10 @@ pub(crate) fn shown_chars(line: &str) -> impl Iterator<Item = char> + '_ {
     body.chars().filter(|&c| is_drawn(c)).chain(hyphen)
 }
 
-/// Whether a line may break before or after `c` without a space: CJK
-/// ideographs, kana and hangul (UAX #14 class ID, roughly).
+/// Whether `c` is a full-width East Asian character: CJK ideographs, kana
+/// and hangul, about 1 em wide in any font.
 #[inline]
-pub(crate) fn breaks_anywhere(c: char) -> bool {
+pub(crate) fn is_wide(c: char) -> bool {
     matches!(u32::from(c), 0x2E80..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFD)
 }
 
@@ -112,41 +112,36 @@ const WORD_CAP_EM: f32 = 12.0;
 /// Narrowest a column may get when its content is wider: about six letters.
 const COLUMN_FLOOR_EM: f32 = 3.0;
 
-/// Measures one text: its widest line and its widest word, in em.
-pub(crate) fn measure(s: &str, bold: bool, metrics: &dyn Metrics) -> ColumnNeeds {
+/// Measures one text: its widest line and its widest unbreakable piece
+/// (a [`wrap`] segment), in em.
+pub(crate) fn measure(s: &str, breaks: Breaks, bold: bool, metrics: &dyn Metrics) -> ColumnNeeds {
+    measure_above(s, breaks, bold, metrics, 0.0)
+}
+
+/// [`measure`], skipping the search for break opportunities (`min` then
+/// 0) when the widest line is no wider than `floor`, as a column already
+/// that wide needs no other minimum from this text.
+fn measure_above(
+    s: &str,
+    breaks: Breaks,
+    bold: bool,
+    metrics: &dyn Metrics,
+    floor: f32,
+) -> ColumnNeeds {
     let mut needs = ColumnNeeds::default();
-    let (mut line, mut word) = (0.0f32, 0.0f32);
-    for c in s.chars() {
-        if c == '\n' {
-            needs.max = needs.max.max(line);
-            needs.min = needs.min.max(word);
-            line = 0.0;
-            word = 0.0;
-            continue;
-        }
-        if c == SOFT_HYPHEN {
-            // The word may break here, the part before it then ending in a hyphen.
-            needs.min = needs.min.max(word + metrics.advance('-', bold));
-            word = 0.0;
-            continue;
-        }
-        if !is_drawn(c) {
-            continue;
-        }
-        let w = metrics.advance(c, bold);
-        line += w;
-        if c == ' ' || c == '\t' {
-            needs.min = needs.min.max(word);
-            word = 0.0;
-        } else if breaks_anywhere(c) {
-            needs.min = needs.min.max(word).max(w);
-            word = 0.0;
-        } else {
-            word += w;
-        }
+    for paragraph in s.split('\n') {
+        needs.max = needs.max.max(width(paragraph, bold, metrics));
     }
-    needs.max = needs.max.max(line);
-    needs.min = needs.min.max(word).min(WORD_CAP_EM);
+    if needs.max <= floor {
+        return needs;
+    }
+    for paragraph in s.split('\n') {
+        segments(paragraph, breaks, |seg, _| {
+            let (word, _) = segment_widths(seg, bold, metrics);
+            needs.min = needs.min.max(word);
+        });
+    }
+    needs.min = needs.min.min(WORD_CAP_EM);
     needs
 }
 
@@ -155,11 +150,12 @@ pub(crate) fn column_needs(table: &Table, metrics: &dyn Metrics) -> Vec<ColumnNe
     let mut needs: Vec<ColumnNeeds> = table
         .headers()
         .iter()
-        .map(|h| measure(h, true, metrics))
+        .map(|h| measure(h, Breaks::Text, true, metrics))
         .collect();
     for r in 0..table.row_count() {
         for (c, cell) in table.row(r).iter().enumerate() {
-            let m = measure(&text::cell_text(cell), false, metrics);
+            let breaks = Breaks::of(table.column_style(c).kind, cell);
+            let m = measure_above(&text::cell_text(cell), breaks, false, metrics, needs[c].min);
             let n = &mut needs[c];
             n.max = n.max.max(m.max);
             n.min = n.min.max(m.min);
@@ -247,77 +243,214 @@ pub(crate) fn fit_columns(needs: &[ColumnNeeds], pad: f32, avail: f32) -> Option
     )
 }
 
+/// Width of the characters of `s` that are drawn, in em.
+fn width(s: &str, bold: bool, metrics: &dyn Metrics) -> f32 {
+    s.chars()
+        .filter(|&c| is_drawn(c))
+        .map(|c| metrics.advance(c, bold))
+        .sum()
+}
+
+/// Whether `paragraph` fits in `limit` em on one line (spaces at its end
+/// included) and holds no character that ends a line.
+fn fits(paragraph: &str, limit: f32, bold: bool, metrics: &dyn Metrics) -> bool {
+    let mut x = 0.0;
+    for c in paragraph.chars() {
+        if is_line_end(c) {
+            return false;
+        }
+        if is_drawn(c) {
+            x += metrics.advance(c, bold);
+        }
+    }
+    x <= limit
+}
+
+/// Whether `c` ends a line wherever it stands (UAX #14 classes BK, CR,
+/// NL; `\n` splits paragraphs before this is asked).
+fn is_line_end(c: char) -> bool {
+    matches!(
+        c,
+        '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Whether `c` may hang past the end of a line (is dropped there).
+fn hangs(c: char) -> bool {
+    matches!(c, ' ' | '\t') || is_line_end(c)
+}
+
+/// The line breaker: UAX #14 with CSS's `line-break: strict` (no line
+/// starts with small kana or an iteration mark); words of Thai, Lao,
+/// Khmer and Myanmar found in ICU's dictionaries.
+#[cfg(feature = "word-dictionaries")]
+fn line_breaker() -> icu_segmenter::LineSegmenterBorrowed<'static> {
+    static BREAKER: std::sync::OnceLock<icu_segmenter::LineSegmenterBorrowed<'static>> =
+        std::sync::OnceLock::new();
+    *BREAKER.get_or_init(|| icu_segmenter::LineSegmenter::new_dictionary(Default::default()))
+}
+
+/// The line breaker: UAX #14 with CSS's `line-break: strict` (no line
+/// starts with small kana or an iteration mark); Thai, Lao, Khmer and
+/// Myanmar text, which needs dictionaries to find its words, breaks only
+/// where it must, between grapheme clusters.
+#[cfg(not(feature = "word-dictionaries"))]
+fn line_breaker() -> icu_segmenter::LineSegmenterBorrowed<'static> {
+    icu_segmenter::LineSegmenter::new_for_non_complex_scripts(Default::default())
+}
+
+/// Where a text may break between lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Breaks {
+    /// Wherever UAX #14 allows: prose.
+    Text,
+    /// Only at spaces: a number, date or time (`18-Oct-24` is one value,
+    /// not two words).
+    Value,
+}
+
+impl Breaks {
+    /// How the `cell` of a column of `kind` breaks: as a value when the
+    /// column or the cell is a number, boolean, date or time.
+    pub(crate) fn of(kind: Option<crate::typed::ColumnType>, cell: &crate::table::Cell) -> Breaks {
+        use crate::table::Cell;
+        use crate::typed::ColumnType;
+        match (kind, cell) {
+            (
+                Some(
+                    ColumnType::Number
+                    | ColumnType::Boolean
+                    | ColumnType::Date
+                    | ColumnType::DateTime
+                    | ColumnType::Time,
+                ),
+                _,
+            )
+            | (_, Cell::Number(_) | Cell::Integer(_) | Cell::Bool(_) | Cell::Moment(_)) => {
+                Breaks::Value
+            }
+            _ => Breaks::Text,
+        }
+    }
+}
+
+/// Calls `seg(text, mandatory)` for each piece of `paragraph` between two
+/// line break opportunities, in order: a word with the spaces after it
+/// (UAX #14, or only spaces for [`Breaks::Value`]); `mandatory` when a
+/// line must end after it.
+fn segments<'s>(paragraph: &'s str, breaks: Breaks, mut seg: impl FnMut(&'s str, bool)) {
+    if paragraph.is_empty() {
+        return;
+    }
+    let mut prev = 0;
+    for at in line_breaker().segment_str(paragraph) {
+        if at > prev {
+            let text = &paragraph[prev..at];
+            let mandatory = text.ends_with(is_line_end);
+            if breaks == Breaks::Value
+                && !mandatory
+                && at < paragraph.len()
+                && !text.ends_with([' ', '\t'])
+            {
+                continue;
+            }
+            seg(text, mandatory);
+            prev = at;
+        }
+    }
+}
+
+/// The width of a segment's word (with a hyphen for a soft hyphen it ends
+/// at, as the line ends there when it breaks) and of the spaces after it.
+fn segment_widths(seg: &str, bold: bool, metrics: &dyn Metrics) -> (f32, f32) {
+    let word = seg.trim_end_matches(hangs);
+    let hyphen = if word.ends_with(SOFT_HYPHEN) {
+        metrics.advance('-', bold)
+    } else {
+        0.0
+    };
+    (
+        width(word, bold, metrics) + hyphen,
+        width(&seg[word.len()..], bold, metrics),
+    )
+}
+
 /// Breaks `s` into lines no wider than `width` em and calls `line(text)` for
-/// each, in order. Breaks at spaces, between CJK characters, at newlines, and
-/// at soft hyphens (the line then ends with the soft hyphen, which
-/// [`shown_chars`] shows as a hyphen), and inside a word only when the word
-/// alone is wider than the line. Characters not [`is_drawn`] are skipped;
-/// tabs read as spaces; trailing spaces are dropped.
+/// each, in order. Breaks at newlines and where UAX #14 allows (spaces,
+/// after hyphens and slashes, between CJK characters, between Thai words,
+/// at soft hyphens: the line then ends with the soft hyphen, which
+/// [`shown_chars`] shows as a hyphen), and inside a word, between grapheme
+/// clusters, only when the word alone is wider than the line. Characters
+/// not [`is_drawn`] take no room; tabs read as spaces; trailing spaces are
+/// dropped.
 pub(crate) fn wrap<'s>(
     s: &'s str,
+    breaks: Breaks,
     width: f32,
     bold: bool,
     metrics: &dyn Metrics,
     mut line: impl FnMut(&'s str),
 ) {
+    // A line as wide as the width, give or take float rounding (the plan
+    // turns em into points and back), still fits.
+    let limit = width * (1.0 + 1e-5) + 1e-5;
+    let end = |text: &'s str| text.trim_end_matches(hangs);
     for paragraph in s.split('\n') {
+        let paragraph = paragraph.strip_suffix('\r').unwrap_or(paragraph);
+        // Most cells fit their column: no need to look for breaks.
+        if fits(paragraph, limit, bold, metrics) {
+            line(end(paragraph).trim_end_matches(SOFT_HYPHEN));
+            continue;
+        }
         let mut start = 0; // byte index where the current line starts
-        let mut x = 0.0f32; // width of the line so far
-        let mut brk: Option<(usize, f32, bool)> = None; // last break: byte index, width before it, at a soft hyphen
-        for (i, c) in paragraph.char_indices() {
-            if c == SOFT_HYPHEN {
-                if i > start && x + metrics.advance('-', bold) <= width * (1.0 + 1e-5) + 1e-5 {
-                    brk = Some((i + c.len_utf8(), x, true));
-                }
-                continue;
+        let mut at = 0; // byte index where the next segment starts
+        let mut x = 0.0f32; // width of the line so far, trailing spaces included
+        segments(paragraph, breaks, |seg, mandatory| {
+            let (word, spaces) = segment_widths(seg, bold, metrics);
+            if at > start && x + word > limit {
+                line(end(&paragraph[start..at]));
+                start = at;
+                x = 0.0;
             }
-            if !is_drawn(c) {
-                continue;
-            }
-            let w = metrics.advance(c, bold);
-            let space = c == ' ' || c == '\t';
-            if space {
-                // Spaces may hang past the edge; the line may break after them.
-                x += w;
-                brk = Some((i + c.len_utf8(), x, false));
-                continue;
-            }
-            if breaks_anywhere(c) && i > start {
-                brk = Some((i, x, false));
-            }
-            // A line as wide as the width, give or take float rounding
-            // (the plan turns em into points and back), still fits.
-            if x + w > width * (1.0 + 1e-5) + 1e-5 && i > start {
-                match brk {
-                    Some((at, before, hyphen)) if at > start => {
-                        let text = &paragraph[start..at];
-                        // A soft hyphen shows only where the line broke at it.
-                        line(if hyphen {
-                            text
-                        } else {
-                            text.trim_end_matches([' ', '\t', SOFT_HYPHEN])
-                        });
-                        start = at;
-                        x -= before;
-                    }
-                    _ => {
-                        line(&paragraph[start..i]);
-                        start = i;
+            if at == start && word > limit {
+                // Wider than a line: broken between grapheme clusters.
+                let clusters = icu_segmenter::GraphemeClusterSegmenter::new().segment_str(seg);
+                let mut prev = 0;
+                for next in clusters.skip(1) {
+                    let cluster = &seg[prev..next];
+                    let w = self::width(cluster, bold, metrics);
+                    if at + prev > start && !cluster.starts_with(hangs) && x + w > limit {
+                        line(&paragraph[start..at + prev]);
+                        start = at + prev;
                         x = 0.0;
                     }
+                    x += w;
+                    prev = next;
                 }
-                brk = None;
+            } else {
+                x += word + spaces;
             }
-            x += w;
-        }
-        line(paragraph[start..].trim_end_matches([' ', '\t', '\r', SOFT_HYPHEN]));
+            at += seg.len();
+            if mandatory && at < paragraph.len() {
+                line(end(&paragraph[start..at]));
+                start = at;
+                x = 0.0;
+            }
+        });
+        line(end(&paragraph[start..]).trim_end_matches(SOFT_HYPHEN));
     }
 }
 
 /// Counts the lines [`wrap`] makes.
-pub(crate) fn line_count(s: &str, width: f32, bold: bool, metrics: &dyn Metrics) -> usize {
+pub(crate) fn line_count(
+    s: &str,
+    breaks: Breaks,
+    width: f32,
+    bold: bool,
+    metrics: &dyn Metrics,
+) -> usize {
     let mut n = 0;
-    wrap(s, width, bold, metrics, |_| n += 1);
+    wrap(s, breaks, width, bold, metrics, |_| n += 1);
     n
 }
 
@@ -325,17 +458,24 @@ pub(crate) fn line_count(s: &str, width: f32, bold: bool, metrics: &dyn Metrics)
 mod tests {
     use super::*;
 
-    /// Every character 0.5 em, CJK 1 em.
+    /// Every character 0.5 em, CJK and emoji 1 em, combining marks 0.
     struct Mono;
     impl Metrics for Mono {
         fn advance(&self, c: char, _bold: bool) -> f32 {
-            if breaks_anywhere(c) { 1.0 } else { 0.5 }
+            match u32::from(c) {
+                0x0300..=0x036F | 0x093E..=0x094D | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E => {
+                    0.0
+                }
+                0x1F000.. => 1.0,
+                _ if is_wide(c) => 1.0,
+                _ => 0.5,
+            }
         }
     }
 
     fn lines(s: &str, width: f32) -> Vec<&str> {
         let mut out = Vec::new();
-        wrap(s, width, false, &Mono, |l| out.push(l));
+        wrap(s, Breaks::Text, width, false, &Mono, |l| out.push(l));
         out
     }
 
@@ -366,10 +506,10 @@ mod tests {
             for tenth in 50..=120 {
                 let size = tenth as f32 / 10.0;
                 for pad in [0.0f32, 2.0, 3.5, 4.0] {
-                    let min = measure(word, false, &metrics).min;
+                    let min = measure(word, Breaks::Value, false, &metrics).min;
                     let points = min * size + 2.0 * pad;
                     let width = (points - 2.0 * pad) / size;
-                    if line_count(word, width, false, &metrics) != 1 {
+                    if line_count(word, Breaks::Value, width, false, &metrics) != 1 {
                         split.push((word, size, pad));
                     }
                 }
@@ -386,6 +526,67 @@ mod tests {
     #[test]
     fn cjk_breaks_between_characters() {
         assert_eq!(lines("東京都渋谷区", 3.0), ["東京都", "渋谷区"]);
+    }
+
+    #[test]
+    fn breaks_where_unicode_allows() {
+        // UAX #14: after a hyphen (not inside a number), after a slash in a
+        // URL, never before closing CJK punctuation.
+        assert_eq!(lines("well-known words", 3.0), ["well-", "known", "words"]);
+        assert_eq!(lines("2024-10-18", 5.0), ["2024-10-18"]);
+        assert_eq!(
+            lines("https://example.com/path/to/file", 6.5),
+            ["https://", "example.com/", "path/to/file"]
+        );
+        assert_eq!(lines("東京。大阪、", 2.0), ["東", "京。", "大", "阪、"]);
+        assert_eq!(lines("(東京)", 2.5), ["(東", "京)"]);
+    }
+
+    #[test]
+    fn never_breaks_inside_a_grapheme_cluster() {
+        // A word wider than the line is broken between clusters: a letter
+        // keeps its accents, a Devanagari conjunct and a Thai syllable their
+        // signs, an emoji sequence and a flag their parts.
+        assert_eq!(lines("e\u{301}e\u{301}e\u{301}", 0.5), ["e\u{301}"; 3]);
+        assert_eq!(lines("क्षक्षि", 1.0), ["क्ष", "क्षि"]);
+        assert_eq!(lines("กี่กี่", 0.5), ["กี่", "กี่"]);
+        let family = "👨\u{200D}👩\u{200D}👧";
+        let joined = format!("{family}{family}");
+        assert_eq!(lines(&joined, 1.0), [family, family]);
+        assert_eq!(lines("🇫🇷🇩🇪", 2.0), ["🇫🇷", "🇩🇪"]);
+        assert_eq!(
+            lines("1\u{FE0F}\u{20E3}2\u{FE0F}\u{20E3}", 0.5),
+            ["1\u{FE0F}\u{20E3}", "2\u{FE0F}\u{20E3}"]
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "word-dictionaries")]
+    fn breaks_thai_between_words() {
+        // Thai has no spaces between words: a dictionary finds them.
+        let text = "ภาษาไทยง่ายนิดเดียว";
+        let got = lines(text, 4.0);
+        assert_eq!(got.concat(), text);
+        assert!(got.len() > 1, "{got:?}");
+        assert!(
+            got.iter().all(|l| ["ภาษา", "ไทย", "ง่าย", "นิด", "เดียว"]
+                .iter()
+                .any(|w| l.starts_with(w))),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn measures_the_widest_unbreakable_piece() {
+        assert_eq!(measure("well-known", Breaks::Text, false, &Mono).min, 2.5);
+        assert_eq!(measure("東京。", Breaks::Text, false, &Mono).min, 2.0);
+        assert_eq!(measure("abc def", Breaks::Text, false, &Mono).max, 3.5);
+        // A value breaks only at spaces.
+        assert_eq!(measure("18-Oct-24", Breaks::Value, false, &Mono).min, 4.5);
+        assert_eq!(
+            measure("2024-10-18 14:30", Breaks::Value, false, &Mono).min,
+            5.0
+        );
     }
 
     #[test]

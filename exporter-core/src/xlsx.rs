@@ -1046,11 +1046,7 @@ fn text_width(s: &str) -> f64 {
     for line in s.split('\n') {
         let mut w = 0usize;
         for c in line.chars() {
-            w += if crate::layout::breaks_anywhere(c) {
-                2
-            } else {
-                1
-            };
+            w += if crate::layout::is_wide(c) { 2 } else { 1 };
             if w as f64 > MAX_WIDTH {
                 break;
             }

@@ -339,3 +339,62 @@ fn headers_use_the_bold_face_given_and_stroke_only_without_one() {
     let (_, out, _) = run("mutool", &["trace", path.to_str().unwrap()]);
     assert!(out.contains("<stroke_text"));
 }
+
+#[test]
+fn narrow_columns_break_between_words_and_never_inside_a_cluster() {
+    // Thai has no spaces: its lines end between dictionary words. A
+    // Devanagari word wider than the column breaks between clusters, so
+    // no line starts with a vowel sign or a virama. Each reads back whole.
+    let dir = Scratch::new("shaping-breaks");
+    let thai = "ภาษาไทยเป็นภาษาราชการของประเทศไทยและเป็นภาษาแม่ของชาวไทย";
+    let hindi = "क्षत्रियक्षत्रियक्षत्रियक्षत्रियक्षत्रियक्षत्रिय";
+    let table = Table::new(
+        vec!["x".into()],
+        vec![
+            vec![Cell::String(thai.into())],
+            vec![Cell::String(hindi.into())],
+        ],
+    )
+    .unwrap();
+    let options = ExportOptions::new(Format::Pdf)
+        .font(std::fs::read(noto("NotoSansThai-Regular.ttf")).unwrap())
+        .font(std::fs::read(noto("NotoSansDevanagari-Regular.ttf")).unwrap())
+        .strict(true)
+        .margins(exporter_core::Margins::uniform(225.0));
+    let path = dir.path("breaks.pdf");
+    std::fs::write(&path, export(&table, &options).unwrap()).unwrap();
+    qpdf_check(&path);
+    let text = pdf_pages_text(&path).concat();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "x" && !l.starts_with("Page "))
+        .collect();
+    assert_eq!(lines.concat(), format!("{thai}{hindi}"), "{lines:?}");
+    assert!(lines.len() >= 4, "{lines:?}");
+    let thai_words = [
+        "ภาษา",
+        "ไทย",
+        "เป็น",
+        "ราชการ",
+        "ของ",
+        "ประเทศ",
+        "และ",
+        "แม่",
+        "ชาว",
+    ];
+    for line in &lines {
+        let first = line.chars().next().unwrap();
+        assert!(
+            !matches!(u32::from(first), 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x093A..=0x094F | 0x0962..=0x0963),
+            "a line starts inside a cluster: {line:?}"
+        );
+        if first.is_alphabetic() && ('\u{0E00}'..='\u{0E7F}').contains(&first) {
+            assert!(
+                thai_words.iter().any(|w| line.starts_with(w)),
+                "{line:?} starts mid-word"
+            );
+        }
+    }
+}
+

@@ -1,7 +1,7 @@
 //! The built-in Helvetica of every PDF reader: WinAnsi encoding and widths.
 
 use super::helvetica_metrics::{HELVETICA, HELVETICA_BOLD};
-use crate::layout::{Metrics, breaks_anywhere};
+use crate::layout::{Metrics, is_wide};
 
 /// The WinAnsiEncoding code of `c` (PDF 32000-1:2008, Annex D.2), if any.
 pub(crate) fn winansi(c: char) -> Option<u8> {
@@ -57,7 +57,7 @@ impl Metrics for Helvetica {
     fn advance(&self, c: char, bold: bool) -> f32 {
         match winansi(c) {
             Some(code) => advance(code, bold),
-            None if breaks_anywhere(c) => 1.0,
+            None if is_wide(c) => 1.0,
             None => 0.6,
         }
     }

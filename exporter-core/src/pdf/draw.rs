@@ -10,7 +10,7 @@ use super::shape::{FontKey, ShapedLine};
 use crate::Progress;
 use crate::columns::Align;
 use crate::columns::ColumnStyle;
-use crate::layout::{self, Metrics};
+use crate::layout::{self, Breaks, Metrics};
 use crate::table::{Cell, Table};
 use crate::text::cell_text;
 
@@ -145,7 +145,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
             self.cell(
                 &mut content,
                 &mut state,
-                header,
+                (header, Breaks::Text),
                 align,
                 true,
                 x,
@@ -173,7 +173,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
                 self.cell(
                     &mut content,
                     &mut state,
-                    &cell_text(cell),
+                    (&cell_text(cell), Breaks::of(self.styles[c].kind, cell)),
                     align,
                     false,
                     x,
@@ -256,7 +256,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         &mut self,
         content: &mut Content,
         state: &mut TextState,
-        text: &str,
+        (text, breaks): (&str, Breaks),
         align: Option<Align>,
         bold: bool,
         x: f32,
@@ -275,7 +275,7 @@ impl<'p, 'c, 'f> Painter<'p, 'c, 'f> {
         let align = align.unwrap_or(if rtl { Align::Right } else { Align::Left });
         let mut lines: Vec<&str> = Vec::new();
         let mut n = 0u32;
-        layout::wrap(text, width_em, bold, &*self.chain, |line| {
+        layout::wrap(text, breaks, width_em, bold, &*self.chain, |line| {
             if n >= from && n < to {
                 lines.push(line);
             }

@@ -1,7 +1,7 @@
 //! Where everything goes: orientation, type size, column groups and widths,
 //! and which rows (or parts of rows) land on which page.
 
-use crate::layout::{self, ColumnNeeds, Metrics};
+use crate::layout::{self, Breaks, ColumnNeeds, Metrics};
 use crate::options::{ExportOptions, Orientation};
 use crate::table::Table;
 use crate::text::cell_text;
@@ -127,9 +127,14 @@ pub(crate) fn plan(
 
     let mut title_lines = Vec::new();
     if let Some(title) = title {
-        layout::wrap(title, content_width / TITLE_SIZE, true, metrics, |l| {
-            title_lines.push(l.to_owned())
-        });
+        layout::wrap(
+            title,
+            Breaks::Text,
+            content_width / TITLE_SIZE,
+            true,
+            metrics,
+            |l| title_lines.push(l.to_owned()),
+        );
     }
     let bottom = m.bottom.max(FOOTER_ZONE);
     let mut plan = Plan {
@@ -172,7 +177,13 @@ fn group(
         .iter()
         .zip(&widths)
         .map(|(&c, &w)| {
-            layout::line_count(&table.headers()[c], text_width_em(w, size), true, metrics)
+            layout::line_count(
+                &table.headers()[c],
+                Breaks::Text,
+                text_width_em(w, size),
+                true,
+                metrics,
+            )
         })
         .max()
         .unwrap_or(1);
@@ -213,8 +224,10 @@ fn paginate(plan: &mut Plan, table: &Table, g: usize, metrics: &dyn Metrics) {
             .iter()
             .zip(&group.widths)
             .map(|(&c, &w)| {
+                let cell = table.cell(r, c);
                 layout::line_count(
-                    &cell_text(table.cell(r, c)),
+                    &cell_text(cell),
+                    Breaks::of(table.column_style(c).kind, cell),
                     text_width_em(w, plan.size),
                     false,
                     metrics,
