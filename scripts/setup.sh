@@ -3,7 +3,8 @@
 # with Rust: the independent readers of our files (LibreOffice, qpdf,
 # poppler, mutool, PDFium), HarfBuzz's hb-shape (the oracle of our
 # shaping), the fonts the tests embed (DejaVu, Noto for Arabic, Hebrew,
-# Devanagari, Thai and CJK, and Liberation Sans, the Arial with Arial's
+# Devanagari, Thai and CJK, Noto Color Emoji (a bitmap font the PDF must
+# leave out of its chain), and Liberation Sans, the Arial with Arial's
 # widths that LibreOffice shows our DOCX in), and the Rust components.
 # Idempotent: each step is skipped when what it installs is already there.
 set -euo pipefail
@@ -12,7 +13,8 @@ cd "$(dirname "$0")/.."
 apt_packages=(
   qpdf poppler-utils mupdf-tools libharfbuzz-bin curl
   libreoffice-writer-nogui libreoffice-calc-nogui
-  fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-liberation2
+  fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+  fonts-liberation2
   chromium chromium-driver nodejs npm
 )
 missing=()

@@ -24,6 +24,12 @@ pub enum Location {
         /// 1-based column number.
         column: usize,
     },
+    /// A font of the options (1-based position in
+    /// [`ExportOptions::fonts`](crate::ExportOptions::fonts)).
+    Font {
+        /// 1-based position of the font.
+        index: usize,
+    },
 }
 
 impl fmt::Display for Location {
@@ -33,6 +39,7 @@ impl fmt::Display for Location {
             Location::Header { column } => write!(f, "header of column {column}"),
             Location::Column { column } => write!(f, "column {column}"),
             Location::Cell { row, column } => write!(f, "row {row}, column {column}"),
+            Location::Font { index } => write!(f, "font {index}"),
         }
     }
 }

@@ -398,3 +398,50 @@ fn narrow_columns_break_between_words_and_never_inside_a_cluster() {
     }
 }
 
+#[test]
+fn a_colour_bitmap_font_in_the_chain_is_left_out_with_a_warning() {
+    // Debian's Noto Color Emoji has only CBDT bitmaps: no outlines a PDF
+    // can embed. It is skipped (a warning naming it), the next font draws
+    // what it can, and a character no font has is the usual warning.
+    let dir = Scratch::new("shaping-colour-font");
+    let emoji = std::fs::read(noto("NotoColorEmoji.ttf")).expect("fonts-noto-color-emoji");
+    let dejavu = std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").unwrap();
+    let table =
+        Table::from_json(r#"{"headers": ["name", "mood"], "rows": [["Ёжик", "😀 🦀 ok"]]}"#)
+            .unwrap();
+    let options = ExportOptions::new(Format::Pdf).font(emoji).font(dejavu);
+    let out = exporter_core::export_with_warnings(&table, &options, &mut |_, _| {}).unwrap();
+    let messages: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        out.warnings[0].location,
+        exporter_core::Location::Font { index: 1 }
+    );
+    assert_eq!(out.warnings[0].code, "INVALID_FONT");
+    assert!(
+        messages[0].starts_with("font 1: has only bitmap glyphs"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.starts_with("row 1, column 2:")),
+        "the emoji no font draws is named: {messages:?}"
+    );
+    let path = dir.path("emoji.pdf");
+    std::fs::write(&path, &out.bytes).unwrap();
+    qpdf_check(&path);
+    let text = pdf_pages_text(&path).concat();
+    assert!(text.contains("Ёжик") && text.contains("ok"), "{text:?}");
+    let (_, fonts, _) = run("pdffonts", &[path.to_str().unwrap()]);
+    assert!(
+        fonts.contains("DejaVuSans") && !fonts.contains("Emoji"),
+        "{fonts}"
+    );
+
+    // Strict: the font that cannot be kept is the error, named.
+    let err = export(&table, &options.clone().strict(true)).unwrap_err();
+    assert_eq!(err.code(), "INVALID_FONT");
+    assert!(
+        err.to_string()
+            .starts_with("font 1: has only bitmap glyphs"),
+        "{err}"
+    );
+}

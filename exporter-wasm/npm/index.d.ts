@@ -88,7 +88,9 @@ export interface ExportOptions {
   /**
    * TrueType/OpenType fonts (.ttf, .otf, first face of a .ttc) for text the
    * built-in PDF font cannot show: each character uses the first font that
-   * has it, then Helvetica. Subset and embedded, searchable.
+   * has it, then Helvetica. Subset and embedded, searchable. A font with
+   * no outlines a PDF can embed (a colour bitmap emoji font, CFF2) is left
+   * out with an `INVALID_FONT` warning (an error when `strict`).
    */
   fonts?: Uint8Array[];
   /** XLSX worksheet name of a table; derived from the title by default. A workbook's sheets take their `name`. */
@@ -123,6 +125,7 @@ export type WarningCode =
   | "TYPE_MISMATCH"
   | "UNSUPPORTED_FORMAT"
   | "MISSING_GLYPH"
+  | "INVALID_FONT"
   | "MORE_WARNINGS";
 
 /** A value kept another way than given. */
@@ -136,6 +139,8 @@ export interface ExportWarning {
   row?: number;
   /** 1-based column, when in a cell or header. */
   column?: number;
+  /** 1-based position in `options.fonts`, when about a font (`INVALID_FONT`: a colour bitmap font left out of the chain). */
+  font?: number;
   /** With `MORE_WARNINGS`: how many were not listed. */
   count?: number;
 }

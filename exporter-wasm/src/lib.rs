@@ -536,7 +536,10 @@ fn with_callbacks(
                 Location::Header { column } | Location::Column { column } => {
                     set(&object, "column", &JsValue::from(column as f64))?;
                 }
-                _ => {}
+                Location::Font { index } => {
+                    set(&object, "font", &JsValue::from(index as f64))?;
+                }
+                Location::Title => {}
             }
             f.call1(&JsValue::NULL, &object)?;
         }

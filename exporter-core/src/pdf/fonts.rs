@@ -28,6 +28,8 @@ pub(crate) enum Glyph {
 
 /// One embedded font and what of it has been drawn.
 pub(crate) struct Embedded {
+    /// 1-based position of the font in the options.
+    pub number: usize,
     pub data: Arc<[u8]>,
     pub units_per_em: f32,
     pub is_cff: bool,
@@ -112,8 +114,11 @@ pub(crate) type ShapedLines =
     HashMap<(Box<str>, bool, bool), std::rc::Rc<super::shape::ShapedLine>, RandomState>;
 
 impl<'f> FontChain<'f> {
-    /// Parses the caller's fonts (`data[i]` is the `i`-th); the first face of a collection is used.
-    pub(crate) fn new(data: &'f [Arc<[u8]>]) -> Result<FontChain<'f>> {
+    /// Parses the caller's fonts (`data[i]` is the `i`-th); the first face
+    /// of a collection is used. A font with no outlines a PDF can embed
+    /// (colour bitmaps only, CFF2) is left out of the chain with a
+    /// warning, its characters drawn by the next font that has them.
+    pub(crate) fn new(data: &'f [Arc<[u8]>], warnings: &mut Warnings) -> Result<FontChain<'f>> {
         let mut faces = Vec::new();
         let mut embedded = Vec::new();
         let mut families = Vec::new();
@@ -133,11 +138,27 @@ impl<'f> FontChain<'f> {
             let raw = FontRef::from_index(bytes, 0)
                 .map_err(|e| invalid(format!("not a TrueType/OpenType font ({e})")))?;
             let Some(is_cff) = embeddable_outlines(&raw) else {
-                return Err(invalid(if raw.table_data(Tag::new(b"CFF2")).is_some() {
-                    "CFF2 (variable OpenType) outlines cannot be embedded; pass a static .ttf or .otf".into()
+                let has = |tag: &[u8; 4]| raw.table_data(Tag::new(tag)).is_some();
+                let what = if has(b"CFF2") {
+                    "CFF2 (variable OpenType) outlines, which a PDF cannot embed (pass a static .ttf or .otf)"
+                } else if has(b"CBDT") || has(b"sbix") || has(b"EBDT") {
+                    "only bitmap glyphs (a colour emoji font), no outlines a PDF can embed"
                 } else {
-                    "not a TrueType/OpenType font (no outlines: neither glyf nor CFF)".into()
-                }));
+                    return Err(invalid(
+                        "not a TrueType/OpenType font (no outlines: neither glyf nor CFF)".into(),
+                    ));
+                };
+                let message = format!("has {what}");
+                warnings.keep(
+                    Warning {
+                        sheet: None,
+                        location: Location::Font { index: i + 1 },
+                        code: "INVALID_FONT",
+                        message: format!("{message}; left out, the next fonts draw its characters"),
+                    },
+                    || invalid(message),
+                )?;
+                continue;
             };
             let (Ok(head), Ok(hhea), Ok(hmtx), Ok(cmap)) =
                 (raw.head(), raw.hhea(), raw.hmtx(), raw.cmap())
@@ -169,6 +190,7 @@ impl<'f> FontChain<'f> {
             hmtxs.push(hmtx);
             cmaps.push(cmap.best_subtable().map(|(_, _, subtable)| subtable));
             embedded.push(Embedded {
+                number: i + 1,
                 data: Arc::clone(bytes),
                 units_per_em: upem,
                 is_cff,

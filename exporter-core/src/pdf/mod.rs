@@ -59,7 +59,7 @@ pub(crate) fn write(
     options: &ExportOptions,
     progress: &mut Progress<'_>,
 ) -> Result<Vec<u8>> {
-    let mut chain = FontChain::new(&options.fonts)?;
+    let mut chain = FontChain::new(&options.fonts, &mut progress.warnings)?;
     for (i, sheet) in book.sheets.iter().enumerate() {
         progress.warnings.sheet = book.number(i);
         check_text(sheet, &chain, &mut progress.warnings).map_err(|e| book.in_sheet(i, e))?;
@@ -252,7 +252,7 @@ fn embed_font(pdf: &mut Pdf, i: usize, e: &Embedded) -> Result<()> {
     );
     let subset =
         subsetter::subset(&e.data, 0, &e.remapper).map_err(|err| ExportError::InvalidFont {
-            index: i + 1,
+            index: e.number,
             message: format!("cannot be subset for embedding ({err})"),
         })?;
     // A subset is named TAG+Name, the tag six capitals (PDF 32000-1, 9.6.4);
