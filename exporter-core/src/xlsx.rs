@@ -21,7 +21,7 @@ use crate::typed::{self, ColumnType, MomentKind};
 use crate::warning::{Warning, Warnings};
 use crate::xml::Xml;
 use crate::zip_parts::Package;
-use crate::{Book, Progress, Sheet, opc};
+use crate::{Book, Progress, Sheet, layout, opc};
 
 const FORMAT: &str = "Excel";
 const MAX_ROWS: usize = 1_048_576;
@@ -53,6 +53,9 @@ struct Xf {
     role: Role,
     align: Option<Align>,
     wrap: bool,
+    /// Right to left (`readingOrder="2"`): text whose first strong
+    /// character is Hebrew, Arabic, ...
+    rtl: bool,
 }
 
 /// The number formats and cell formats a workbook uses, each once, in the
@@ -73,7 +76,7 @@ impl Styles {
             xfs: Vec::new(),
             index: HashMap::new(),
         };
-        styles.xf(0, Role::Body, None, false);
+        styles.xf(0, Role::Body, None, false, false);
         styles
     }
 
@@ -93,12 +96,13 @@ impl Styles {
     }
 
     /// The index of the cell format with these properties.
-    fn xf(&mut self, num_fmt: u32, role: Role, align: Option<Align>, wrap: bool) -> u32 {
+    fn xf(&mut self, num_fmt: u32, role: Role, align: Option<Align>, wrap: bool, rtl: bool) -> u32 {
         let xf = Xf {
             num_fmt,
             role,
             align,
             wrap,
+            rtl,
         };
         *self.index.entry(xf).or_insert_with(|| {
             self.xfs.push(xf);
@@ -214,7 +218,7 @@ impl Styles {
             if xf.role == Role::Header {
                 x.attr("applyFill", "1").attr("applyBorder", "1");
             }
-            if xf.align.is_some() || xf.wrap {
+            if xf.align.is_some() || xf.wrap || xf.rtl {
                 x.attr("applyAlignment", "1").start("alignment");
                 if let Some(align) = xf.align {
                     x.attr(
@@ -228,6 +232,9 @@ impl Styles {
                 }
                 if xf.wrap {
                     x.attr("wrapText", "1");
+                }
+                if xf.rtl {
+                    x.attr("readingOrder", "2");
                 }
                 x.end();
             }
@@ -309,14 +316,16 @@ impl Links {
 
 /// The cell formats of one column, worked out before its cells are written.
 struct ColumnXfs {
-    text: u32,
-    wrapped: u32,
+    /// Text, left to right and right to left.
+    text: [u32; 2],
+    /// Text with line breaks, wrapped, left to right and right to left.
+    wrapped: [u32; 2],
     /// Numbers (with the column's format, if any).
     number: u32,
     /// Dates, date-times and times, by [`MomentKind`].
     moments: [u32; 3],
-    /// Links.
-    link: u32,
+    /// Links, left to right and right to left.
+    link: [u32; 2],
 }
 
 impl ColumnXfs {
@@ -326,7 +335,7 @@ impl ColumnXfs {
         let num_fmt = format.map_or(0, |f| styles.num_fmt(f.code()));
         let text_formatted = format.is_some_and(NumberFormat::has_text_section);
         let text_fmt = if text_formatted { num_fmt } else { 0 };
-        let text = styles.xf(text_fmt, Role::Body, align, false);
+        let text = [false, true].map(|rtl| styles.xf(text_fmt, Role::Body, align, false, rtl));
         // Only date, date-time and time columns hold dates and times.
         let moments = [MomentKind::Date, MomentKind::DateTime, MomentKind::Time].map(|kind| {
             let id = match (style.kind, format) {
@@ -336,15 +345,15 @@ impl ColumnXfs {
                 (Some(ColumnType::Date | ColumnType::DateTime | ColumnType::Time), Some(_)) => {
                     num_fmt
                 }
-                _ => return text,
+                _ => return text[0],
             };
-            styles.xf(id, Role::Body, align, false)
+            styles.xf(id, Role::Body, align, false, false)
         });
         ColumnXfs {
-            link: styles.xf(0, Role::Link, align, false),
+            link: [false, true].map(|rtl| styles.xf(0, Role::Link, align, false, rtl)),
             text,
-            wrapped: styles.xf(text_fmt, Role::Body, align, true),
-            number: styles.xf(num_fmt, Role::Body, align, false),
+            wrapped: [false, true].map(|rtl| styles.xf(text_fmt, Role::Body, align, true, rtl)),
+            number: styles.xf(num_fmt, Role::Body, align, false, false),
             moments,
         }
     }
@@ -352,17 +361,24 @@ impl ColumnXfs {
     /// The format of text `s`: wrapped when it holds a line break (Excel
     /// shows a break only in a wrapped cell).
     fn text(&self, s: &str) -> u32 {
+        let rtl = usize::from(layout::is_rtl(s));
         if s.contains(['\n', '\r']) {
-            self.wrapped
+            self.wrapped[rtl]
         } else {
-            self.text
+            self.text[rtl]
         }
+    }
+
+    /// The format of a link that shows `s`.
+    fn link(&self, s: &str) -> u32 {
+        self.link[usize::from(layout::is_rtl(s))]
     }
 }
 
-/// The format of text `s` in `role`, wrapped when it holds a line break.
+/// The format of text `s` in `role`: wrapped when it holds a line break,
+/// right to left when it starts so.
 fn wrapping(styles: &mut Styles, s: &str, role: Role, align: Option<Align>) -> u32 {
-    styles.xf(0, role, align, s.contains(['\n', '\r']))
+    styles.xf(0, role, align, s.contains(['\n', '\r']), layout::is_rtl(s))
 }
 
 pub(crate) fn write(
@@ -532,17 +548,17 @@ fn write_sheet(
                     }
                     Cell::Bool(b) => {
                         push(out, &["<c r=\"", &cell_ref, "\""]);
-                        push_style(out, xf.text);
+                        push_style(out, xf.text[0]);
                         push(out, &[" t=\"b\"><v>", if *b { "1" } else { "0" }, "</v></c>"]);
                     }
                     // Kept as text (measure() warned): as a number Excel
                     // would change it.
                     Cell::Number(n) if !excel_holds(*n) => {
-                        push_string_cell(out, &cell_ref, &text::format_number(*n), xf.text);
+                        push_string_cell(out, &cell_ref, &text::format_number(*n), xf.text[0]);
                     }
-                    Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, xf.text),
+                    Cell::Integer(digits) => push_string_cell(out, &cell_ref, digits, xf.text[0]),
                     Cell::Link(link) => {
-                        push_string_cell(out, &cell_ref, &link.text, xf.link);
+                        push_string_cell(out, &cell_ref, &link.text, xf.link(&link.text));
                         links.add(header_row + 1 + row, c, &link.url);
                     }
                     // Computed from its fields; before 1900 it is text
@@ -553,7 +569,7 @@ fn write_sheet(
                             push_style(out, xf.moments[m.kind as usize]);
                             push(out, &["><v>", number.format_finite(serial), "</v></c>"]);
                         }
-                        None => push_string_cell(out, &cell_ref, &m.display(), xf.text),
+                        None => push_string_cell(out, &cell_ref, &m.display(), xf.text[0]),
                     },
                     Cell::Number(n) => {
                         // Shortest digits that read back as the same double.

@@ -222,3 +222,30 @@ fn styles_name_no_theme_colours_and_the_theme_part_is_there() {
         assert!(!xml.contains("<scheme "), "{name} names a theme font");
     }
 }
+
+#[test]
+fn right_to_left_text_reads_right_to_left() {
+    // readingOrder="2" on cells whose first strong character is Hebrew or
+    // Arabic (the title, a header, body text, a link); left-to-right text,
+    // numbers and neutral text keep the default. Read with openpyxl.
+    let table = Table::from_json(
+        r#"{"title": "דוח מכירות", "headers": ["שם", "city", "n"],
+            "rows": [["שלום עולם", "Paris", 1], ["abc עברית", "مرحبا\nبالعالم", 2],
+                     ["123", {"text": "אתר", "url": "https://example.com/"}, 3]]}"#,
+    )
+    .unwrap();
+    let dir = common::Scratch::new("xlsx-rtl");
+    let path = dir.path("rtl.xlsx");
+    std::fs::write(
+        &path,
+        export(&table, &ExportOptions::new(Format::Xlsx)).unwrap(),
+    )
+    .unwrap();
+    let script = "import openpyxl, sys\n\
+        ws = openpyxl.load_workbook(sys.argv[1]).active\n\
+        print(' '.join(c.coordinate for row in ws.iter_rows() for c in row \
+        if c.value is not None and c.alignment.readingOrder == 2))";
+    let (ok, out, err) = common::run("python3", &["-c", script, path.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "A1 A2 A3 B4 B5");
+}
