@@ -39,6 +39,7 @@ pub(crate) fn write(
 ) -> Result<Vec<u8>> {
     // Every sheet is checked and planned before anything is written.
     let mut plans = Vec::with_capacity(book.sheets.len());
+    let mut east_asian = None;
     for (i, sheet) in book.sheets.iter().enumerate() {
         book.start(i, progress);
         let table = sheet.rows;
@@ -53,6 +54,7 @@ pub(crate) fn write(
         };
         checked.map_err(|e| book.in_sheet(i, e))?;
         plans.push(plan(options, &layout::column_needs(table, &Helvetica)));
+        east_asian = east_asian.max(EastAsian::of_sheet(sheet.heading(), table));
     }
     progress.warnings.sheet = None;
     // The body size of the first sheet is the document's; a sheet whose
@@ -67,8 +69,8 @@ pub(crate) fn write(
         book.title,
         options.created_at,
     )?;
-    package.part("word/styles.xml", &styles(body_size))?;
-    package.part("word/fontTable.xml", FONT_TABLE.as_bytes())?;
+    package.part("word/styles.xml", &styles(body_size, east_asian))?;
+    package.part("word/fontTable.xml", &font_table(east_asian))?;
     package.part("word/theme/theme1.xml", opc::THEME.as_bytes())?;
     // Link addresses follow the document's own relationships (rId1-rId4).
     let mut links = opc::Hyperlinks::starting_at(5);
@@ -347,14 +349,124 @@ fn plan(options: &ExportOptions, needs: &[ColumnNeeds]) -> Plan {
 }
 
 /// `word/styles.xml` with body text of `size` points.
-fn styles(size: f32) -> Vec<u8> {
-    STYLES
-        .replacen(
-            "<w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>",
-            &type_size(size),
+/// `word/styles.xml`, its body `size` points, with the East Asian font
+/// and language of the document's CJK text, if any.
+fn styles(size: f32, east_asian: Option<EastAsian>) -> Vec<u8> {
+    let mut styles = STYLES.replacen(
+        "<w:sz w:val=\"18\"/><w:szCs w:val=\"18\"/>",
+        &type_size(size),
+        1,
+    );
+    if let Some(east_asian) = east_asian {
+        let (font, _) = east_asian.font();
+        styles = styles
+            .replacen(
+                "w:cs=\"Arial\"/>",
+                &format!("w:eastAsia=\"{font}\" w:cs=\"Arial\"/>"),
+                1,
+            )
+            .replacen(
+                "<w:lang w:val=\"en-US\"/>",
+                &format!(
+                    "<w:lang w:val=\"en-US\" w:eastAsia=\"{}\"/>",
+                    east_asian.lang()
+                ),
+                1,
+            );
+    }
+    styles.into_bytes()
+}
+
+/// `word/fontTable.xml`: the fonts the styles name, with what Word and
+/// LibreOffice need to pick a like font where one is not installed
+/// (panose class, character set, family).
+fn font_table(east_asian: Option<EastAsian>) -> Vec<u8> {
+    let mut table = FONT_TABLE.to_owned();
+    if let Some(east_asian) = east_asian {
+        let (font, entry) = east_asian.font();
+        table = table.replacen(
+            "</w:fonts>",
+            &format!("<w:font w:name=\"{font}\">{entry}</w:font></w:fonts>"),
             1,
-        )
-        .into_bytes()
+        );
+    }
+    table.into_bytes()
+}
+
+/// The language of a document's Chinese, Japanese or Korean text, which
+/// picks the font (and the forms of shared ideographs) Word and
+/// LibreOffice draw it in: without one, both fall back to a serif
+/// (LibreOffice drew Noto Serif CJK in a sans-serif table). Ordered: a
+/// document with kana is Japanese though it also has ideographs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum EastAsian {
+    /// Ideographs only: Chinese (Simplified).
+    Chinese,
+    /// Hangul.
+    Korean,
+    /// Kana.
+    Japanese,
+}
+
+impl EastAsian {
+    /// The language `text` shows most clearly, if it has CJK characters.
+    fn of(text: &str) -> Option<EastAsian> {
+        let mut found = None;
+        for c in text.chars() {
+            let this = match u32::from(c) {
+                0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => EastAsian::Japanese,
+                0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF => {
+                    EastAsian::Korean
+                }
+                0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => {
+                    EastAsian::Chinese
+                }
+                _ => continue,
+            };
+            found = found.max(Some(this));
+        }
+        found
+    }
+
+    /// The language of a sheet's text (its heading, headers and cells).
+    fn of_sheet(heading: Option<&str>, table: &Table) -> Option<EastAsian> {
+        let mut found = heading.and_then(EastAsian::of);
+        let _ = table.for_each_text(|s, _| {
+            if !s.is_ascii() {
+                found = found.max(EastAsian::of(s));
+            }
+            Ok(())
+        });
+        found
+    }
+
+    /// The sans-serif font Office installs for the language, and its
+    /// font table entry.
+    fn font(self) -> (&'static str, &'static str) {
+        match self {
+            EastAsian::Chinese => (
+                "Microsoft YaHei",
+                r#"<w:panose1 w:val="020B0503020204020204"/><w:charset w:val="86"/><w:family w:val="swiss"/><w:pitch w:val="variable"/>"#,
+            ),
+            EastAsian::Japanese => (
+                "Yu Gothic",
+                r#"<w:panose1 w:val="020B0400000000000000"/><w:charset w:val="80"/><w:family w:val="swiss"/><w:pitch w:val="variable"/>"#,
+            ),
+            EastAsian::Korean => (
+                "Malgun Gothic",
+                r#"<w:panose1 w:val="020B0503020000020004"/><w:charset w:val="81"/><w:family w:val="swiss"/><w:pitch w:val="variable"/>"#,
+            ),
+        }
+    }
+
+    /// The language tag `w:lang w:eastAsia` takes.
+    fn lang(self) -> &'static str {
+        match self {
+            EastAsian::Chinese => "zh-CN",
+            EastAsian::Japanese => "ja-JP",
+            EastAsian::Korean => "ko-KR",
+        }
+    }
 }
 
 /// `w:sz` and `w:szCs` for `size` points, in the whole half-points Word counts.
@@ -506,7 +618,8 @@ fn push_run_with(out: &mut Vec<u8>, s: &str, props: &[u8]) {
     out.extend_from_slice(b"</w:r>");
 }
 
-/// `word/fontTable.xml`: the one font the styles name.
+/// `word/fontTable.xml` of a document with no CJK text: the one font
+/// the styles name.
 const FONT_TABLE: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:font w:name="Arial"><w:panose1 w:val="020B0604020202020204"/><w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font></w:fonts>"#;
 

@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{Scratch, WordBox, libreoffice_to_pdf, pdf_word_boxes, sample_table, shown, unzip};
+use common::{
+    Scratch, WordBox, libreoffice_to_pdf, pdf_pages_text, pdf_word_boxes, run, sample_table, shown,
+    unzip,
+};
 use exporter_core::{ExportOptions, Format, Orientation, Table, export};
 
 fn document_xml(bytes: &[u8]) -> String {
@@ -155,4 +158,78 @@ fn right_to_left_text_runs_right_to_left_with_bold_headers() {
     assert!(first[0] < second[0]);
     // The title sits at the right of the page (A4, 595 pt wide).
     assert!(find("المبيعات").x0 > 595.0 / 2.0, "{words:?}");
+}
+
+/// The part `name` of a package, as text.
+fn part(bytes: &[u8], name: &str) -> String {
+    unzip(bytes)
+        .into_iter()
+        .find(|(n, _, _)| n == name)
+        .map(|(_, _, d)| String::from_utf8(d).unwrap())
+        .unwrap_or_else(|| panic!("no part {name}"))
+}
+
+#[test]
+fn cjk_text_is_drawn_in_a_sans_serif_of_its_language() {
+    // Without an East Asian font LibreOffice drew CJK in Noto Serif CJK
+    // beside Arial. The document names Office's sans-serif for the
+    // language its text shows (kana: Japanese, hangul: Korean, else
+    // Chinese) and says the language.
+    let docx = |json: &str| {
+        export(
+            &Table::from_json(json).unwrap(),
+            &ExportOptions::new(Format::Docx),
+        )
+        .unwrap()
+    };
+    for (json, font, lang) in [
+        (
+            r#"{"headers": ["都市"], "rows": [["東京"], ["とうきょう"]]}"#,
+            "Yu Gothic",
+            "ja-JP",
+        ),
+        (
+            r#"{"headers": ["도시"], "rows": [["서울 特別市"]]}"#,
+            "Malgun Gothic",
+            "ko-KR",
+        ),
+        (
+            r#"{"title": "城市", "headers": ["x"], "rows": [["北京"]]}"#,
+            "Microsoft YaHei",
+            "zh-CN",
+        ),
+    ] {
+        let bytes = docx(json);
+        let styles = part(&bytes, "word/styles.xml");
+        assert!(
+            styles.contains(&format!("w:eastAsia=\"{font}\" w:cs=\"Arial\"/>")),
+            "{styles}"
+        );
+        assert!(
+            styles.contains(&format!("<w:lang w:val=\"en-US\" w:eastAsia=\"{lang}\"/>")),
+            "{styles}"
+        );
+        let fonts = part(&bytes, "word/fontTable.xml");
+        assert!(
+            fonts.contains(&format!("<w:font w:name=\"{font}\">")),
+            "{fonts}"
+        );
+    }
+    let latin = docx(r#"{"headers": ["city"], "rows": [["Paris"], ["Zürich"]]}"#);
+    assert!(!part(&latin, "word/styles.xml").contains("eastAsia"));
+
+    let dir = Scratch::new("docx-cjk");
+    let path = dir.path("cjk.docx");
+    std::fs::write(
+        &path,
+        docx(r#"{"headers": ["都市", "説明"], "rows": [["東京", "日本の首都です"]]}"#),
+    )
+    .unwrap();
+    let pdf = libreoffice_to_pdf(&path, &dir.path(""));
+    let (_, fonts, _) = run("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(
+        fonts.contains("NotoSansCJK") && !fonts.contains("Serif"),
+        "{fonts}"
+    );
+    assert!(pdf_pages_text(&pdf).concat().contains("日本の首都です"));
 }

@@ -11,7 +11,8 @@ use common::*;
 use exporter_core::{ExportOptions, Format, Table, Workbook, export, export_workbook};
 
 /// The tables: plain, typed with formats, links, line breaks and
-/// characters XML cannot carry, CJK, and one too wide for a page.
+/// characters XML cannot carry, CJK (Chinese; Japanese with Korean), and
+/// one too wide for a page.
 fn tables() -> Vec<(&'static str, Table)> {
     let wide = Table::new(
         (1..=63).map(|c| format!("Col{c}")).collect(),
@@ -48,6 +49,11 @@ fn tables() -> Vec<(&'static str, Table)> {
             .unwrap(),
         ),
         ("wide", wide),
+        (
+            "japanese",
+            Table::from_json(r#"{"headers": ["都市", "도시"], "rows": [["とうきょう", "서울"]]}"#)
+                .unwrap(),
+        ),
         (
             "rtl",
             Table::from_json(
