@@ -23,6 +23,13 @@ use wasm_bindgen::prelude::*;
   return error;
 }
 
+// Thrown from the allocator when memory cannot grow (memory.rs): unwinds
+// the call out of wasm as an error the caller can catch.
+export function throwTooLarge(requested, inUse) {
+  const mib = (bytes) => `${Math.ceil(bytes / 1048576)} MiB`;
+  throw rowpressError('TOO_LARGE', `out of memory: the export asked for ${mib(requested)} more with ${mib(inUse)} in use, beyond what WebAssembly may have here (4 GiB at most, often less in a browser tab); export fewer rows at once, or as XLSX or CSV, which read rows one at a time`);
+}
+
 // A block of rows, encoded on the JS side so the block crosses into wasm
 // at once: a tag per cell (0 empty, 1 false, 2 true, 3 number, 4 text,
 // 5 text holding a lone surrogate, which no file can hold), the numbers
@@ -45,6 +52,7 @@ export function encodeRows(rows, start, end, keys) {
   let nt = 0;
   let nn = 0;
   let nl = 0;
+  let joined = 0;
   const texts = [];
   const widths = new Uint32Array(end - start);
   // The first lone surrogate of a text, or -1 (isWellFormed, where there).
@@ -90,6 +98,15 @@ export function encodeRows(rows, start, end, keys) {
       }
       if (cells !== null && given !== Object.keys(row).length) cells = null;
     }
+    if (cells !== null) {
+      // The block's texts are joined into one string, and V8's strings
+      // stop short of 2^29 code units: a row that would take the join
+      // past 2^28 is read apart instead.
+      let size = 0;
+      for (const v of cells) if (typeof v === 'string') size += v.length;
+      if (joined + size > 268435456) cells = null;
+      else joined += size;
+    }
     if (cells === null) {
       widths[r - start] = 0xffffffff;
       continue;
@@ -118,7 +135,13 @@ extern "C" {
 
     #[wasm_bindgen(js_name = encodeRows)]
     fn encode_rows(rows: &Array, start: u32, end: u32, keys: &JsValue) -> Array;
+
+    /// Throws the `TOO_LARGE` `RowpressError` (never returns).
+    #[wasm_bindgen(js_name = throwTooLarge)]
+    fn throw_too_large(requested: f64, in_use: f64);
 }
+
+mod memory;
 
 /// Installs a panic hook, so that a bug shows a readable message in the
 /// console rather than `unreachable`; errors never travel as panics.
@@ -479,7 +502,7 @@ const STREAMED_BYTES_PER_CELL: usize = 48;
 fn reserve(bytes: usize) {
     let mut region: Vec<u8> = Vec::new();
     // Failing to reserve is fine: allocations then grow memory as they go.
-    if region.try_reserve_exact(bytes.min(1 << 30)).is_ok() {
+    if memory::fallible(|| region.try_reserve_exact(bytes.min(1 << 30))).is_ok() {
         // Freed at once; dlmalloc keeps the region for the allocations to
         // come. black_box stops the pair being optimised away.
         drop(std::hint::black_box(region));

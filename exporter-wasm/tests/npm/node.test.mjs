@@ -93,6 +93,33 @@ test("errors carry the core's message and a stable code", () => {
   assert.ok(exportTable(table, { format: "pdf" }).length > 0);
 });
 
+test("running out of memory is TOO_LARGE, and the module works after it", () => {
+  // 17 "fonts" of 256 MiB, copied into wasm, need more than the 4 GiB a
+  // wasm32 module can have (as a table of some 10,000,000 rows does, more
+  // slowly): the allocator's failure must come back as a RowpressError (it
+  // was `RuntimeError: unreachable`, leaving the module unusable).
+  const big = new Uint8Array(2 ** 28);
+  assert.throws(() => exportTable(table, { format: "pdf", fonts: Array(17).fill(big) }), (e) => {
+    assert.ok(isRowpressError(e), String(e));
+    assert.equal(e.code, "TOO_LARGE");
+    assert.match(e.message, /^out of memory: the export asked for \d+ MiB more with \d+ MiB in use/);
+    assert.ok(!e.message.includes("\n"));
+    return true;
+  });
+  // Rows whose texts pass V8's longest string go in one by one (joined
+  // they threw RangeError: Invalid string length, out of the module).
+  const long = "a".repeat(2 ** 28);
+  assert.throws(() => exportTable({ headers: ["x"], rows: [[long], [long]] }, { format: "xlsx" }), (e) => {
+    assert.ok(isRowpressError(e), String(e));
+    assert.match(e.message, /^row 1, column 1: /);
+    return true;
+  });
+  // A fresh instance takes the next call.
+  const pdf = exportTable(table, { format: "pdf", createdAt: 1_700_000_000_000 });
+  assert.deepEqual(pdf, exportTable(table, { format: "pdf", createdAt: 1_700_000_000_000 }));
+  assert.equal(new TextDecoder().decode(pdf.subarray(0, 5)), "%PDF-");
+});
+
 test("fonts make Cyrillic and CJK exportable and searchable", () => {
   const fonts = [
     readFileSync("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
