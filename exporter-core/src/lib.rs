@@ -37,6 +37,7 @@ mod opc;
 mod options;
 mod pdf;
 mod rows;
+mod scripts;
 #[cfg(feature = "system-fonts")]
 pub mod system_fonts;
 mod table;
@@ -55,6 +56,7 @@ pub use names::{file_name, refused_in_file_name};
 pub use numfmt::{NumberFormat, Unsupported};
 pub use options::{ExportOptions, Format, Margins, Orientation, PageSize};
 pub use rows::{JsonRows, RowSource, StreamedTable, read_row};
+pub use scripts::{FontScript, scripts_needed};
 pub use table::{Cell, Link, Table, TableShape};
 pub use typed::{ColumnType, Moment, MomentKind, shown_columns};
 pub use warning::{Exported, MAX_WARNINGS, Warning};

@@ -17,7 +17,6 @@ use read_fonts::{FontRef, TableProvider};
 
 use crate::layout::is_drawn;
 use crate::table::Table;
-use crate::text::cell_text;
 
 /// Most fonts a search adds to the chain.
 const MAX_FONTS: usize = 8;
@@ -37,27 +36,15 @@ pub struct SystemFont {
 /// them) that the built-in PDF font cannot show.
 pub fn needed_chars<'t>(tables: impl IntoIterator<Item = &'t Table>) -> BTreeSet<char> {
     let mut needed = BTreeSet::new();
-    let mut add = |s: &str| {
-        if s.is_ascii() {
-            return;
-        }
-        needed.extend(
-            s.chars()
-                .filter(|&c| is_drawn(c) && crate::pdf::winansi(c).is_none()),
-        );
-    };
     for table in tables {
-        if let Some(title) = table.title() {
-            add(title);
-        }
-        for header in table.headers() {
-            add(header);
-        }
-        for r in 0..table.row_count() {
-            for cell in table.row(r) {
-                add(&cell_text(cell));
+        crate::scripts::each_text(table, |s| {
+            if !s.is_ascii() {
+                needed.extend(
+                    s.chars()
+                        .filter(|&c| is_drawn(c) && crate::pdf::winansi(c).is_none()),
+                );
             }
-        }
+        });
     }
     needed
 }

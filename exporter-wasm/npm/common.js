@@ -103,6 +103,11 @@ export function makeInferTypes(wasm, isReady) {
   return tableFunction(wasm, isReady, "inferTypes");
 }
 
+/** `scriptsNeeded` over the loaded module. */
+export function makeScriptsNeeded(wasm, isReady) {
+  return tableFunction(wasm, isReady, "scriptsNeeded");
+}
+
 /** `formatCells` over the loaded module. */
 export function makeFormatCells(wasm, isReady) {
   return tableFunction(wasm, isReady, "formatCells");

@@ -234,6 +234,21 @@ export interface FormattedSheet {
  */
 export function formatCells(table: TableData | Workbook): FormattedSheet[];
 
+/**
+ * A font a PDF needs beyond the built-in Helvetica, by the scripts it
+ * covers: `other` is Latin beyond Western Europe, Greek, Cyrillic and
+ * symbols (DejaVu Sans covers them), `cjk` Chinese, Japanese and Korean.
+ */
+export type FontScript = "arabic" | "hebrew" | "devanagari" | "thai" | "other" | "cjk";
+
+/**
+ * The fonts a PDF of `table` (every sheet of a workbook) needs, in the
+ * order to pass them in `fonts`; empty when Helvetica shows all its text.
+ * Fetch only these.
+ * @throws {RowpressError}
+ */
+export function scriptsNeeded(table: TableData | Workbook): FontScript[];
+
 /** `application/pdf`, ... */
 export function mimeType(format: Format): string;
 /** `pdf`, `docx`, `xlsx` or `csv` (no dot). */

@@ -1,7 +1,7 @@
 // Browser entry (bundlers and <script type="module">): the wasm module loads
 // asynchronously, so await ready() once before calling exportTable.
 import init, * as wasm from "./web/rowpress.js";
-import { SIMD, makeExportTable, makeFormatCells, makeInferTypes } from "./common.js";
+import { SIMD, makeExportTable, makeFormatCells, makeInferTypes, makeScriptsNeeded } from "./common.js";
 
 export { fileExtension, fileName, isRowpressError, mimeType, toBlob } from "./common.js";
 
@@ -26,3 +26,4 @@ export function ready(source) {
 export const exportTable = makeExportTable(wasm, () => loaded);
 export const inferTypes = makeInferTypes(wasm, () => loaded);
 export const formatCells = makeFormatCells(wasm, () => loaded);
+export const scriptsNeeded = makeScriptsNeeded(wasm, () => loaded);

@@ -2,7 +2,7 @@
 // exportTable works at once; ready() resolves immediately.
 import { readFileSync } from "node:fs";
 import * as wasm from "./web/rowpress.js";
-import { SIMD, makeExportTable, makeFormatCells, makeInferTypes } from "./common.js";
+import { SIMD, makeExportTable, makeFormatCells, makeInferTypes, makeScriptsNeeded } from "./common.js";
 
 export { fileExtension, fileName, isRowpressError, mimeType, toBlob } from "./common.js";
 
@@ -17,3 +17,4 @@ export function ready() {
 export const exportTable = makeExportTable(wasm, () => true);
 export const inferTypes = makeInferTypes(wasm, () => true);
 export const formatCells = makeFormatCells(wasm, () => true);
+export const scriptsNeeded = makeScriptsNeeded(wasm, () => true);

@@ -9,6 +9,8 @@ const loading = init({
   module_or_path: SIMD ? new URL("./web/rowpress_simd_bg.wasm", import.meta.url) : new URL("./web/rowpress_bg.wasm", import.meta.url),
 });
 const jobs = new Map();
+// Exports waiting for the fonts the page loads (loadFonts), by id.
+const waitingForFonts = new Map();
 
 self.onmessage = async (event) => {
   const message = event.data;
@@ -18,6 +20,11 @@ self.onmessage = async (event) => {
     const tables = heads.map((head, i) => (message.chunked[i] ? { ...head, rows: [] } : head));
     const table = message.book ? { ...message.table, sheets: tables } : tables[0];
     jobs.set(message.id, { task: message.task, table, tables, options: message.options });
+    return;
+  }
+  if (message.type === "fonts") {
+    waitingForFonts.get(message.id)?.(message.fonts);
+    waitingForFonts.delete(message.id);
     return;
   }
   const job = jobs.get(message.id);
@@ -37,8 +44,21 @@ self.onmessage = async (event) => {
       self.postMessage({ type: "done", id, result: wasm[job.task](job.table) });
       return;
     }
+    const { loadFonts, ...options } = job.options;
+    if (loadFonts && options.format === "pdf") {
+      // The core says which fonts the table needs; the page fetches them.
+      const scripts = wasm.scriptsNeeded(job.table);
+      if (scripts.length > 0) {
+        const fonts = await new Promise((resolve) => {
+          waitingForFonts.set(id, resolve);
+          self.postMessage({ type: "scripts", id, scripts });
+        });
+        if (fonts === null) return; // the page failed the export
+        options.fonts = [...(options.fonts ?? []), ...fonts];
+      }
+    }
     const bytes = wasm.exportTable(job.table, {
-      ...job.options,
+      ...options,
       onProgress: (done, total) => self.postMessage({ type: "progress", id, done, total }),
       onWarning: (warning) => self.postMessage({ type: "warning", id, warning }),
     });

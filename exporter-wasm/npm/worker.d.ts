@@ -1,4 +1,4 @@
-import type { Column, Cell, ExportOptions, FormattedSheet, TableData, Workbook } from "./index.js";
+import type { Column, Cell, ExportOptions, FontScript, FormattedSheet, TableData, Workbook } from "./index.js";
 
 export type {
   Cell,
@@ -6,6 +6,7 @@ export type {
   ErrorCode,
   ExportOptions,
   ExportWarning,
+  FontScript,
   Format,
   FormattedSheet,
   RowpressError,
@@ -20,7 +21,18 @@ export type {
  * `onWarning` receive the worker's progress events and warnings.
  * @throws {RowpressError} (the promise rejects)
  */
-export function exportInWorker(table: TableData | Workbook, options: ExportOptions): Promise<Uint8Array>;
+export function exportInWorker(table: TableData | Workbook, options: WorkerExportOptions): Promise<Uint8Array>;
+
+/** The options of `exportInWorker`. */
+export interface WorkerExportOptions extends ExportOptions {
+  /**
+   * PDF: called once the worker knows which fonts the table needs
+   * (`scriptsNeeded`, computed there), and only when it needs some; the
+   * fonts it resolves with go after `fonts`, in the order given. The
+   * table is sent to the worker once. A rejection rejects the export.
+   */
+  loadFonts?: (scripts: FontScript[]) => Promise<Uint8Array[]>;
+}
 
 /**
  * `inferTypes` in the Web Worker (the page needs no module of its own).

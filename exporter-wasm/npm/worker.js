@@ -27,6 +27,21 @@ function getWorker() {
       job.onProgress?.(message.done, message.total);
     } else if (message.type === "warning") {
       job.onWarning?.(message.warning);
+    } else if (message.type === "scripts") {
+      // The worker asks for the fonts the table needs (exportInWorker's loadFonts).
+      Promise.resolve()
+        .then(() => job.loadFonts(message.scripts))
+        .then((fonts) => {
+          if (!Array.isArray(fonts)) {
+            throw rowpressError("INVALID_OPTION", "option loadFonts: must resolve with an array of Uint8Array fonts");
+          }
+          worker?.postMessage({ type: "fonts", id: message.id, fonts });
+        })
+        .catch((error) => {
+          worker?.postMessage({ type: "fonts", id: message.id, fonts: null });
+          jobs.delete(message.id);
+          job.reject(error);
+        });
     } else if (message.type === "done") {
       jobs.delete(message.id);
       job.resolve(message.result);
@@ -96,13 +111,13 @@ export async function exportInWorker(table, options) {
   if (options === null || typeof options !== "object") {
     throw rowpressError("INVALID_OPTION", "option options: must be an object with at least `format`");
   }
-  const { onProgress, onWarning, ...rest } = options;
-  for (const [name, f] of [["onProgress", onProgress], ["onWarning", onWarning]]) {
+  const { onProgress, onWarning, loadFonts, ...rest } = options;
+  for (const [name, f] of [["onProgress", onProgress], ["onWarning", onWarning], ["loadFonts", loadFonts]]) {
     if (f !== undefined && typeof f !== "function") {
       throw rowpressError("INVALID_OPTION", `option ${name}: must be a function`);
     }
   }
-  return run("export", table, isBook, rest, { onProgress, onWarning });
+  return run("export", table, isBook, { ...rest, loadFonts: loadFonts !== undefined }, { onProgress, onWarning, loadFonts });
 }
 
 export async function inferTypesInWorker(table) {

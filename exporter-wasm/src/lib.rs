@@ -166,6 +166,24 @@ pub fn infer_types(table: JsValue) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&json)
 }
 
+/// The fonts a PDF of a table or workbook needs beyond the built-in
+/// Helvetica (`scripts_needed`), as names in chain order: `arabic`,
+/// `hebrew`, `devanagari`, `thai`, `other` (Latin beyond Western Europe,
+/// Greek, Cyrillic, ...), `cjk`; empty when it needs none.
+///
+/// # Errors
+///
+/// A `RowpressError` when the value is neither a table nor a workbook.
+#[wasm_bindgen(js_name = scriptsNeeded, skip_typescript)]
+pub fn scripts_needed(table: JsValue) -> Result<Array, JsValue> {
+    let book = Workbook::from_deserializer(serde_wasm_bindgen::Deserializer::from(table))
+        .map_err(core_error)?;
+    Ok(exporter_core::scripts_needed(book.sheets(), book.title())
+        .into_iter()
+        .map(|s| JsValue::from_str(s.name()))
+        .collect())
+}
+
 /// What the cells of each sheet of a table or workbook show in its files
 /// (`shown_columns`): `[{align, columns}]`, one per sheet, `align` each
 /// column's alignment (`left`, `center`, `right`, or null: numbers right,

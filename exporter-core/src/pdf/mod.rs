@@ -20,9 +20,7 @@ use pdf_writer::types::{
 };
 use pdf_writer::{Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
-pub(crate) use builtin::Helvetica;
-#[cfg(feature = "system-fonts")]
-pub(crate) use builtin::winansi;
+pub(crate) use builtin::{Helvetica, winansi};
 #[cfg(feature = "system-fonts")]
 pub(crate) use fonts::{embeddable_outlines, family_name};
 

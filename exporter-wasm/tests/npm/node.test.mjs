@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { DATES_CSV, TIME_ZONES } from "./dates.mjs";
-import { exportTable, formatCells, inferTypes, ready, mimeType, fileExtension, fileName, toBlob, isRowpressError } from "rowpress";
+import { exportTable, formatCells, inferTypes, scriptsNeeded, ready, mimeType, fileExtension, fileName, toBlob, isRowpressError } from "rowpress";
 
 const table = {
   title: "Quarterly sales",
@@ -91,6 +91,30 @@ test("errors carry the core's message and a stable code", () => {
   }
   // The module still works after errors: no panic killed it.
   assert.ok(exportTable(table, { format: "pdf" }).length > 0);
+});
+
+test("scriptsNeeded names the fonts a PDF needs, and with them nothing is missing", () => {
+  assert.deepEqual(scriptsNeeded({ headers: ["café €"], rows: [["“ok” — fine"], [1]] }), []);
+  const t = {
+    title: "Отчёт",
+    headers: ["city"],
+    rows: [["القاهرة"], ["ירושלים"], ["मुंबई"], ["กรุงเทพ"], ["東京"], ["Zürich"]],
+  };
+  const scripts = scriptsNeeded(t);
+  assert.deepEqual(scripts, ["arabic", "hebrew", "devanagari", "thai", "other", "cjk"]);
+  assert.deepEqual(scriptsNeeded({ sheets: [{ headers: ["a"], rows: [["Αθήνα"]] }, { headers: ["b"], rows: [["서울"]] }] }), ["other", "cjk"]);
+  const files = {
+    other: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    arabic: "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+    hebrew: "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
+    devanagari: "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+    thai: "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+    cjk: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+  };
+  // strict: a character no font has would be an error.
+  const pdf = exportTable(t, { format: "pdf", strict: true, fonts: scripts.map((s) => readFileSync(files[s])) });
+  assert.equal(new TextDecoder().decode(pdf.subarray(0, 5)), "%PDF-");
+  assert.throws(() => scriptsNeeded({ rows: [] }), (e) => isRowpressError(e));
 });
 
 test("running out of memory is TOO_LARGE, and the module works after it", () => {

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict`: the published types must name the
 // API precisely (no `any`), and reject what the API rejects.
-import { exportTable, formatCells, inferTypes, type FormattedSheet, type ExportOptions, type ExportWarning, type TableData, type Workbook, type Format, type RowpressError, isRowpressError } from "rowpress";
+import { exportTable, formatCells, inferTypes, scriptsNeeded, type FontScript, type FormattedSheet, type ExportOptions, type ExportWarning, type TableData, type Workbook, type Format, type RowpressError, isRowpressError } from "rowpress";
 import { exportInWorker, formatCellsInWorker, inferTypesInWorker } from "rowpress/worker";
 
 const table: TableData = { title: "t", headers: ["a", "b"], rows: [["x", 1], [true, null]] };
@@ -9,6 +9,13 @@ const options: ExportOptions = { format, pageSize: "letter", orientation: "auto"
 const bytes: Uint8Array = exportTable(table, options);
 const later: Promise<Uint8Array> = exportInWorker(table, { format: "pdf", fonts: [bytes] });
 void later;
+const scripts: FontScript[] = scriptsNeeded(table);
+void exportInWorker(table, { format: "pdf", loadFonts: async (needed: FontScript[]) => needed.map(() => bytes) });
+// @ts-expect-error: loadFonts resolves with fonts, not names
+void exportInWorker(table, { format: "pdf", loadFonts: async (needed: FontScript[]) => needed });
+// @ts-expect-error: no such script group
+const latin: FontScript = "latin";
+void [scripts, latin];
 const records: TableData = { columns: [{ header: "Id", key: "id", align: "center", width: 12 }, { header: "Qty" }], rows: [{ id: "a" }, ["b", 2]] };
 // @ts-expect-error: align is left, center or right
 exportTable({ columns: [{ header: "A", align: "middle" }], rows: [] }, options);
