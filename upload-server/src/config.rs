@@ -110,8 +110,11 @@ pub struct Config {
     pub static_dir: PathBuf,
 
     /// Where the Unicode fonts the web app embeds in PDFs are looked up
-    /// first (DejaVuSans.ttf, NotoSansCJK-Regular.ttc), before Debian's
-    /// fonts-dejavu-core and fonts-noto-cjk locations. Served at /fonts/.
+    /// first (DejaVuSans.ttf, NotoSansArabic-Regular.ttf,
+    /// NotoSansHebrew-Regular.ttf, NotoSansDevanagari-Regular.ttf,
+    /// NotoSansThai-Regular.ttf, NotoSansCJK-Regular.ttc), before Debian's
+    /// fonts-dejavu-core, fonts-noto-core and fonts-noto-cjk locations.
+    /// Served at /fonts/.
     #[arg(long, env = "FONTS_DIR")]
     pub fonts_dir: Option<PathBuf>,
 

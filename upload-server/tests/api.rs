@@ -644,19 +644,49 @@ async fn openapi_describes_the_api() {
 #[tokio::test]
 async fn fonts_are_served_and_nothing_else() {
     let s = server(Backend::Sqlite, &[]).await;
-    let (status, headers, body) = s
-        .call(
-            Request::get("/fonts/DejaVuSans.ttf")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(headers[header::CONTENT_TYPE], "font/ttf");
-    assert_eq!(
-        body,
-        std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").unwrap()
-    );
+    // One font per group of scripts the core names (scripts_needed).
+    for (name, path) in [
+        (
+            "DejaVuSans.ttf",
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        ),
+        (
+            "NotoSansArabic-Regular.ttf",
+            "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+        ),
+        (
+            "NotoSansHebrew-Regular.ttf",
+            "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
+        ),
+        (
+            "NotoSansDevanagari-Regular.ttf",
+            "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+        ),
+        (
+            "NotoSansThai-Regular.ttf",
+            "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+        ),
+        (
+            "NotoSansCJK-Regular.ttc",
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        ),
+    ] {
+        let (status, headers, body) = s
+            .call(
+                Request::get(format!("/fonts/{name}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        let kind = if name.ends_with(".ttc") {
+            "font/collection"
+        } else {
+            "font/ttf"
+        };
+        assert_eq!(headers[header::CONTENT_TYPE], kind);
+        assert!(body == std::fs::read(path).unwrap(), "{name}");
+    }
     for path in [
         "/fonts/DejaVuSans-Bold.ttf",
         "/fonts/..%2F..%2Fetc%2Fpasswd",
@@ -667,6 +697,42 @@ async fn fonts_are_served_and_nothing_else() {
             .call(Request::get(path).body(Body::empty()).unwrap())
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    s.finish().await;
+}
+
+#[tokio::test]
+async fn server_pdfs_embed_the_fonts_their_scripts_need() {
+    // Rendered on the server, a table in six scripts gets the fonts the
+    // web app would fetch (the core's scripts_needed): no character is
+    // missing, so the render has no warning.
+    let s = server(Backend::Sqlite, &[]).await;
+    let data = json!({"title": "Отчёт", "headers": ["city", "n"],
+        "rows": [["القاهرة", 1], ["ירושלים", 2], ["मुंबई", 3], ["กรุงเทพ", 4], ["東京", 5]]});
+    let (status, body) = s.create_artifact("alice", "table", data).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, export) = s.render("alice", body["id"].as_str().unwrap(), "pdf").await;
+    assert_eq!(status, StatusCode::CREATED, "{export}");
+    assert_eq!(export["warnings"], json!([]));
+    let (status, _, pdf) = s.download(export["url"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let path = std::env::temp_dir().join(format!("rowpress-scripts-{}.pdf", std::process::id()));
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdffonts")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    let fonts = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "DejaVuSans",
+        "NotoSansArabic",
+        "NotoSansHebrew",
+        "NotoSansDevanagari",
+        "NotoSansThai",
+        "NotoSansCJK",
+    ] {
+        assert!(fonts.contains(name), "{name} in {fonts}");
     }
     s.finish().await;
 }

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use exporter_core::FontScript;
+
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,17 +19,62 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, PathParams};
 
-/// The fonts served, each with where Debian installs it.
-const FONTS: [(&str, &str); 2] = [
+/// The fonts served, each with where Debian installs it (packages
+/// fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk): one per group of
+/// scripts the core names (`scripts_needed`: other, arabic, hebrew,
+/// devanagari, thai, cjk).
+const FONTS: [(&str, &str); 6] = [
     (
         "DejaVuSans.ttf",
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ),
+    (
+        "NotoSansArabic-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+    ),
+    (
+        "NotoSansHebrew-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
+    ),
+    (
+        "NotoSansDevanagari-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+    ),
+    (
+        "NotoSansThai-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
     ),
     (
         "NotoSansCJK-Regular.ttc",
         "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     ),
 ];
+
+/// The font served for a group of scripts.
+fn font_name(script: FontScript) -> Option<&'static str> {
+    Some(match script {
+        FontScript::Other => "DejaVuSans.ttf",
+        FontScript::Arabic => "NotoSansArabic-Regular.ttf",
+        FontScript::Hebrew => "NotoSansHebrew-Regular.ttf",
+        FontScript::Devanagari => "NotoSansDevanagari-Regular.ttf",
+        FontScript::Thai => "NotoSansThai-Regular.ttf",
+        FontScript::Cjk => "NotoSansCJK-Regular.ttc",
+        _ => return None,
+    })
+}
+
+/// The fonts a server-side PDF of `book` needs (`scripts_needed`), read
+/// from where `/fonts/` serves them, in chain order: the same fonts the
+/// web app embeds. A font that is not installed is left out (its
+/// characters are then drawn as a replacement, with a warning).
+pub fn fonts_for(state: &AppState, book: &exporter_core::Workbook) -> Vec<Vec<u8>> {
+    exporter_core::scripts_needed(book.sheets(), book.title())
+        .into_iter()
+        .filter_map(font_name)
+        .filter_map(|name| font_path(state, name))
+        .filter_map(|path| std::fs::read(path).ok())
+        .collect()
+}
 
 /// `/fonts/{name}` (outside the OpenAPI document: static files).
 pub fn font_router() -> Router<AppState> {

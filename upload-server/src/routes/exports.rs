@@ -284,13 +284,20 @@ async fn render(
         let max = state.config.max_upload_bytes;
         // Rendering is CPU work: on the bounded blocking pool, never on the
         // async runtime's threads.
+        let render_state = state.clone();
         let out = state
             .heavy(move || {
                 let text = std::str::from_utf8(&data).map_err(ApiError::internal)?;
                 // A table is a workbook of one, exported as the table.
                 let book = Workbook::from_json(text)?;
                 let created = i64::try_from(crate::auth::unix_now()).unwrap_or(0);
-                let options = ExportOptions::new(format).created_at(created);
+                let mut options = ExportOptions::new(format).created_at(created);
+                if format == Format::Pdf {
+                    // The fonts its text needs, as the web app embeds them.
+                    for font in super::assets::fonts_for(&render_state, &book) {
+                        options = options.font(font);
+                    }
+                }
                 Ok::<_, ApiError>(exporter_core::export_workbook(
                     book,
                     &options,
