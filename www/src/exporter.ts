@@ -2,9 +2,8 @@
 // its characters need when the format is PDF.
 
 import { fileName, type Format, type TableData, type Workbook } from "rowpress";
-import type { Grid } from "./table";
 import { exportInWorker } from "rowpress/worker";
-import { fontNeeds, fontsFor } from "./fonts";
+import { fontsFor } from "./fonts";
 import { MIME } from "./formats";
 
 export interface Made {
@@ -19,24 +18,17 @@ export interface Made {
 
 export async function makeFile(
   table: TableData | Workbook,
-  grids: Grid[],
   title: string | null,
   format: Format,
   onProgress: (done: number, total: number) => void,
 ): Promise<Made> {
   const started = performance.now();
-  // Every sheet's characters decide the fonts a PDF needs.
-  const all: Grid = {
-    title: table.title,
-    headers: grids.flatMap((g) => [g.title ?? "", ...g.headers]),
-    rows: grids.flatMap((g) => g.rows),
-  };
-  const fonts = format === "pdf" ? await fontsFor(await fontNeeds(all)) : [];
   const warnings: string[] = [];
   const bytes = await exportInWorker(table, {
     format,
     title: title ?? undefined,
-    fonts: fonts.length ? fonts : undefined,
+    // The worker says which fonts the table's characters need (PDF only).
+    loadFonts: fontsFor,
     onProgress,
     onWarning: (w) => warnings.push(w.message),
   });

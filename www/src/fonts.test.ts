@@ -1,38 +1,30 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fontNeeds, fontsFor, inWinAnsi } from "./fonts";
+import { FONT_URLS, fontsFor } from "./fonts";
 
 afterEach(() => vi.unstubAllGlobals());
 
 describe("fonts for PDF", () => {
-  it("needs none for Western European text", async () => {
-    const t = { title: "Café €5 — “quoted”", headers: ["Naïve", "Straße"], rows: [["Ærø", 1, true, null]] };
-    expect(await fontNeeds(t)).toEqual({ dejavu: false, cjk: false });
+  it("fetches nothing when the core needs no font", async () => {
     const fetch = vi.fn();
     vi.stubGlobal("fetch", fetch);
-    expect(await fontsFor({ dejavu: false, cjk: false })).toEqual([]);
+    expect(await fontsFor([])).toEqual([]);
     expect(fetch).not.toHaveBeenCalled();
   });
 
-  it("needs DejaVu for Cyrillic and Greek, Noto for CJK", async () => {
-    expect(await fontNeeds({ headers: ["Город"], rows: [] })).toEqual({ dejavu: true, cjk: false });
-    expect(await fontNeeds({ headers: ["a"], rows: [["Αθήνα"]] })).toEqual({ dejavu: true, cjk: false });
-    expect(await fontNeeds({ headers: ["a"], rows: [["東京"]] })).toEqual({ dejavu: false, cjk: true });
-    expect(await fontNeeds({ headers: ["a"], rows: [["x"], ["서울"], ["Москва"]] }, 1)).toEqual({ dejavu: true, cjk: true });
-  });
-
-  it("fetches each font once", async () => {
-    const fetch = vi.fn(async () => new Response(new Uint8Array([1, 2, 3])));
+  it("fetches each font once, in the order asked", async () => {
+    const fetch = vi.fn(async (url: string) => new Response(new TextEncoder().encode(url)));
     vi.stubGlobal("fetch", fetch);
-    const [a] = await fontsFor({ dejavu: true, cjk: false });
-    const [b] = await fontsFor({ dejavu: true, cjk: false });
-    expect(a).toEqual(new Uint8Array([1, 2, 3]));
-    expect(b).toBe(a);
-    expect(fetch).toHaveBeenCalledTimes(1);
-    expect(fetch).toHaveBeenCalledWith("/fonts/DejaVuSans.ttf");
+    const [a, b] = await fontsFor(["other", "thai"]);
+    const [c] = await fontsFor(["other"]);
+    expect(new TextDecoder().decode(a)).toBe("/fonts/DejaVuSans.ttf");
+    expect(new TextDecoder().decode(b)).toBe("/fonts/NotoSansThai-Regular.ttf");
+    expect(c).toBe(a);
+    expect(fetch).toHaveBeenCalledTimes(2);
   });
 
-  it("knows WinAnsi", () => {
-    expect(inWinAnsi("€".codePointAt(0)!)).toBe(true);
-    expect(inWinAnsi("Ā".codePointAt(0)!)).toBe(false);
+  it("has a font for every group the core names, and says when offline", async () => {
+    expect(Object.keys(FONT_URLS).sort()).toEqual(["arabic", "cjk", "devanagari", "hebrew", "other", "thai"]);
+    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("offline"))));
+    await expect(fontsFor(["hebrew"])).rejects.toThrow(/cannot be fetched offline/);
   });
 });

@@ -1,78 +1,20 @@
-// Which Unicode fonts a PDF of a table needs. The PDF's built-in font
-// (Helvetica, WinAnsi encoding) shows Western European text only; for
-// anything else the app fetches fonts served by upload-server and passes
-// them to rowpress, which embeds the glyphs used. A plain Latin table
-// downloads no font at all.
+// The Unicode fonts a PDF needs beyond its built-in Helvetica (Western
+// European text only). Which ones is the core's answer: rowpress works it
+// out inside the export worker (`scriptsNeeded`) and asks through
+// `loadFonts`; this module fetches them from upload-server, once per page.
+// A plain Latin table downloads no font at all.
 
-import type { Grid } from "./table";
+import type { FontScript } from "rowpress";
 
-/** The characters of WinAnsiEncoding above Latin-1 (PDF 32000-1, D.2). */
-const WIN_ANSI_EXTRA = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
-
-export function inWinAnsi(code: number): boolean {
-  return (
-    (code >= 0x20 && code <= 0x7e) ||
-    (code >= 0xa0 && code <= 0xff) ||
-    code === 0x09 ||
-    code === 0x0a ||
-    code === 0x0d ||
-    WIN_ANSI_EXTRA.has(String.fromCodePoint(code))
-  );
-}
-
-/** Han, kana, Hangul, CJK punctuation and full-width forms. */
-export function isCjk(code: number): boolean {
-  return (
-    (code >= 0x1100 && code <= 0x11ff) ||
-    (code >= 0x2e80 && code <= 0x9fff) ||
-    (code >= 0xa960 && code <= 0xa97f) ||
-    (code >= 0xac00 && code <= 0xd7ff) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xffef) ||
-    (code >= 0x20000 && code <= 0x3ffff)
-  );
-}
-
-export interface FontNeeds {
-  /** Text outside WinAnsi that is not CJK: DejaVu Sans (Latin, Greek, Cyrillic, ...). */
-  dejavu: boolean;
-  /** CJK text: Noto Sans CJK. */
-  cjk: boolean;
-}
-
-function scanText(text: string, needs: FontNeeds): void {
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code < 0x80 || inWinAnsi(code)) continue;
-    if (isCjk(code)) needs.cjk = true;
-    else needs.dejavu = true;
-  }
-}
-
-/**
- * Scans the title, headers and every text cell, yielding to the event loop
- * every `chunk` rows so a large table never blocks the page.
- */
-export async function fontNeeds(table: Grid, chunk = 5000): Promise<FontNeeds> {
-  const needs: FontNeeds = { dejavu: false, cjk: false };
-  scanText(table.title ?? "", needs);
-  for (const h of table.headers) scanText(h, needs);
-  for (let start = 0; start < table.rows.length; start += chunk) {
-    const end = Math.min(table.rows.length, start + chunk);
-    for (let r = start; r < end; r++) {
-      for (const cell of table.rows[r]) if (typeof cell === "string") scanText(cell, needs);
-    }
-    if (needs.dejavu && needs.cjk) break;
-    if (end < table.rows.length) await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  return needs;
-}
-
-export const FONT_URLS = {
-  dejavu: "/fonts/DejaVuSans.ttf",
+/** Where upload-server serves the font for each group of scripts. */
+export const FONT_URLS: Record<FontScript, string> = {
+  other: "/fonts/DejaVuSans.ttf",
+  arabic: "/fonts/NotoSansArabic-Regular.ttf",
+  hebrew: "/fonts/NotoSansHebrew-Regular.ttf",
+  devanagari: "/fonts/NotoSansDevanagari-Regular.ttf",
+  thai: "/fonts/NotoSansThai-Regular.ttf",
   cjk: "/fonts/NotoSansCJK-Regular.ttc",
-} as const;
+};
 
 const loaded = new Map<string, Promise<Uint8Array>>();
 
@@ -87,13 +29,12 @@ async function fetchFont(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** The fonts to pass to rowpress for `needs`, fetched once per page. */
-export async function fontsFor(needs: FontNeeds): Promise<Uint8Array[]> {
-  const urls: string[] = [];
-  if (needs.dejavu) urls.push(FONT_URLS.dejavu);
-  if (needs.cjk) urls.push(FONT_URLS.cjk);
+/** The fonts for `scripts`, in their order, each fetched once per page. */
+export async function fontsFor(scripts: readonly FontScript[]): Promise<Uint8Array[]> {
   return Promise.all(
-    urls.map((url) => {
+    scripts.map((script) => {
+      const url = FONT_URLS[script];
+      if (!url) return Promise.reject(new Error(`no font is served for the script group ${JSON.stringify(script)}`));
       let p = loaded.get(url);
       if (!p) {
         p = fetchFont(url);

@@ -265,7 +265,10 @@ export function sampleTable(n: number): { title: string; columns: Column[]; rows
   };
 }
 
-/** A small table in Cyrillic, Greek and CJK (needs the Unicode fonts in PDF). */
+/**
+ * A small table in Cyrillic, Greek, CJK, Arabic, Hebrew, Devanagari and
+ * Thai (needs the Unicode fonts in PDF).
+ */
 export function unicodeSample(): Grid {
   return {
     title: "Отчёт — 報告 — Αναφορά",
@@ -274,6 +277,8 @@ export function unicodeSample(): Grid {
       ["Москва", "東京", "Αθήνα", 13010112],
       ["Санкт-Петербург", "大阪", "Θεσσαλονίκη", 5601911],
       ["Новосибирск", "서울", "Πάτρα", 1633595],
+      ["القاهرة", "ירושלים", "मुंबई", 12691836],
+      ["กรุงเทพมหานคร", "東京", "Αθήνα", 5494932],
     ],
   };
 }

@@ -98,8 +98,7 @@ export function ArtifactPane({
     setProgress((p) => ({ ...p, [format]: [0, totalRows] }));
     const name = format.toUpperCase();
     try {
-      const grids = artifact.sheets.map((s) => s.grid);
-      const made = await makeFile(artifact.data, grids, artifact.title, format, (done, total) =>
+      const made = await makeFile(artifact.data, artifact.title, format, (done, total) =>
         setProgress((p) => ({ ...p, [format]: [done, total] })),
       );
       download(made.blob, made.fileName);
