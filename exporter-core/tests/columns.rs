@@ -6,7 +6,7 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use common::{Scratch, pdf_word_boxes, unzip};
+use common::{Scratch, part, pdf_word_boxes};
 use exporter_core::{
     Align, Cell, ColumnStyle, ExportOptions, Format, RowSource, StreamedTable, Table, export,
     export_streamed,
@@ -208,15 +208,6 @@ const STYLED: &str = r#"{
   ],
   "rows": [{"name": "Ann", "amount": 12.5, "note": "ok"}, {"name": "Bo", "amount": 7, "note": "late\npaid"}]
 }"#;
-
-/// The part `name` of a package, as text.
-fn part(bytes: &[u8], name: &str) -> String {
-    unzip(bytes)
-        .into_iter()
-        .find(|(n, _, _)| n == name)
-        .map(|(_, _, d)| String::from_utf8(d).unwrap())
-        .unwrap()
-}
 
 #[test]
 fn columns_say_how_they_are_aligned_and_how_wide() {

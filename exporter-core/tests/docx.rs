@@ -4,17 +4,13 @@
 mod common;
 
 use common::{
-    Scratch, WordBox, libreoffice_to_pdf, pdf_pages_text, pdf_word_boxes, run, sample_table, shown,
-    unzip,
+    Scratch, WordBox, libreoffice_to_pdf, part, pdf_pages_text, pdf_word_boxes, run, sample_table,
+    shown, unzip,
 };
 use exporter_core::{ExportOptions, Format, Orientation, Table, export};
 
 fn document_xml(bytes: &[u8]) -> String {
-    unzip(bytes)
-        .into_iter()
-        .find(|(n, _, _)| n == "word/document.xml")
-        .map(|(_, _, d)| String::from_utf8(d).unwrap())
-        .expect("word/document.xml")
+    part(bytes, "word/document.xml")
 }
 
 #[test]
@@ -158,15 +154,6 @@ fn right_to_left_text_runs_right_to_left_with_bold_headers() {
     assert!(first[0] < second[0]);
     // The title sits at the right of the page (A4, 595 pt wide).
     assert!(find("المبيعات").x0 > 595.0 / 2.0, "{words:?}");
-}
-
-/// The part `name` of a package, as text.
-fn part(bytes: &[u8], name: &str) -> String {
-    unzip(bytes)
-        .into_iter()
-        .find(|(n, _, _)| n == name)
-        .map(|(_, _, d)| String::from_utf8(d).unwrap())
-        .unwrap_or_else(|| panic!("no part {name}"))
 }
 
 #[test]

@@ -5,7 +5,7 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use common::sample_table;
+use common::{part, sample_table};
 use exporter_core::{ExportOptions, Format, Table, export};
 
 fn read(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
@@ -82,15 +82,6 @@ fn control_characters_survive_as_excel_escapes() {
         range.get_value((1, 1)),
         Some(&Data::String("cr\nlf \u{fffe} _x0041_".into()))
     );
-}
-
-/// The part `name` of a package, as text.
-fn part(bytes: &[u8], name: &str) -> String {
-    common::unzip(bytes)
-        .into_iter()
-        .find(|(n, _, _)| n == name)
-        .map(|(_, _, d)| String::from_utf8(d).unwrap())
-        .unwrap_or_else(|| panic!("no part {name}"))
 }
 
 #[test]

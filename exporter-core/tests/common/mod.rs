@@ -146,6 +146,15 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
         .collect()
 }
 
+/// The part `name` of a package, as text.
+pub fn part(bytes: &[u8], name: &str) -> String {
+    unzip(bytes)
+        .into_iter()
+        .find(|(n, _, _)| n == name)
+        .map(|(_, _, d)| String::from_utf8(d).unwrap())
+        .unwrap_or_else(|| panic!("no part {name}"))
+}
+
 /// LibreOffice converts `path` to PDF without error; returns the PDF's path.
 pub fn libreoffice_to_pdf(path: &Path, outdir: &Path) -> PathBuf {
     libreoffice_convert(path, outdir, "pdf", "pdf")
