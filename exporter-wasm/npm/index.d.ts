@@ -90,9 +90,11 @@ export interface ExportOptions {
    * built-in PDF font cannot show: each character uses the first font that
    * has it, then Helvetica. Subset and embedded, searchable. A font with
    * no outlines a PDF can embed (a colour bitmap emoji font, CFF2) is left
-   * out with an `INVALID_FONT` warning (an error when `strict`).
+   * out with an `INVALID_FONT` warning (an error when `strict`). A
+   * `{regular, bold}` family is its regular face then its bold, which
+   * draws the headers (messages count the faces one by one: `font 2`).
    */
-  fonts?: Uint8Array[];
+  fonts?: (Uint8Array | ArrayBuffer | FontFamily)[];
   /** XLSX worksheet name of a table; derived from the title by default. A workbook's sheets take their `name`. */
   sheetName?: string;
   /** CSV: start with a UTF-8 byte order mark, which Excel needs to read UTF-8. Default false. */
@@ -233,6 +235,12 @@ export interface FormattedSheet {
  * @throws {RowpressError}
  */
 export function formatCells(table: TableData | Workbook): FormattedSheet[];
+
+/** A font family: its regular face and, to draw the headers, its bold. */
+export interface FontFamily {
+  regular: Uint8Array | ArrayBuffer;
+  bold?: Uint8Array | ArrayBuffer;
+}
 
 /**
  * A font a PDF needs beyond the built-in Helvetica, by the scripts it

@@ -1,4 +1,4 @@
-import type { Column, Cell, ExportOptions, FontScript, FormattedSheet, TableData, Workbook } from "./index.js";
+import type { Column, Cell, ExportOptions, FontFamily, FontScript, FormattedSheet, TableData, Workbook } from "./index.js";
 
 export type {
   Cell,
@@ -6,6 +6,7 @@ export type {
   ErrorCode,
   ExportOptions,
   ExportWarning,
+  FontFamily,
   FontScript,
   Format,
   FormattedSheet,
@@ -31,7 +32,7 @@ export interface WorkerExportOptions extends ExportOptions {
    * fonts it resolves with go after `fonts`, in the order given. The
    * table is sent to the worker once. A rejection rejects the export.
    */
-  loadFonts?: (scripts: FontScript[]) => Promise<Uint8Array[]>;
+  loadFonts?: (scripts: FontScript[]) => Promise<(Uint8Array | FontFamily)[]>;
 }
 
 /**

@@ -694,18 +694,40 @@ fn read_options(js: &JsValue) -> Result<(ExportOptions, Callbacks), JsValue> {
                 "must be an array of Uint8Array font files",
             ));
         }
-        for (i, font) in Array::from(&fonts).iter().enumerate() {
-            let bytes = if font.is_instance_of::<Uint8Array>() {
-                Uint8Array::from(font)
-            } else if font.is_instance_of::<js_sys::ArrayBuffer>() {
-                Uint8Array::new(&font)
+        // A font file's bytes, if `value` holds some.
+        let bytes_of = |value: &JsValue| {
+            if value.is_instance_of::<Uint8Array>() {
+                Some(Uint8Array::from(value.clone()).to_vec())
+            } else if value.is_instance_of::<js_sys::ArrayBuffer>() {
+                Some(Uint8Array::new(value).to_vec())
             } else {
-                return Err(option_error(
+                None
+            }
+        };
+        for (i, font) in Array::from(&fonts).iter().enumerate() {
+            let not_a_font = || {
+                option_error(
                     "fonts",
-                    &format!("item {} is not a Uint8Array or ArrayBuffer", i + 1),
-                ));
+                    &format!(
+                        "item {} is not a Uint8Array, an ArrayBuffer or {{regular, bold?}} of them",
+                        i + 1
+                    ),
+                )
             };
-            options = options.font(bytes.to_vec());
+            if let Some(bytes) = bytes_of(&font) {
+                options = options.font(bytes);
+                continue;
+            }
+            // A family: its regular face, then its bold (the core pairs
+            // them by family name; the bold draws the headers).
+            if !font.is_object() {
+                return Err(not_a_font());
+            }
+            let regular = get(&font, "regular")?.ok_or_else(not_a_font)?;
+            options = options.font(bytes_of(&regular).ok_or_else(not_a_font)?);
+            if let Some(bold) = get(&font, "bold")? {
+                options = options.font(bytes_of(&bold).ok_or_else(not_a_font)?);
+            }
         }
     }
     if let Some(margins) = get(js, "margins")? {

@@ -74,7 +74,8 @@ test("errors carry the core's message and a stable code", () => {
     [{ headers: ["a"], rows: [["Привет"]] }, { format: "pdf", strict: true }, "MISSING_GLYPH", "row 1, column 1: no font has the character 'П' (U+041F); pass a font that covers it (--font FILE, or `fonts` in the options)"],
     [table, { format: "odt" }, "INVALID_OPTION", 'option format: "odt" is not one of pdf, docx, xlsx, csv'],
     [table, { format: "pdf", pageSize: "a5" }, "INVALID_OPTION", 'option pageSize: "a5" is not one of a4, letter, legal'],
-    [table, { format: "pdf", fonts: ["x"] }, "INVALID_OPTION", "option fonts: item 1 is not a Uint8Array or ArrayBuffer"],
+    [table, { format: "pdf", fonts: ["x"] }, "INVALID_OPTION", "option fonts: item 1 is not a Uint8Array, an ArrayBuffer or {regular, bold?} of them"],
+    [table, { format: "pdf", fonts: [{ bold: new Uint8Array(4) }] }, "INVALID_OPTION", "option fonts: item 1 is not a Uint8Array, an ArrayBuffer or {regular, bold?} of them"],
     [table, { format: "pdf", fonts: [new Uint8Array([1, 2, 3])] }, "INVALID_FONT", null],
     [table, { format: "xlsx", sheetName: "a/b" }, "INVALID_SHEET_NAME", `sheet name "a/b" contains '/', which Excel does not allow in sheet names`],
     [{ rows: [] }, { format: "pdf" }, "INVALID_JSON", null],
@@ -114,6 +115,20 @@ test("scriptsNeeded names the fonts a PDF needs, and with them nothing is missin
   // strict: a character no font has would be an error.
   const pdf = exportTable(t, { format: "pdf", strict: true, fonts: scripts.map((s) => readFileSync(files[s])) });
   assert.equal(new TextDecoder().decode(pdf.subarray(0, 5)), "%PDF-");
+  // Families: each bold face draws the headers of its script, no stroking.
+  const bold = (s) => files[s].replace("-Regular.", "-Bold.").replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf");
+  const families = scripts.map((s) => ({ regular: readFileSync(files[s]), bold: readFileSync(bold(s)) }));
+  const headed = { ...t, headers: ["مدينة"], title: undefined };
+  const dir = mkdtempSync(join(tmpdir(), "rowpress-families-"));
+  try {
+    writeFileSync(join(dir, "f.pdf"), exportTable(headed, { format: "pdf", strict: true, fonts: families }));
+    const fonts = execFileSync("pdffonts", [join(dir, "f.pdf")]).toString();
+    assert.match(fonts, /NotoSansArabic-Bold/);
+    const trace = execFileSync("mutool", ["trace", join(dir, "f.pdf")]).toString();
+    assert.ok(!trace.includes("<stroke_text"), "no synthetic bold");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   assert.throws(() => scriptsNeeded({ rows: [] }), (e) => isRowpressError(e));
 });
 

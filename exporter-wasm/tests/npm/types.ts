@@ -11,6 +11,9 @@ const later: Promise<Uint8Array> = exportInWorker(table, { format: "pdf", fonts:
 void later;
 const scripts: FontScript[] = scriptsNeeded(table);
 void exportInWorker(table, { format: "pdf", loadFonts: async (needed: FontScript[]) => needed.map(() => bytes) });
+void exportTable(table, { format: "pdf", fonts: [{ regular: bytes, bold: bytes }, { regular: bytes }, bytes] });
+// @ts-expect-error: a family needs its regular face
+void exportTable(table, { format: "pdf", fonts: [{ bold: bytes }] });
 // @ts-expect-error: loadFonts resolves with fonts, not names
 void exportInWorker(table, { format: "pdf", loadFonts: async (needed: FontScript[]) => needed });
 // @ts-expect-error: no such script group
