@@ -152,14 +152,18 @@ test("every script in a PDF: the app fetches the fonts the core names and the te
   for (const word of ["Москва", "Санкт-Петербург", "東京", "大阪", "서울", "Αθήνα", "Население", "القاهرة", "ירושלים", "मुंबई", "กรุงเทพมหานคร"]) {
     assert.ok(text.includes(word), `${word} in the PDF text:\n${text}`);
   }
-  // One font per script group, as rowpress's scriptsNeeded says (each
-  // request is seen twice: the page's and its service worker's).
-  const served = ["DejaVuSans.ttf", "NotoSansArabic-Regular.ttf", "NotoSansHebrew-Regular.ttf", "NotoSansDevanagari-Regular.ttf", "NotoSansThai-Regular.ttf", "NotoSansCJK-Regular.ttc"];
+  // The fonts of each script group rowpress's scriptsNeeded names, with
+  // their bold but CJK's (each request is seen twice: the page's and its
+  // service worker's).
+  const served = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "NotoSansCJK-Regular.ttc"];
+  for (const script of ["Arabic", "Hebrew", "Devanagari", "Thai"]) served.push(`NotoSans${script}-Regular.ttf`, `NotoSans${script}-Bold.ttf`);
   assert.deepEqual([...new Set(fontRequests)].sort(), served.map((f) => `/fonts/${f}`).sort());
   const fonts = execFileSync("pdffonts", [file.path]).toString();
   for (const name of ["DejaVuSans", "NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari", "NotoSansThai", "NotoSansCJK"]) {
     assert.match(fonts, new RegExp(name));
   }
+  // The Cyrillic and Greek headers in DejaVu's real bold.
+  assert.match(fonts, /DejaVuSans-Bold/);
   await page.getByText("PDF downloaded and uploaded").first().waitFor();
   assert.equal(await page.getByText(/no font has/).count(), 0, "every character had a font");
   assert.equal((await exportsOf(id)).length, 1);

@@ -11,15 +11,18 @@ describe("fonts for PDF", () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
-  it("fetches each font once, in the order asked", async () => {
+  it("fetches each family once, in the order asked", async () => {
     const fetch = vi.fn(async (url: string) => new Response(new TextEncoder().encode(url)));
     vi.stubGlobal("fetch", fetch);
-    const [a, b] = await fontsFor(["other", "thai"]);
-    const [c] = await fontsFor(["other"]);
-    expect(new TextDecoder().decode(a)).toBe("/fonts/DejaVuSans.ttf");
-    expect(new TextDecoder().decode(b)).toBe("/fonts/NotoSansThai-Regular.ttf");
-    expect(c).toBe(a);
-    expect(fetch).toHaveBeenCalledTimes(2);
+    const [a, b] = await fontsFor(["thai", "cjk"]);
+    const [c] = await fontsFor(["thai"]);
+    const text = (bytes: Uint8Array | ArrayBuffer | undefined) => new TextDecoder().decode(bytes);
+    expect(text(a.regular)).toBe("/fonts/NotoSansThai-Regular.ttf");
+    expect(text(a.bold)).toBe("/fonts/NotoSansThai-Bold.ttf");
+    expect(text(b.regular)).toBe("/fonts/NotoSansCJK-Regular.ttc");
+    expect(b.bold).toBeUndefined();
+    expect(c.regular).toBe(a.regular);
+    expect(fetch).toHaveBeenCalledTimes(3);
   });
 
   it("has a font for every group the core names, and says when offline", async () => {

@@ -4,16 +4,20 @@
 // `loadFonts`; this module fetches them from upload-server, once per page.
 // A plain Latin table downloads no font at all.
 
-import type { FontScript } from "rowpress";
+import type { FontFamily, FontScript } from "rowpress";
 
-/** Where upload-server serves the font for each group of scripts. */
-export const FONT_URLS: Record<FontScript, string> = {
-  other: "/fonts/DejaVuSans.ttf",
-  arabic: "/fonts/NotoSansArabic-Regular.ttf",
-  hebrew: "/fonts/NotoSansHebrew-Regular.ttf",
-  devanagari: "/fonts/NotoSansDevanagari-Regular.ttf",
-  thai: "/fonts/NotoSansThai-Regular.ttf",
-  cjk: "/fonts/NotoSansCJK-Regular.ttc",
+/**
+ * Where upload-server serves the fonts for each group of scripts: the
+ * regular face, and the bold that draws the headers (not for CJK, whose
+ * bold is 20 MB: its headers are stroked).
+ */
+export const FONT_URLS: Record<FontScript, { regular: string; bold?: string }> = {
+  arabic: { regular: "/fonts/NotoSansArabic-Regular.ttf", bold: "/fonts/NotoSansArabic-Bold.ttf" },
+  hebrew: { regular: "/fonts/NotoSansHebrew-Regular.ttf", bold: "/fonts/NotoSansHebrew-Bold.ttf" },
+  devanagari: { regular: "/fonts/NotoSansDevanagari-Regular.ttf", bold: "/fonts/NotoSansDevanagari-Bold.ttf" },
+  thai: { regular: "/fonts/NotoSansThai-Regular.ttf", bold: "/fonts/NotoSansThai-Bold.ttf" },
+  other: { regular: "/fonts/DejaVuSans.ttf", bold: "/fonts/DejaVuSans-Bold.ttf" },
+  cjk: { regular: "/fonts/NotoSansCJK-Regular.ttc" },
 };
 
 const loaded = new Map<string, Promise<Uint8Array>>();
@@ -29,19 +33,25 @@ async function fetchFont(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** The fonts for `scripts`, in their order, each fetched once per page. */
-export async function fontsFor(scripts: readonly FontScript[]): Promise<Uint8Array[]> {
+/** The font at `url`, fetched once per page. */
+function font(url: string): Promise<Uint8Array> {
+  let p = loaded.get(url);
+  if (!p) {
+    p = fetchFont(url);
+    p.catch(() => loaded.delete(url));
+    loaded.set(url, p);
+  }
+  return p;
+}
+
+/** The font families for `scripts`, in their order. */
+export async function fontsFor(scripts: readonly FontScript[]): Promise<FontFamily[]> {
   return Promise.all(
-    scripts.map((script) => {
-      const url = FONT_URLS[script];
-      if (!url) return Promise.reject(new Error(`no font is served for the script group ${JSON.stringify(script)}`));
-      let p = loaded.get(url);
-      if (!p) {
-        p = fetchFont(url);
-        p.catch(() => loaded.delete(url));
-        loaded.set(url, p);
-      }
-      return p;
+    scripts.map(async (script) => {
+      const urls = FONT_URLS[script];
+      if (!urls) throw new Error(`no font is served for the script group ${JSON.stringify(script)}`);
+      const [regular, bold] = await Promise.all([font(urls.regular), urls.bold ? font(urls.bold) : undefined]);
+      return bold ? { regular, bold } : { regular };
     }),
   );
 }

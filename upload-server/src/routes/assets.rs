@@ -20,57 +20,86 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, PathParams};
 
 /// The fonts served, each with where Debian installs it (packages
-/// fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk): one per group of
-/// scripts the core names (`scripts_needed`: other, arabic, hebrew,
-/// devanagari, thai, cjk).
-const FONTS: [(&str, &str); 6] = [
+/// fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk): a regular and a
+/// bold face per group of scripts the core names (`scripts_needed`).
+const FONTS: [(&str, &str); 12] = [
     (
         "DejaVuSans.ttf",
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ),
+    (
+        "DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     ),
     (
         "NotoSansArabic-Regular.ttf",
         "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
     ),
     (
+        "NotoSansArabic-Bold.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
+    ),
+    (
         "NotoSansHebrew-Regular.ttf",
         "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
+    ),
+    (
+        "NotoSansHebrew-Bold.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansHebrew-Bold.ttf",
     ),
     (
         "NotoSansDevanagari-Regular.ttf",
         "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
     ),
     (
+        "NotoSansDevanagari-Bold.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf",
+    ),
+    (
         "NotoSansThai-Regular.ttf",
         "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+    ),
+    (
+        "NotoSansThai-Bold.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf",
     ),
     (
         "NotoSansCJK-Regular.ttc",
         "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     ),
+    (
+        "NotoSansCJK-Bold.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    ),
 ];
 
-/// The font served for a group of scripts.
-fn font_name(script: FontScript) -> Option<&'static str> {
+/// The regular and bold fonts served for a group of scripts.
+fn family_names(script: FontScript) -> Option<[&'static str; 2]> {
     Some(match script {
-        FontScript::Other => "DejaVuSans.ttf",
-        FontScript::Arabic => "NotoSansArabic-Regular.ttf",
-        FontScript::Hebrew => "NotoSansHebrew-Regular.ttf",
-        FontScript::Devanagari => "NotoSansDevanagari-Regular.ttf",
-        FontScript::Thai => "NotoSansThai-Regular.ttf",
-        FontScript::Cjk => "NotoSansCJK-Regular.ttc",
+        FontScript::Other => ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"],
+        FontScript::Arabic => ["NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"],
+        FontScript::Hebrew => ["NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf"],
+        FontScript::Devanagari => [
+            "NotoSansDevanagari-Regular.ttf",
+            "NotoSansDevanagari-Bold.ttf",
+        ],
+        FontScript::Thai => ["NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf"],
+        FontScript::Cjk => ["NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc"],
         _ => return None,
     })
 }
 
 /// The fonts a server-side PDF of `book` needs (`scripts_needed`), read
-/// from where `/fonts/` serves them, in chain order: the same fonts the
-/// web app embeds. A font that is not installed is left out (its
-/// characters are then drawn as a replacement, with a warning).
+/// from where `/fonts/` serves them, in chain order, each regular face
+/// followed by its bold (which draws the headers): the same fonts the web
+/// app embeds. A font that is not installed is left out (its characters
+/// are then drawn as a replacement, with a warning; headers without their
+/// bold are stroked).
 pub fn fonts_for(state: &AppState, book: &exporter_core::Workbook) -> Vec<Vec<u8>> {
     exporter_core::scripts_needed(book.sheets(), book.title())
         .into_iter()
-        .filter_map(font_name)
+        .filter_map(family_names)
+        .flatten()
         .filter_map(|name| font_path(state, name))
         .filter_map(|path| std::fs::read(path).ok())
         .collect()
