@@ -33,7 +33,7 @@ function getWorker() {
         .then(() => job.loadFonts(message.scripts))
         .then((fonts) => {
           if (!Array.isArray(fonts)) {
-            throw rowpressError("INVALID_OPTION", "option loadFonts: must resolve with an array of Uint8Array fonts");
+            throw rowpressError("INVALID_OPTION", "option loadFonts: must resolve with an array of fonts (Uint8Array, or {regular, bold})");
           }
           worker?.postMessage({ type: "fonts", id: message.id, fonts });
         })
