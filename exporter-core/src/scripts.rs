@@ -7,7 +7,6 @@ use std::borrow::Cow;
 
 use crate::layout::is_drawn;
 use crate::table::Table;
-use crate::text::cell_text;
 use crate::warning::Warnings;
 
 /// A group of scripts one font covers in a PDF. Ordered as the fonts
@@ -82,20 +81,28 @@ impl FontScript {
     }
 }
 
-/// Calls `f` with each text of `table` a PDF shows: its title, headers,
-/// and cells as they read (a typed column's cells in their format).
+/// Calls `f` with each text of `table` a PDF shows that may need a font:
+/// its title, headers, and text and link cells. Numbers, booleans and
+/// dates show as ASCII, which Helvetica has; a typed column's cells are
+/// text once typed (`typed::typed_table`).
 pub(crate) fn each_text(table: &Table, mut f: impl FnMut(&str)) {
     if let Some(title) = table.title() {
         f(title);
     }
-    for header in table.headers() {
-        f(header);
-    }
-    for r in 0..table.row_count() {
-        for cell in table.row(r) {
-            f(&cell_text(cell));
-        }
-    }
+    // The closure never fails, so neither does the walk.
+    let _ = table.for_each_text(|s, _| {
+        f(s);
+        Ok(())
+    });
+}
+
+/// The characters of `s` the built-in Helvetica cannot show and that are
+/// drawn: what needs a font.
+pub(crate) fn beyond_helvetica(s: &str) -> impl Iterator<Item = char> + '_ {
+    // Most text is ASCII, all of which Helvetica has.
+    let s = if s.is_ascii() { "" } else { s };
+    s.chars()
+        .filter(|&c| is_drawn(c) && crate::pdf::winansi(c).is_none())
 }
 
 /// The font groups a PDF of `tables` (and a `title` given apart) needs,
@@ -118,13 +125,8 @@ pub fn scripts_needed<'t>(
 ) -> Vec<FontScript> {
     let mut found = [false; FontScript::ALL.len()];
     let add = |found: &mut [bool; 6], s: &str| {
-        if s.is_ascii() {
-            return;
-        }
-        for c in s.chars() {
-            if is_drawn(c) && crate::pdf::winansi(c).is_none() {
-                found[FontScript::of(c) as usize] = true;
-            }
+        for c in beyond_helvetica(s) {
+            found[FontScript::of(c) as usize] = true;
         }
     };
     if let Some(title) = title {

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 
 use read_fonts::{FontRef, TableProvider};
 
-use crate::layout::is_drawn;
 use crate::table::Table;
 
 /// Most fonts a search adds to the chain.
@@ -38,12 +37,7 @@ pub fn needed_chars<'t>(tables: impl IntoIterator<Item = &'t Table>) -> BTreeSet
     let mut needed = BTreeSet::new();
     for table in tables {
         crate::scripts::each_text(table, |s| {
-            if !s.is_ascii() {
-                needed.extend(
-                    s.chars()
-                        .filter(|&c| is_drawn(c) && crate::pdf::winansi(c).is_none()),
-                );
-            }
+            needed.extend(crate::scripts::beyond_helvetica(s));
         });
     }
     needed
