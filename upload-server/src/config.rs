@@ -109,12 +109,14 @@ pub struct Config {
     #[arg(long, env = "STATIC_DIR", default_value = "www/dist")]
     pub static_dir: PathBuf,
 
-    /// Where the Unicode fonts the web app embeds in PDFs are looked up
-    /// first (DejaVuSans.ttf, NotoSansArabic-Regular.ttf,
+    /// Where the Unicode fonts PDFs embed (the web app's and the server's
+    /// own renders) are looked up first, before Debian's
+    /// fonts-dejavu-core, fonts-noto-core and fonts-noto-cjk locations:
+    /// DejaVuSans.ttf, NotoSansArabic-Regular.ttf,
     /// NotoSansHebrew-Regular.ttf, NotoSansDevanagari-Regular.ttf,
-    /// NotoSansThai-Regular.ttf, NotoSansCJK-Regular.ttc), before Debian's
-    /// fonts-dejavu-core, fonts-noto-core and fonts-noto-cjk locations.
-    /// Served at /fonts/.
+    /// NotoSansThai-Regular.ttf, NotoSansCJK-Regular.ttc, and each one's
+    /// bold (DejaVuSans-Bold.ttf, NotoSans*-Bold.ttf|.ttc). Served at
+    /// /fonts/.
     #[arg(long, env = "FONTS_DIR")]
     pub fonts_dir: Option<PathBuf>,
 

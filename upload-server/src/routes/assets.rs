@@ -19,75 +19,94 @@ use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, PathParams};
 
-/// The fonts served, each with where Debian installs it (packages
-/// fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk): a regular and a
-/// bold face per group of scripts the core names (`scripts_needed`).
-const FONTS: [(&str, &str); 12] = [
+/// A group of scripts and its fonts: (file name, Debian's path), regular
+/// then bold.
+type Family = (FontScript, [(&'static str, &'static str); 2]);
+
+/// The fonts served, by the group of scripts the core names
+/// (`scripts_needed`): a regular and a bold face each (the bold draws the
+/// headers), with where Debian installs it (packages fonts-dejavu-core,
+/// fonts-noto-core, fonts-noto-cjk).
+const FAMILIES: [Family; 6] = [
     (
-        "DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        FontScript::Arabic,
+        [
+            (
+                "NotoSansArabic-Regular.ttf",
+                "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+            ),
+            (
+                "NotoSansArabic-Bold.ttf",
+                "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
+            ),
+        ],
     ),
     (
-        "DejaVuSans-Bold.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+        FontScript::Hebrew,
+        [
+            (
+                "NotoSansHebrew-Regular.ttf",
+                "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
+            ),
+            (
+                "NotoSansHebrew-Bold.ttf",
+                "/usr/share/fonts/truetype/noto/NotoSansHebrew-Bold.ttf",
+            ),
+        ],
     ),
     (
-        "NotoSansArabic-Regular.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
+        FontScript::Devanagari,
+        [
+            (
+                "NotoSansDevanagari-Regular.ttf",
+                "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+            ),
+            (
+                "NotoSansDevanagari-Bold.ttf",
+                "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf",
+            ),
+        ],
     ),
     (
-        "NotoSansArabic-Bold.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
+        FontScript::Thai,
+        [
+            (
+                "NotoSansThai-Regular.ttf",
+                "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+            ),
+            (
+                "NotoSansThai-Bold.ttf",
+                "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf",
+            ),
+        ],
     ),
     (
-        "NotoSansHebrew-Regular.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
+        FontScript::Other,
+        [
+            (
+                "DejaVuSans.ttf",
+                "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+            ),
+            (
+                "DejaVuSans-Bold.ttf",
+                "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+            ),
+        ],
     ),
     (
-        "NotoSansHebrew-Bold.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSansHebrew-Bold.ttf",
-    ),
-    (
-        "NotoSansDevanagari-Regular.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
-    ),
-    (
-        "NotoSansDevanagari-Bold.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf",
-    ),
-    (
-        "NotoSansThai-Regular.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
-    ),
-    (
-        "NotoSansThai-Bold.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf",
-    ),
-    (
-        "NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    ),
-    (
-        "NotoSansCJK-Bold.ttc",
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        FontScript::Cjk,
+        [
+            (
+                "NotoSansCJK-Regular.ttc",
+                "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            ),
+            (
+                "NotoSansCJK-Bold.ttc",
+                "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+            ),
+        ],
     ),
 ];
-
-/// The regular and bold fonts served for a group of scripts.
-fn family_names(script: FontScript) -> Option<[&'static str; 2]> {
-    Some(match script {
-        FontScript::Other => ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"],
-        FontScript::Arabic => ["NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"],
-        FontScript::Hebrew => ["NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf"],
-        FontScript::Devanagari => [
-            "NotoSansDevanagari-Regular.ttf",
-            "NotoSansDevanagari-Bold.ttf",
-        ],
-        FontScript::Thai => ["NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf"],
-        FontScript::Cjk => ["NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc"],
-        _ => return None,
-    })
-}
 
 /// The fonts a server-side PDF of `book` needs (`scripts_needed`), read
 /// from where `/fonts/` serves them, in chain order, each regular face
@@ -98,9 +117,9 @@ fn family_names(script: FontScript) -> Option<[&'static str; 2]> {
 pub fn fonts_for(state: &AppState, book: &exporter_core::Workbook) -> Vec<Vec<u8>> {
     exporter_core::scripts_needed(book.sheets(), book.title())
         .into_iter()
-        .filter_map(family_names)
-        .flatten()
-        .filter_map(|name| font_path(state, name))
+        .filter_map(|script| FAMILIES.iter().find(|(group, _)| *group == script))
+        .flat_map(|(_, faces)| faces)
+        .filter_map(|(name, _)| font_path(state, name))
         .filter_map(|path| std::fs::read(path).ok())
         .collect()
 }
@@ -117,7 +136,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Where font `name` is, if it is one we serve and it is installed.
 pub fn font_path(state: &AppState, name: &str) -> Option<PathBuf> {
-    let (_, system) = FONTS.iter().find(|(n, _)| *n == name)?;
+    let (_, system) = FAMILIES
+        .iter()
+        .flat_map(|(_, faces)| faces)
+        .find(|(n, _)| *n == name)?;
     state
         .config
         .fonts_dir
